@@ -1,0 +1,111 @@
+package io.mqpool.amqp;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MalformedFrameException;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import com.rabbitmq.client.RecoveryDelayHandler;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+/** Opens recovering AMQP connections from {@link ConnectionSettings}, with failures turned into clear errors. */
+public final class Connections {
+    /** Delays between reconnection attempts after a connection is lost. */
+    private static final List<Long> RECOVERY_DELAYS_MS = List.of(500L, 1_000L, 2_000L, 3_000L, 5_000L);
+
+    private Connections() {
+    }
+
+    /**
+     * Opens a connection with automatic recovery.
+     *
+     * @param name the client-provided connection name shown in the management UI
+     * @throws BrokerUnavailableException when the broker is unreachable or refuses us
+     */
+    public static Connection open(ConnectionSettings settings, String name, ThreadFactory threads) {
+        ConnectionFactory factory = factory(settings, threads);
+        BrokerAddress address = settings.address();
+        try {
+            return factory.newConnection(name);
+        } catch (PossibleAuthenticationFailureException e) {
+            throw new BrokerUnavailableException(BrokerUnavailableException.Reason.AUTHENTICATION,
+                    "broker " + address + " refused the credentials of user '" + address.username() + "'", e);
+        } catch (IOException | TimeoutException e) {
+            throw translate(address, e);
+        }
+    }
+
+    static ConnectionFactory factory(ConnectionSettings settings, ThreadFactory threads) {
+        BrokerAddress address = settings.address();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(address.host());
+        factory.setPort(address.port());
+        factory.setVirtualHost(address.virtualHost());
+        factory.setUsername(address.username());
+        factory.setPassword(address.password());
+        if (address.tls()) {
+            try {
+                // The JVM's default trust store and full hostname verification; there is no trust-all mode.
+                factory.useSslProtocol(SSLContext.getDefault());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no default TLS context in this JVM", e);
+            }
+            factory.enableHostnameVerification();
+        }
+        int timeoutMs = Math.toIntExact(settings.connectTimeout().toMillis());
+        factory.setConnectionTimeout(timeoutMs);
+        factory.setHandshakeTimeout(timeoutMs);
+        factory.setShutdownTimeout(timeoutMs);
+        factory.setRequestedHeartbeat(Math.toIntExact(settings.heartbeat().toSeconds()));
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setRecoveryDelayHandler(new RecoveryDelayHandler.ExponentialBackoffDelayHandler(RECOVERY_DELAYS_MS));
+        factory.setThreadFactory(threads);
+        return factory;
+    }
+
+    private static BrokerUnavailableException translate(BrokerAddress address, Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof ShutdownSignalException sse && sse.getReason() != null) {
+            String reason = String.valueOf(sse.getReason());
+            if (reason.contains("ACCESS_REFUSED") || reason.contains("NOT_ALLOWED")) {
+                return new BrokerUnavailableException(BrokerUnavailableException.Reason.ACCESS_REFUSED,
+                        "broker " + address + " refused access to virtual host '" + address.virtualHost()
+                                + "' for user '" + address.username() + "'", e);
+            }
+        }
+        if (root instanceof SSLException) {
+            return new BrokerUnavailableException(BrokerUnavailableException.Reason.PROTOCOL,
+                    "TLS handshake with broker " + address + " failed: " + root.getMessage(), e);
+        }
+        String why;
+        if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+            why = "connection refused";
+        } else if (root instanceof UnknownHostException) {
+            why = "unknown host '" + address.host() + "'";
+        } else if (root instanceof SocketTimeoutException || root instanceof TimeoutException) {
+            why = "timed out";
+        } else if (root instanceof MalformedFrameException) {
+            why = "the server there does not speak AMQP 0-9-1";
+        } else {
+            why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        }
+        return new BrokerUnavailableException(BrokerUnavailableException.Reason.UNREACHABLE,
+                "cannot reach broker at " + address + ": " + why, e);
+    }
+}

@@ -1,0 +1,18 @@
+package io.mqpool.protocol;
+
+/** Constants of the mqpool wire protocol; {@code docs/PROTOCOL.md} is the normative description. */
+public final class Protocol {
+    /** The protocol version written by this build and the only one it accepts. */
+    public static final int VERSION = 1;
+    /** The content type of every task and result body. */
+    public static final String CONTENT_TYPE = "application/json";
+    /** Header on a result naming the worker that produced it. */
+    public static final String HEADER_WORKER = "mqpool-worker";
+    /** Header on a result echoing the message id of the task message it answers. */
+    public static final String HEADER_IN_REPLY_TO = "mqpool-in-reply-to";
+    /** Header that quorum queues set on redelivered messages: the number of earlier deliveries. */
+    public static final String HEADER_DELIVERY_COUNT = "x-delivery-count";
+
+    private Protocol() {
+    }
+}

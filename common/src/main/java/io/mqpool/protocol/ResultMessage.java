@@ -1,0 +1,40 @@
+package io.mqpool.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The body of a message on a result queue: the outcomes of one task message.
+ *
+ * @param v protocol version
+ * @param job the job id copied from the task message (or its correlation id if the body was unreadable)
+ * @param results one outcome per item of the task message, possibly empty when {@code error} is set
+ * @param error a failure of the whole message (e.g. {@code MALFORMED}) when items could not be read
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ResultMessage(
+        @JsonProperty(required = true) int v,
+        @JsonProperty(required = true) String job,
+        List<ItemResult> results,
+        RemoteError error) {
+    public ResultMessage {
+        if (v < 1) {
+            throw new IllegalArgumentException("protocol version must be >= 1, got " + v);
+        }
+        TaskMessage.requireText(job, "job");
+        results = results == null ? List.of() : List.copyOf(results);
+        if (results.isEmpty() && error == null) {
+            throw new IllegalArgumentException("a result message needs results or an error");
+        }
+    }
+
+    public static ResultMessage of(String job, List<ItemResult> results) {
+        return new ResultMessage(Protocol.VERSION, job, results, null);
+    }
+
+    public static ResultMessage failed(String job, RemoteError error) {
+        return new ResultMessage(Protocol.VERSION, Objects.requireNonNull(job, "job"), List.of(), error);
+    }
+}

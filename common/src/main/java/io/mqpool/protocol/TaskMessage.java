@@ -1,0 +1,45 @@
+package io.mqpool.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The body of a message on the task queue: a chunk of calls of one task for one job.
+ *
+ * @param v protocol version, {@link Protocol#VERSION}
+ * @param job the job id; results carry it back
+ * @param task the registered task name
+ * @param items one or more calls, each with its input index
+ * @param timeoutMs per-item time limit in milliseconds, or null for the task's default
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskMessage(
+        @JsonProperty(required = true) int v,
+        @JsonProperty(required = true) String job,
+        @JsonProperty(required = true) String task,
+        @JsonProperty(required = true) List<TaskItem> items,
+        Long timeoutMs) {
+    public TaskMessage {
+        if (v < 1) {
+            throw new IllegalArgumentException("protocol version must be >= 1, got " + v);
+        }
+        requireText(job, "job");
+        requireText(task, "task");
+        Objects.requireNonNull(items, "items");
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("items must not be empty");
+        }
+        items = List.copyOf(items);
+        if (timeoutMs != null && timeoutMs <= 0) {
+            throw new IllegalArgumentException("timeoutMs must be > 0, got " + timeoutMs);
+        }
+    }
+
+    static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must be a non-empty string");
+        }
+    }
+}

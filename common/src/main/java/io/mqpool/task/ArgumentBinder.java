@@ -1,0 +1,94 @@
+package io.mqpool.task;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Binds a JSON array of positional arguments to a task's input type.
+ *
+ * <p>A record input takes one argument per component, or a single JSON object bound by component name;
+ * any other input takes exactly one argument. JSON null is refused except where the input is a
+ * {@link JsonNode}. Thread-safe.
+ */
+public final class ArgumentBinder {
+    private final ObjectMapper mapper;
+
+    public ArgumentBinder(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Returns the bound input, or throws {@link BadArgumentsException} naming what is wrong. */
+    public Object bind(Task<?, ?> task, JsonNode args) {
+        Class<?> type = task.inputType();
+        if (args == null || !args.isArray()) {
+            throw new BadArgumentsException("arguments of task " + task.name() + " must be a JSON array", null);
+        }
+        if (type.isRecord() && !(args.size() == 1 && args.get(0).isObject())) {
+            return bindPositional(task, type, args);
+        }
+        if (args.size() != 1) {
+            throw new BadArgumentsException("task " + task.name() + " takes 1 argument, got " + args.size(), null);
+        }
+        return convert(task, args.get(0), mapper.constructType(type), "argument");
+    }
+
+    private Object bindPositional(Task<?, ?> task, Class<?> type, JsonNode args) {
+        RecordComponent[] components = type.getRecordComponents();
+        if (args.size() != components.length) {
+            String names = Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.joining(", "));
+            throw new BadArgumentsException("task " + task.name() + " takes " + components.length + " arguments ("
+                    + names + "), got " + args.size(), null);
+        }
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int k = 0; k < components.length; k++) {
+            types[k] = components[k].getType();
+            JavaType target = mapper.getTypeFactory().constructType(components[k].getGenericType());
+            values[k] = convert(task, args.get(k), target, "argument '" + components[k].getName() + "'");
+        }
+        try {
+            Constructor<?> constructor = type.getDeclaredConstructor(types);
+            constructor.setAccessible(true);
+            return constructor.newInstance(values);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new BadArgumentsException("invalid arguments for task " + task.name() + ": " + cause.getMessage(), cause);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot construct " + type.getName() + " for task " + task.name(), e);
+        }
+    }
+
+    private Object convert(Task<?, ?> task, JsonNode value, JavaType target, String what) {
+        if (value.isNull() && !JsonNode.class.isAssignableFrom(target.getRawClass())) {
+            throw new BadArgumentsException(what + " of task " + task.name() + " must not be null", null);
+        }
+        try {
+            return mapper.treeToValue(value, target);
+        } catch (Exception e) {
+            throw new BadArgumentsException(what + " of task " + task.name() + " must be " + describe(target)
+                    + ", got " + abbreviate(value), e);
+        }
+    }
+
+    private static String describe(JavaType type) {
+        Class<?> raw = type.getRawClass();
+        if (Number.class.isAssignableFrom(raw) || (raw.isPrimitive() && raw != boolean.class && raw != char.class)) {
+            return "a number (" + raw.getSimpleName() + ")";
+        }
+        if (raw == String.class) {
+            return "a string";
+        }
+        return "a " + raw.getSimpleName();
+    }
+
+    private static String abbreviate(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}

@@ -1,0 +1,340 @@
+package io.mqpool.producer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import io.mqpool.amqp.BrokerUnavailableException;
+import io.mqpool.amqp.Connections;
+import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.amqp.Topology;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.MalformedMessageException;
+import io.mqpool.protocol.Protocol;
+import io.mqpool.protocol.RemoteError;
+import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskItem;
+import io.mqpool.protocol.TaskMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pool of remote workers, like Python's {@code multiprocessing.Pool}: {@code map}, {@code imap},
+ * {@code imapUnordered}, {@code starmap} and {@code submit} run tasks on whatever {@code mqpool-worker}
+ * processes serve the task queue.
+ *
+ * <p>Results come back on a durable result queue owned by this pool and are returned in input order
+ * (except for {@code imapUnordered}), each index exactly once. Thread-safe: many calls may run at once.
+ * Close the pool to release its connection and delete its result queue.
+ */
+public final class Pool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pool.class);
+    private static final int RESULT_PREFETCH = 1_000;
+
+    private final PoolSettings settings;
+    private final Codec codec;
+    private final String poolId;
+    private final String resultQueue;
+    private final Connection connection;
+    private final TaskPublisher publisher;
+    private final Channel consumerChannel;
+    private final Map<String, ResultSink> sinks = new ConcurrentHashMap<>();
+    private final AtomicLong jobCounter = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Pool(PoolSettings settings) {
+        this.settings = settings;
+        this.codec = new Codec(settings.connection().maxMessageBytes());
+        this.poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
+        this.resultQueue = Topology.resultQueue(poolId);
+        this.connection = Connections.open(settings.connection(), "mqpool-producer " + poolId,
+                new NamedThreadFactory("mqpool-producer-amqp", true));
+        try {
+            Channel setup = connection.createChannel();
+            Topology.declareTaskQueue(setup, settings.queue(), settings.deliveryLimit());
+            Topology.declareResultQueue(setup, resultQueue, settings.resultTtl());
+            setup.close();
+            publisher = new TaskPublisher(connection.createChannel(), codec, settings.queue(), resultQueue);
+            consumerChannel = connection.createChannel();
+            consumerChannel.basicQos(RESULT_PREFETCH);
+            consumerChannel.basicConsume(resultQueue, false, "mqpool-results." + poolId, new ResultConsumer(consumerChannel));
+            ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recoverable) {
+                    log.info("[pool {}] reconnected; republishing unconfirmed task messages", poolId);
+                    publisher.republishUnconfirmed();
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recoverable) {
+                    log.info("[pool {}] connection lost; reconnecting", poolId);
+                }
+            });
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            closeQuietly();
+            throw new IllegalStateException("cannot set up queues on " + settings.connection().address() + ": "
+                    + rootMessage(e), e);
+        }
+        log.debug("[pool {}] open on {}, results on {}", poolId, settings.connection().address(), resultQueue);
+    }
+
+    /**
+     * Connects a pool.
+     *
+     * @throws BrokerUnavailableException when the broker is unreachable or refuses the credentials
+     */
+    public static Pool create(PoolSettings settings) {
+        return new Pool(settings);
+    }
+
+    /** Connects a pool with default settings to the broker at {@code url}. */
+    public static Pool connect(String url) {
+        return create(PoolSettings.of(ConnectionSettings.of(url)));
+    }
+
+    /** The id naming this pool's result queue. */
+    public String id() {
+        return poolId;
+    }
+
+    /** Applies {@code task} to every item and returns the results in input order. */
+    public <R> List<R> map(String task, Iterable<?> items, Class<R> resultType) {
+        return map(task, items, resultType, JobOptions.DEFAULTS);
+    }
+
+    /** As {@link #map(String, Iterable, Class)}; throws {@link TaskFailedException} for the first failed item. */
+    public <R> List<R> map(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
+        try (Stream<R> results = imap(task, items, resultType, options)) {
+            return results.toList();
+        }
+    }
+
+    /** Lazily applies {@code task}, yielding results in input order as they become available. Close the stream. */
+    public <R> Stream<R> imap(String task, Iterable<?> items, Class<R> resultType) {
+        return imap(task, items, resultType, JobOptions.DEFAULTS);
+    }
+
+    public <R> Stream<R> imap(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
+        return outcomes(task, singleArgs(items), sizeOf(items), resultType, options, true).map(Outcome::get);
+    }
+
+    /** As {@link #imap}, but yields results in completion order. */
+    public <R> Stream<R> imapUnordered(String task, Iterable<?> items, Class<R> resultType) {
+        return imapUnordered(task, items, resultType, JobOptions.DEFAULTS);
+    }
+
+    public <R> Stream<R> imapUnordered(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
+        return outcomes(task, singleArgs(items), sizeOf(items), resultType, options, false).map(Outcome::get);
+    }
+
+    /** Like {@link #map}, but each element is the list of positional arguments of one call. */
+    public <R> List<R> starmap(String task, Iterable<? extends List<?>> argLists, Class<R> resultType) {
+        return starmap(task, argLists, resultType, JobOptions.DEFAULTS);
+    }
+
+    public <R> List<R> starmap(String task, Iterable<? extends List<?>> argLists, Class<R> resultType,
+                               JobOptions options) {
+        ObjectMapper mapper = codec.mapper();
+        Iterator<? extends List<?>> it = argLists.iterator();
+        Iterator<JsonNode> args = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public JsonNode next() {
+                return mapper.valueToTree(it.next());
+            }
+        };
+        try (Stream<R> results = outcomes(task, args, sizeOf(argLists), resultType, options, true).map(Outcome::get)) {
+            return results.toList();
+        }
+    }
+
+    /**
+     * The general form behind the other calls: each element of {@code argLists} is a JSON array of positional
+     * arguments; every item yields an {@link Outcome}, failed or not. Close the stream when done early.
+     *
+     * @param knownSize the number of items if known, else -1 (used to choose the chunk size)
+     */
+    public <R> Stream<Outcome<R>> outcomes(String task, Iterator<JsonNode> argLists, long knownSize,
+                                           Class<R> resultType, JobOptions options, boolean ordered) {
+        ensureOpen();
+        int chunk = options.chunkSize() > 0 ? options.chunkSize() : ChunkSizer.choose(knownSize);
+        long window = (long) chunk * settings.maxInFlightMessages();
+        String jobId = poolId + "-" + jobCounter.incrementAndGet();
+        Job job = new Job(jobId, task, argLists, chunk, window, options, ordered, publisher, () -> sinks.remove(jobId));
+        sinks.put(jobId, job);
+        Iterator<Outcome<R>> converted = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return job.hasNext();
+            }
+
+            @Override
+            public Outcome<R> next() {
+                return toOutcome(job.next(), resultType);
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(converted,
+                Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(job::close);
+    }
+
+    /** Runs one call asynchronously, like {@code apply_async}; the future fails with {@link TaskFailedException}. */
+    public <R> CompletableFuture<R> submit(String task, Class<R> resultType, Object... args) {
+        return submit(task, resultType, JobOptions.DEFAULTS, args);
+    }
+
+    public <R> CompletableFuture<R> submit(String task, Class<R> resultType, JobOptions options, Object... args) {
+        ensureOpen();
+        String jobId = poolId + "-" + jobCounter.incrementAndGet();
+        CompletableFuture<R> future = new CompletableFuture<>();
+        SubmitCall<R> call = new SubmitCall<>(future, r -> toOutcome(r, resultType).get(), publisher);
+        sinks.put(jobId, call);
+        future.whenComplete((r, e) -> sinks.remove(jobId));
+        if (options.timeout() != null) {
+            future.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        ArrayNode argArray = codec.mapper().valueToTree(List.of(args));
+        Long taskTimeout = options.taskTimeout() == null ? null : options.taskTimeout().toMillis();
+        try {
+            publisher.publish(call, new TaskMessage(Protocol.VERSION, jobId, task, List.of(new TaskItem(0, argArray)),
+                    taskTimeout));
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private <R> Outcome<R> toOutcome(ItemResult r, Class<R> type) {
+        if (!r.isOk()) {
+            return new Outcome<>(r.i(), null, r.error());
+        }
+        try {
+            return new Outcome<>(r.i(), codec.mapper().treeToValue(r.value(), type), null);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return new Outcome<>(r.i(), null, RemoteError.of(ErrorCode.BAD_ARGUMENTS, new IllegalArgumentException(
+                    "result of item " + r.i() + " is not a " + type.getSimpleName() + ": " + r.value(), e)));
+        }
+    }
+
+    private Iterator<JsonNode> singleArgs(Iterable<?> items) {
+        ObjectMapper mapper = codec.mapper();
+        Iterator<?> it = items.iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public JsonNode next() {
+                ArrayNode args = mapper.createArrayNode();
+                args.add(mapper.valueToTree(it.next()));
+                return args;
+            }
+        };
+    }
+
+    private static long sizeOf(Iterable<?> items) {
+        return items instanceof Collection<?> c ? c.size() : -1;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("pool " + poolId + " is closed");
+        }
+    }
+
+    private final class ResultConsumer extends DefaultConsumer {
+        ResultConsumer(Channel channel) {
+            super(channel);
+        }
+
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+            try {
+                ResultMessage message = codec.decodeResult(body);
+                ResultSink sink = sinks.get(message.job());
+                if (sink != null) {
+                    sink.deliver(message);
+                } else {
+                    log.debug("[pool {}] dropping a late result for finished job {}", poolId, message.job());
+                }
+            } catch (MalformedMessageException e) {
+                log.warn("[pool {}] ignoring an unreadable result message: {}", poolId, e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("[pool {}] failed to handle a result message", poolId, e);
+            }
+            try {
+                getChannel().basicAck(envelope.getDeliveryTag(), false);
+            } catch (IOException | RuntimeException e) {
+                log.debug("result ack failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Fails calls still running, deletes the result queue and disconnects. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<ResultSink> open = new ArrayList<>(sinks.values());
+        for (ResultSink sink : open) {
+            sink.fail(new IllegalStateException("pool " + poolId + " was closed"));
+        }
+        try {
+            Channel c = connection.createChannel();
+            c.queueDelete(resultQueue);
+            c.close();
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            log.debug("[pool {}] could not delete {}: {}; it expires after {}", poolId, resultQueue, e,
+                    settings.resultTtl());
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            connection.close(5_000);
+        } catch (IOException | RuntimeException e) {
+            log.debug("close failed: {}", e.toString());
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

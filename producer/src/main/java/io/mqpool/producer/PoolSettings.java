@@ -1,0 +1,62 @@
+package io.mqpool.producer;
+
+import io.mqpool.amqp.Topology;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.config.Durations;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Pool} connects and where it sends work.
+ *
+ * @param connection broker connection settings
+ * @param queue the task queue
+ * @param deliveryLimit the task queue's delivery limit, used when this pool declares it
+ * @param resultTtl how long the pool's result queue outlives its last consumer
+ * @param poolId names the pool's result queue {@code mqpool.results.<poolId>}; null for a random id
+ * @param maxInFlightMessages task messages a job may have published and not yet returned
+ */
+public record PoolSettings(
+        ConnectionSettings connection,
+        String queue,
+        int deliveryLimit,
+        Duration resultTtl,
+        String poolId,
+        int maxInFlightMessages) {
+    public static final int DEFAULT_MAX_IN_FLIGHT_MESSAGES = 256;
+
+    public PoolSettings {
+        Objects.requireNonNull(connection, "connection");
+        if (queue == null || queue.isBlank()) {
+            throw new IllegalArgumentException("queue name must not be empty");
+        }
+        if (deliveryLimit < 1) {
+            throw new IllegalArgumentException("delivery limit must be >= 1, got " + deliveryLimit);
+        }
+        Durations.requirePositive(resultTtl, "result TTL");
+        if (poolId != null && !poolId.matches("[A-Za-z0-9_.-]{1,100}")) {
+            throw new IllegalArgumentException("pool id must be 1-100 letters, digits, '_', '.' or '-', got '" + poolId + "'");
+        }
+        if (maxInFlightMessages < 1) {
+            throw new IllegalArgumentException("max in-flight messages must be >= 1, got " + maxInFlightMessages);
+        }
+    }
+
+    /** Defaults for everything but the connection. */
+    public static PoolSettings of(ConnectionSettings connection) {
+        return new PoolSettings(connection, Topology.DEFAULT_TASK_QUEUE, Topology.DEFAULT_DELIVERY_LIMIT,
+                Topology.DEFAULT_RESULT_TTL, null, DEFAULT_MAX_IN_FLIGHT_MESSAGES);
+    }
+
+    public PoolSettings withQueue(String value) {
+        return new PoolSettings(connection, value, deliveryLimit, resultTtl, poolId, maxInFlightMessages);
+    }
+
+    public PoolSettings withPoolId(String value) {
+        return new PoolSettings(connection, queue, deliveryLimit, resultTtl, value, maxInFlightMessages);
+    }
+
+    public PoolSettings withMaxInFlightMessages(int value) {
+        return new PoolSettings(connection, queue, deliveryLimit, resultTtl, poolId, value);
+    }
+}

@@ -1,0 +1,15 @@
+package io.mqpool.producer;
+
+import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskMessage;
+
+/** Where the results of one job go. Called from the pool's connection threads; implementations are thread-safe. */
+interface ResultSink {
+    void deliver(ResultMessage message);
+
+    /** A published task message was refused or lost before confirmation and must be sent again. */
+    void republish(TaskMessage message);
+
+    /** The job cannot complete. */
+    void fail(RuntimeException cause);
+}

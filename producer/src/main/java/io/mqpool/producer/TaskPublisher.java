@@ -1,0 +1,110 @@
+package io.mqpool.producer;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ReturnListener;
+import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.Protocol;
+import io.mqpool.protocol.TaskMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Publishes task messages persistent and mandatory on one confirm-mode channel, with asynchronous confirms.
+ *
+ * <p>A nacked, returned-then-lost, or unconfirmed-at-reconnect message is handed back to its job to be
+ * published again; the job drops the duplicates that may result. Thread-safe.
+ */
+final class TaskPublisher implements ConfirmListener, ReturnListener {
+    private record Sent(ResultSink sink, TaskMessage message, boolean returned) {
+    }
+
+    private final Channel channel;
+    private final Codec codec;
+    private final String queue;
+    private final String replyTo;
+    private final Object publishLock = new Object();
+    private final ConcurrentNavigableMap<Long, Sent> pending = new ConcurrentSkipListMap<>();
+
+    TaskPublisher(Channel channel, Codec codec, String queue, String replyTo) throws IOException {
+        this.channel = channel;
+        this.codec = codec;
+        this.queue = queue;
+        this.replyTo = replyTo;
+        channel.confirmSelect();
+        channel.addConfirmListener(this);
+        channel.addReturnListener(this);
+    }
+
+    /** Encodes the message (refusing one above the size limit before anything is sent) and publishes it. */
+    void publish(ResultSink sink, TaskMessage message) {
+        byte[] body = codec.encode(message, "task message");
+        String messageId = message.job() + ":" + message.items().get(0).i();
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .contentType(Protocol.CONTENT_TYPE)
+                .deliveryMode(2)
+                .correlationId(message.job())
+                .replyTo(replyTo)
+                .messageId(messageId)
+                .build();
+        synchronized (publishLock) {
+            long seq = channel.getNextPublishSeqNo();
+            pending.put(seq, new Sent(sink, message, false));
+            try {
+                channel.basicPublish("", queue, true, props, body);
+            } catch (IOException e) {
+                pending.remove(seq);
+                throw new UncheckedIOException("cannot publish to queue '" + queue + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** After a reconnect nothing unconfirmed will be confirmed: send it all again. */
+    void republishUnconfirmed() {
+        List<Sent> lost = new ArrayList<>(pending.values());
+        pending.clear();
+        for (Sent s : lost) {
+            s.sink().republish(s.message());
+        }
+    }
+
+    @Override
+    public void handleAck(long seq, boolean multiple) {
+        for (Sent s : take(seq, multiple)) {
+            if (s.returned()) {
+                s.sink().fail(new IllegalStateException("task queue '" + queue + "' does not exist"));
+            }
+        }
+    }
+
+    @Override
+    public void handleNack(long seq, boolean multiple) {
+        for (Sent s : take(seq, multiple)) {
+            s.sink().republish(s.message());
+        }
+    }
+
+    @Override
+    public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
+                             AMQP.BasicProperties properties, byte[] body) {
+        String id = properties.getMessageId();
+        pending.replaceAll((seq, s) -> id != null && id.equals(s.message().job() + ":" + s.message().items().get(0).i())
+                ? new Sent(s.sink(), s.message(), true) : s);
+    }
+
+    private List<Sent> take(long seq, boolean multiple) {
+        if (!multiple) {
+            Sent s = pending.remove(seq);
+            return s == null ? List.of() : List.of(s);
+        }
+        ConcurrentNavigableMap<Long, Sent> head = pending.headMap(seq, true);
+        List<Sent> taken = new ArrayList<>(head.values());
+        head.clear();
+        return taken;
+    }
+}

@@ -1,0 +1,38 @@
+package io.mqpool.producer.cli;
+
+import io.mqpool.amqp.Topology;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.protocol.Codec;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The options every job command shares. */
+final class JobOptionsMixin {
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MQPOOL_URL:-" + BrokerAddress.DEFAULT_URL + "}",
+            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://... (default: $MQPOOL_URL, then "
+                    + BrokerAddress.DEFAULT_URL + ").",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    String url;
+
+    @Option(names = "--queue", paramLabel = "NAME", defaultValue = "${env:MQPOOL_QUEUE:-" + Topology.DEFAULT_TASK_QUEUE + "}",
+            description = "Task queue (default: ${DEFAULT-VALUE}).")
+    String queue;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "N", defaultValue = "0",
+            description = "Start N worker processes for this command and stop them after it "
+                    + "(default: use the workers already running).")
+    int workers;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Give up if the whole job is not done in this time, e.g. 30s, 5m (default: no limit).")
+    String timeout;
+
+    @Option(names = "--task-timeout", paramLabel = "DURATION",
+            description = "Time limit of each item on the worker (default: the task's own).")
+    String taskTimeout;
+
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + Codec.DEFAULT_MAX_MESSAGE_BYTES,
+            description = "Largest task message in bytes; larger arguments are refused before publishing "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxMessageSize;
+}

@@ -1,0 +1,86 @@
+package io.mqpool.producer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.config.Durations;
+import io.mqpool.producer.JobOptions;
+import io.mqpool.producer.Outcome;
+import io.mqpool.producer.Pool;
+import io.mqpool.producer.PoolSettings;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+
+/** Runs one job for a command: connects, starts local workers if asked, streams results, reports failures. */
+final class JobRun {
+    private static final Duration WORKER_READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final JobOptionsMixin options;
+    private final CommandLine commandLine;
+
+    JobRun(JobOptionsMixin options, CommandLine commandLine) {
+        this.options = options;
+        this.commandLine = commandLine;
+    }
+
+    /** Parses the shared options; a bad value is a usage error (exit 2). */
+    JobOptions jobOptions(int chunkSize) {
+        try {
+            return new JobOptions(chunkSize,
+                    options.timeout == null ? null : Durations.parse(options.timeout),
+                    options.taskTimeout == null ? null : Durations.parse(options.taskTimeout));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
+        }
+    }
+
+    private PoolSettings poolSettings() {
+        try {
+            if (options.workers < 0) {
+                throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
+            }
+            ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(options.url))
+                    .withMaxMessageBytes(options.maxMessageSize);
+            return PoolSettings.of(connection).withQueue(options.queue);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
+        }
+    }
+
+    /** Runs the job and writes every outcome; returns 0, or 1 when some item failed. */
+    int run(String task, Iterator<JsonNode> args, long knownSize, JobOptions jobOptions, boolean ordered,
+            ResultWriter.Format format, boolean single) throws Exception {
+        PoolSettings settings = poolSettings();
+        PrintWriter out = commandLine.getOut();
+        PrintWriter err = commandLine.getErr();
+        long failed = 0;
+        long done = 0;
+        try (Pool pool = Pool.create(settings);
+             LocalWorkers workers = options.workers > 0 ? LocalWorkers.start(options.workers, options.url,
+                     settings.queue(), 1, WORKER_READY_TIMEOUT, System.err) : null;
+             Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);
+             ResultWriter writer = new ResultWriter(out, format, single);
+             Progress progress = new Progress(err, System.console() != null)) {
+            Iterator<Outcome<JsonNode>> it = outcomes.iterator();
+            while (it.hasNext()) {
+                Outcome<JsonNode> o = it.next();
+                done++;
+                if (o.isOk()) {
+                    writer.write(o.value());
+                } else {
+                    failed++;
+                    if (!single) {
+                        writer.write(null);
+                    }
+                    err.println("mqpool: item " + o.index() + " failed: " + o.error().summary());
+                    err.flush();
+                }
+                progress.update(done, failed);
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,130 @@
+package io.mqpool.producer.cli;
+
+import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.worker.cli.WorkerMain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Worker JVMs started for one command ({@code --workers N}); their output goes to our stderr, each line
+ * prefixed with the worker's number. Closing stops them as SIGTERM does and waits for them.
+ */
+final class LocalWorkers implements AutoCloseable {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Thread> pumps = new ArrayList<>();
+    private final CountDownLatch ready;
+    private final PrintStream err;
+
+    private LocalWorkers(int count, PrintStream err) {
+        this.ready = new CountDownLatch(count);
+        this.err = err;
+    }
+
+    /**
+     * Starts {@code count} workers serving {@code queue} and waits until each is consuming.
+     *
+     * @param url passed in the environment, never on the command line, so the password stays out of {@code ps}
+     */
+    static LocalWorkers start(int count, String url, String queue, int concurrency, Duration readyTimeout, PrintStream err)
+            throws IOException, InterruptedException {
+        LocalWorkers workers = new LocalWorkers(count, err);
+        try {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            NamedThreadFactory threads = new NamedThreadFactory("mqpool-worker-output", true);
+            for (int k = 1; k <= count; k++) {
+                ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                        WorkerMain.class.getName(), "--queue", queue, "--concurrency", String.valueOf(concurrency),
+                        "--quiet", "--announce-ready", "--shutdown-timeout", "10s");
+                Map<String, String> env = pb.environment();
+                env.put("MQPOOL_URL", url);
+                pb.redirectErrorStream(true);
+                pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+                Process p = pb.start();
+                p.getOutputStream().close();
+                workers.processes.add(p);
+                Thread pump = threads.newThread(workers.pump(p, k));
+                workers.pumps.add(pump);
+                pump.start();
+            }
+            workers.awaitReady(readyTimeout);
+            return workers;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            workers.close();
+            throw e;
+        }
+    }
+
+    private Runnable pump(Process p, int number) {
+        return () -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith(WorkerMain.READY_MARKER)) {
+                        ready.countDown();
+                    } else {
+                        synchronized (err) {
+                            err.println("[worker " + number + "] " + line);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The process is gone; its exit is reported by awaitReady or close.
+            }
+        };
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.await(50, TimeUnit.MILLISECONDS)) {
+            for (int k = 0; k < processes.size(); k++) {
+                Process p = processes.get(k);
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("worker " + (k + 1) + " exited with code " + p.exitValue()
+                            + " before it was ready");
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("workers not ready within " + timeout.toSeconds() + " s");
+            }
+        }
+    }
+
+    /** Stops every worker gracefully (SIGTERM), forcibly after a timeout. Idempotent. */
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Thread pump : pumps) {
+            try {
+                pump.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.mqpool.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.RemoteError;
+import io.mqpool.protocol.TaskItem;
+import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.ArgumentBinder;
+import io.mqpool.task.BadArgumentsException;
+import io.mqpool.task.Task;
+import io.mqpool.task.TaskContext;
+import io.mqpool.task.TaskRegistry;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the items of a decoded task message and turns every outcome into an {@link ItemResult}. Thread-safe. */
+final class TaskRunner {
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final TaskRegistry registry;
+    private final ObjectMapper mapper;
+    private final ArgumentBinder binder;
+    private final String workerId;
+    private final PrintStream out;
+
+    TaskRunner(TaskRegistry registry, ObjectMapper mapper, String workerId, PrintStream out) {
+        this.registry = registry;
+        this.mapper = mapper;
+        this.binder = new ArgumentBinder(mapper);
+        this.workerId = workerId;
+        this.out = out;
+    }
+
+    List<ItemResult> run(TaskMessage message, int attempt) {
+        Task<?, ?> task = registry.find(message.task()).orElse(null);
+        List<ItemResult> results = new ArrayList<>(message.items().size());
+        if (task == null) {
+            RemoteError error = RemoteError.of(ErrorCode.UNKNOWN_TASK, "unknown task '" + message.task()
+                    + "'; this worker runs: " + String.join(", ", registry.names()));
+            for (TaskItem item : message.items()) {
+                results.add(ItemResult.failed(item.i(), error));
+            }
+            return results;
+        }
+        Logger taskLog = LoggerFactory.getLogger("mqpool.task." + task.name());
+        for (TaskItem item : message.items()) {
+            results.add(runOne(task, item, new TaskContext(message.job(), item.i(), attempt, workerId, taskLog, out)));
+        }
+        return results;
+    }
+
+    @SuppressWarnings("unchecked")
+    private ItemResult runOne(Task<?, ?> task, TaskItem item, TaskContext context) {
+        Object input;
+        try {
+            input = binder.bind(task, item.args());
+        } catch (BadArgumentsException e) {
+            return ItemResult.failed(item.i(), new RemoteError(ErrorCode.BAD_ARGUMENTS.name(),
+                    BadArgumentsException.class.getName(), e.getMessage(), null));
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("exec job={} index={} attempt={} task={}", context.jobId(), item.i(), context.attempt(), task.name());
+        }
+        Object output;
+        try {
+            output = ((Task<Object, Object>) task).apply(input, context);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, e));
+        } catch (Exception | StackOverflowError | LinkageError e) {
+            return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, e));
+        }
+        try {
+            JsonNode value = mapper.valueToTree(output);
+            return ItemResult.ok(item.i(), value);
+        } catch (IllegalArgumentException e) {
+            return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, new IllegalStateException(
+                    "result of task " + task.name() + " cannot be written as JSON: " + e.getMessage(), e)));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.mqpool.worker;
+
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.config.Durations;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a worker runs.
+ *
+ * @param connection broker connection settings
+ * @param queue the task queue to consume
+ * @param concurrency task threads
+ * @param prefetch unacknowledged task messages the broker may push ahead; about {@code concurrency}
+ * @param deliveryLimit deliveries of one task message before the broker dead-letters it
+ * @param shutdownTimeout how long a stop waits for in-flight tasks
+ * @param startupTimeout how long to keep retrying an unreachable broker at start, or null for ever
+ * @param workerId this worker's id in logs and result headers
+ */
+public record WorkerSettings(
+        ConnectionSettings connection,
+        String queue,
+        int concurrency,
+        int prefetch,
+        int deliveryLimit,
+        Duration shutdownTimeout,
+        Duration startupTimeout,
+        String workerId) {
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    public WorkerSettings {
+        Objects.requireNonNull(connection, "connection");
+        if (queue == null || queue.isBlank()) {
+            throw new IllegalArgumentException("queue name must not be empty");
+        }
+        if (concurrency < 1 || concurrency > 1_024) {
+            throw new IllegalArgumentException("concurrency must be 1..1024, got " + concurrency);
+        }
+        if (prefetch < 1 || prefetch > 65_535) {
+            throw new IllegalArgumentException("prefetch must be 1..65535, got " + prefetch);
+        }
+        if (deliveryLimit < 1) {
+            throw new IllegalArgumentException("delivery limit must be >= 1, got " + deliveryLimit);
+        }
+        Durations.requirePositive(shutdownTimeout, "shutdown timeout");
+        if (startupTimeout != null) {
+            Durations.requirePositive(startupTimeout, "startup timeout");
+        }
+        if (workerId == null || workerId.isBlank()) {
+            throw new IllegalArgumentException("worker id must not be empty");
+        }
+    }
+}

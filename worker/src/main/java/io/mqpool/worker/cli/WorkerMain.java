@@ -1,0 +1,184 @@
+package io.mqpool.worker.cli;
+
+import io.mqpool.amqp.BrokerUnavailableException;
+import io.mqpool.amqp.Topology;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.config.Durations;
+import io.mqpool.protocol.Codec;
+import io.mqpool.task.TaskRegistry;
+import io.mqpool.worker.Worker;
+import io.mqpool.worker.WorkerSettings;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The {@code mqpool-worker} command. */
+@Command(name = "mqpool-worker", mixinStandardHelpOptions = true, version = "mqpool-worker 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Serves mqpool tasks from a RabbitMQ queue until SIGTERM or Ctrl-C, then finishes and",
+            "acknowledges the tasks in flight and exits 0. Start any number, on any host."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped cleanly",
+            "1:could not start (bad tasks jar, conflicting queue)",
+            "2:invalid command line",
+            "3:broker refused the credentials, or stayed unreachable past --startup-timeout"})
+public final class WorkerMain implements Callable<Integer> {
+    /** Printed on stdout with --announce-ready, for a parent process that waits for its workers. */
+    public static final String READY_MARKER = "mqpool-worker-ready";
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MQPOOL_URL:-" + BrokerAddress.DEFAULT_URL + "}",
+            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://... (default: $MQPOOL_URL, then ${DEFAULT-VALUE}).",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    private String url;
+
+    @Option(names = "--queue", paramLabel = "NAME", defaultValue = "${env:MQPOOL_QUEUE:-" + Topology.DEFAULT_TASK_QUEUE + "}",
+            description = "Task queue to serve (default: ${DEFAULT-VALUE}).")
+    private String queue;
+
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "${env:MQPOOL_CONCURRENCY:-0}",
+            description = "Task threads (default: the number of CPUs).", showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    private int concurrency;
+
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0",
+            description = "Task messages the broker may push ahead (default: the concurrency).",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    private int prefetch;
+
+    @Option(names = "--tasks-jar", paramLabel = "PATH",
+            description = "A jar of user tasks (listed in META-INF/services/io.mqpool.task.Task); repeatable.")
+    private List<Path> tasksJars = new ArrayList<>();
+
+    @Option(names = "--delivery-limit", paramLabel = "N", defaultValue = "" + Topology.DEFAULT_DELIVERY_LIMIT,
+            description = "Deliveries of one task message before it is dead-lettered (default: ${DEFAULT-VALUE}).")
+    private int deliveryLimit;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long a stop waits for tasks in flight (default: ${DEFAULT-VALUE}).")
+    private String shutdownTimeout;
+
+    @Option(names = "--startup-timeout", paramLabel = "DURATION",
+            description = "Give up if the broker stays unreachable this long at start (default: retry for ever).")
+    private String startupTimeout;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
+            description = "AMQP heartbeat; a dead link is noticed after about twice this (default: ${DEFAULT-VALUE}).")
+    private String heartbeat;
+
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + Codec.DEFAULT_MAX_MESSAGE_BYTES,
+            description = "Largest task or result message in bytes (default: ${DEFAULT-VALUE}).")
+    private int maxMessageSize;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Worker id in logs and results (default: host-pid).")
+    private String workerId;
+
+    @Option(names = {"-q", "--quiet"}, description = "Log only warnings and the tasks' own messages.")
+    private boolean quiet;
+
+    @Option(names = "--announce-ready", hidden = true,
+            description = "Print " + READY_MARKER + " on stdout once consuming (for a parent process).")
+    private boolean announceReady;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "io/mqpool/worker/cli/logback-worker.xml");
+        }
+        if (List.of(args).contains("-q") || List.of(args).contains("--quiet")) {
+            System.setProperty("MQPOOL_LOG_LEVEL", "WARN");
+        }
+        WorkerMain command = new WorkerMain();
+        Signals.onTerminate(command.stop::countDown);
+        System.exit(commandLine(command).execute(args));
+    }
+
+    static CommandLine commandLine(WorkerMain command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            c.getErr().println("mqpool-worker: " + oneLine(e));
+            return e instanceof BrokerUnavailableException ? 3 : 1;
+        });
+        return cl;
+    }
+
+    /** Asks a running worker to stop, as SIGTERM does. */
+    void requestStop() {
+        stop.countDown();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        WorkerSettings settings;
+        try {
+            ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(url))
+                    .withHeartbeat(Durations.parse(heartbeat))
+                    .withMaxMessageBytes(maxMessageSize);
+            int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
+            settings = new WorkerSettings(connection, queue, threads, prefetch > 0 ? prefetch : threads, deliveryLimit,
+                    Durations.parse(shutdownTimeout), startupTimeout == null ? null : Durations.parse(startupTimeout),
+                    workerId != null ? workerId : defaultWorkerId());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        TaskRegistry registry = TaskRegistry.load(taskClassLoader());
+        PrintStream out = System.out;
+        try (Worker worker = new Worker(settings, registry, out)) {
+            worker.start();
+            if (announceReady) {
+                System.out.println(READY_MARKER + " " + settings.workerId());
+                System.out.flush();
+            }
+            stop.await();
+        }
+        return 0;
+    }
+
+    private ClassLoader taskClassLoader() throws MalformedURLException {
+        ClassLoader parent = WorkerMain.class.getClassLoader();
+        if (tasksJars.isEmpty()) {
+            return parent;
+        }
+        URL[] urls = new URL[tasksJars.size()];
+        for (int k = 0; k < urls.length; k++) {
+            Path jar = tasksJars.get(k);
+            if (!Files.isRegularFile(jar)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tasks-jar " + jar + ": no such file");
+            }
+            urls[k] = jar.toUri().toURL();
+        }
+        return new URLClassLoader("mqpool-tasks", urls, parent);
+    }
+
+    private static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replaceAll("\\s+", " ").strip();
+    }
+}
