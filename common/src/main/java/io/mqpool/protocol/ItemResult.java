@@ -1,5 +1,6 @@
 package io.mqpool.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ public record ItemResult(
         return new ItemResult(i, null, error);
     }
 
+    @JsonIgnore
     public boolean isOk() {
         return error == null;
     }

@@ -74,7 +74,7 @@ public final class Pool implements AutoCloseable {
         this.poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
         this.resultQueue = Topology.resultQueue(poolId);
         this.connection = Connections.open(settings.connection(), "mqpool-producer " + poolId,
-                new NamedThreadFactory("mqpool-producer-amqp", true));
+                new NamedThreadFactory("mqpool-pool-" + poolId, true));
         try {
             Channel setup = connection.createChannel();
             Topology.declareTaskQueue(setup, settings.queue(), settings.deliveryLimit());

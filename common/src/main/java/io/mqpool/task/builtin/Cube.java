@@ -28,7 +28,7 @@ public final class Cube implements Task<Number, Number> {
     static Number cube(Number n) {
         if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
             long v = n.longValue();
-            return Math.abs(v) <= LONG_SAFE ? v * v * v : BigInteger.valueOf(v).pow(3);
+            return v >= -LONG_SAFE && v <= LONG_SAFE ? v * v * v : BigInteger.valueOf(v).pow(3);
         }
         if (n instanceof BigInteger big) {
             return big.pow(3);

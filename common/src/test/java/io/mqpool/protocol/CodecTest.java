@@ -1,0 +1,89 @@
+package io.mqpool.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CodecTest {
+    private final Codec codec = Codec.defaults();
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void taskMessageRoundTrips() {
+        TaskMessage m = new TaskMessage(1, "job-1", "cube", List.of(new TaskItem(0,
+                JsonNodeFactory.instance.arrayNode().add(IntNode.valueOf(3)))), 500L);
+        assertThat(codec.decodeTask(codec.encode(m, "task"))).isEqualTo(m);
+        assertThat(new String(codec.encode(m, "task"), StandardCharsets.UTF_8))
+                .isEqualTo("{\"v\":1,\"job\":\"job-1\",\"task\":\"cube\",\"items\":[{\"i\":0,\"args\":[3]}],\"timeoutMs\":500}");
+    }
+
+    @Test
+    void resultMessageKeepsNullValuesAndOmitsAbsentErrors() {
+        ResultMessage m = ResultMessage.of("j", List.of(ItemResult.ok(0, null),
+                ItemResult.failed(1, RemoteError.of(ErrorCode.TASK_ERROR, "boom"))));
+        String json = new String(codec.encode(m, "result"), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"v\":1,\"job\":\"j\",\"results\":[{\"i\":0,\"value\":null},"
+                + "{\"i\":1,\"error\":{\"code\":\"TASK_ERROR\",\"message\":\"boom\"}}]}");
+        assertThat(codec.decodeResult(utf8(json))).isEqualTo(m);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", "not json", "null", "[]", "{}", "{\"v\":1}",
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[]}",
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"args\":[1]}]}",
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":1}]}",
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":\"zero\",\"args\":[1]}]}",
+        "{\"v\":\"1\",\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":[1]}]}",
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":[1]}]} trailing",
+        "{\"v\":1,\"job\":\"\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":[1]}]}",
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":[NaN]}]}",
+    })
+    void malformedTaskMessagesAreRejectedWithAReason(String body) {
+        assertThatThrownBy(() -> codec.decodeTask(utf8(body))).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("task message");
+    }
+
+    @Test
+    void limitsApplyToDepthNumbersAndSize() {
+        String deep = "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":" + "[".repeat(10_000)
+                + "]".repeat(10_000) + "}]}";
+        assertThatThrownBy(() -> codec.decodeTask(utf8(deep))).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("depth");
+        String longNumber = "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":[" + "9".repeat(100_000) + "]}]}";
+        assertThatThrownBy(() -> codec.decodeTask(utf8(longNumber))).isInstanceOf(MalformedMessageException.class);
+        byte[] huge = utf8("{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"items\":[{\"i\":0,\"args\":[\"" + "x".repeat(5 << 20) + "\"]}]}");
+        assertThatThrownBy(() -> codec.decodeTask(huge)).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("limit");
+        assertThatThrownBy(() -> codec.decodeTask(new byte[] {(byte) 0xC3, 0x28, '{'}))
+                .isInstanceOf(MalformedMessageException.class);
+    }
+
+    @Test
+    void classPropertyIsIgnoredNeverInstantiated() {
+        String gadget = "{\"@class\":\"java.lang.ProcessBuilder\",\"v\":1,\"job\":\"j\",\"task\":\"t\","
+                + "\"items\":[{\"i\":0,\"args\":[{\"@class\":\"javax.script.ScriptEngineManager\"}]}]}";
+        TaskMessage m = codec.decodeTask(utf8(gadget));
+        assertThat(m.items().get(0).args().get(0).isObject()).isTrue();
+        assertThat(codec.mapper().getDeserializationConfig().getDefaultTyper(null)).isNull();
+    }
+
+    @Test
+    void encodeRefusesMessagesAboveTheLimit() {
+        Codec small = new Codec(2_048);
+        TaskMessage m = new TaskMessage(1, "j", "echo", List.of(new TaskItem(0,
+                JsonNodeFactory.instance.arrayNode().add("x".repeat(4_000)))), null);
+        assertThatThrownBy(() -> small.encode(m, "task message")).isInstanceOf(MessageTooLargeException.class)
+                .hasMessageContaining("2048-byte");
+    }
+}

@@ -1,0 +1,121 @@
+package io.mqpool.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/** A real {@code mqpool-worker} JVM started from the test classpath; its output is kept and logged to a file. */
+public final class WorkerProcess implements AutoCloseable {
+    private static final String MAIN = "io.mqpool.worker.cli.WorkerMain";
+    private static final String READY = "mqpool-worker-ready";
+
+    private final Process process;
+    private final String name;
+    private final Path log;
+
+    private WorkerProcess(Process process, String name, Path log) {
+        this.process = process;
+        this.name = name;
+        this.log = log;
+    }
+
+    /** Starts a worker serving {@code queue}; extra arguments are passed to the worker command, JVM options first. */
+    public static WorkerProcess start(String url, String queue, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN);
+        command.add("--queue");
+        command.add(queue);
+        command.add("--announce-ready");
+        command.addAll(List.of(args));
+        String name = queue + "-" + UUID.randomUUID().toString().substring(0, 8);
+        // A file, not a pipe: the JDK may close a pipe under a reader when the process exits, losing its tail.
+        Path log = Path.of("target", "worker-logs", name + ".log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("MQPOOL_URL", url);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return new WorkerProcess(p, name, log);
+    }
+
+    public static WorkerProcess start(String url, String queue, String... args) throws IOException {
+        return start(url, queue, List.of(), args);
+    }
+
+    /** Starts a worker and waits until it consumes. */
+    public static WorkerProcess started(String url, String queue, String... args) throws Exception {
+        WorkerProcess w = start(url, queue, args);
+        w.awaitReady(Duration.ofSeconds(60));
+        return w;
+    }
+
+    /** Waits until the worker announced that it consumes; fails if it exits first or the timeout passes. */
+    public void awaitReady(Duration timeout) {
+        Awaitility.await("worker " + name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("worker " + name + " exited with " + process.exitValue()
+                                + " before it was ready:\n" + output());
+                    }
+                    return output().contains(READY);
+                });
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** SIGTERM. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end and returns its exit code, or throws if it does not end in time. */
+    public int waitForExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("worker " + name + " still running after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Everything the worker printed so far, stdout and stderr interleaved. */
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

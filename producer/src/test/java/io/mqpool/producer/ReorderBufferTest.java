@@ -1,0 +1,64 @@
+package io.mqpool.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.LongNode;
+import io.mqpool.protocol.ItemResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReorderBufferTest {
+    private static ItemResult r(long i) {
+        return ItemResult.ok(i, LongNode.valueOf(i * 10));
+    }
+
+    private static List<Long> drain(ReorderBuffer b) {
+        List<Long> out = new ArrayList<>();
+        while (b.hasReady()) {
+            out.add(b.poll().i());
+        }
+        return out;
+    }
+
+    @Test
+    void orderedEmitsInIndexOrderOnly() {
+        ReorderBuffer b = new ReorderBuffer(true);
+        b.accept(r(2));
+        b.accept(r(1));
+        assertThat(b.hasReady()).isFalse();
+        b.accept(r(0));
+        assertThat(drain(b)).containsExactly(0L, 1L, 2L);
+        assertThat(b.size()).isZero();
+    }
+
+    @Test
+    void duplicatesAreDroppedBeforeAndAfterEmission() {
+        ReorderBuffer b = new ReorderBuffer(true);
+        assertThat(b.accept(r(1))).isTrue();
+        assertThat(b.accept(r(1))).isFalse();
+        b.accept(r(0));
+        drain(b);
+        assertThat(b.accept(r(0))).isFalse();
+        assertThat(b.duplicates()).isEqualTo(2);
+    }
+
+    @Test
+    void unorderedEmitsOnArrivalAndDeduplicates() {
+        ReorderBuffer b = new ReorderBuffer(false);
+        b.accept(r(3));
+        b.accept(r(1));
+        assertThat(b.accept(r(3))).isFalse();
+        assertThat(drain(b)).containsExactly(3L, 1L);
+        assertThat(b.accept(r(1))).isFalse();
+    }
+
+    @Test
+    void chunkSizeSpreadsKnownInputsAndCapsLargeOnes() {
+        assertThat(ChunkSizer.choose(9)).isEqualTo(1);
+        assertThat(ChunkSizer.choose(0)).isEqualTo(1);
+        assertThat(ChunkSizer.choose(3_200)).isEqualTo(100);
+        assertThat(ChunkSizer.choose(10_000_000)).isEqualTo(ChunkSizer.MAX_CHUNK);
+        assertThat(ChunkSizer.choose(-1)).isEqualTo(ChunkSizer.STREAMING_CHUNK);
+    }
+}

@@ -1,0 +1,71 @@
+package io.mqpool.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.TaskRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TaskRunnerTest {
+    private final Codec codec = Codec.defaults();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final TaskRunner runner = new TaskRunner(TaskRegistry.load(getClass().getClassLoader()), codec.mapper(), "w1",
+            new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    private TaskMessage message(String json) {
+        return codec.decodeTask(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyItemGetsAnOutcomeWithItsIndex() {
+        List<ItemResult> results = runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":["
+                + "{\"i\":5,\"args\":[2]},{\"i\":6,\"args\":[\"abc\"]},{\"i\":7,\"args\":[3000000]}]}"), 1);
+        assertThat(results).extracting(ItemResult::i).containsExactly(5L, 6L, 7L);
+        assertThat(results.get(0).value().asLong()).isEqualTo(8);
+        assertThat(results.get(1).error().code()).isEqualTo("BAD_ARGUMENTS");
+        assertThat(results.get(2).value().toString()).isEqualTo("27000000000000000000");
+    }
+
+    @Test
+    void unknownTaskFailsEveryItemNamingTheTask() {
+        List<ItemResult> results = runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"nope\",\"items\":["
+                + "{\"i\":0,\"args\":[1]},{\"i\":1,\"args\":[2]}]}"), 1);
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.error().code()).isEqualTo("UNKNOWN_TASK");
+            assertThat(r.error().message()).contains("'nope'").contains("cube");
+        });
+    }
+
+    @Test
+    void taskExceptionsCarryTypeMessageAndStack() {
+        ItemResult r = runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"sleep\",\"items\":[{\"i\":0,\"args\":[-5]}]}"), 1).get(0);
+        assertThat(r.error().code()).isEqualTo("TASK_ERROR");
+        assertThat(r.error().type()).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(r.error().message()).contains("-5");
+        assertThat(r.error().stack()).contains("at io.mqpool.task.builtin.Sleep.apply");
+    }
+
+    @Test
+    void tasksPrintToTheWorkersOutput() {
+        runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"print_number\",\"items\":[{\"i\":0,\"args\":[4]}]}"), 1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Process 4: 4");
+    }
+
+    @Test
+    void oversizeResultsBecomeTooLargeErrorsNotRedeliveries() {
+        Codec small = new Codec(4_096);
+        ResultMessage big = ResultMessage.of("j", List.of(
+                ItemResult.ok(0, small.mapper().valueToTree("x".repeat(10_000))),
+                ItemResult.ok(1, small.mapper().valueToTree(42))));
+        ResultMessage decoded = small.decodeResult(ResultSizer.encodeWithinLimit(small, big));
+        assertThat(decoded.results().get(0).error().code()).isEqualTo("TOO_LARGE");
+        assertThat(decoded.results().get(1).value().asInt()).isEqualTo(42);
+    }
+}
