@@ -12,6 +12,7 @@ import io.mqpool.protocol.TaskMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -28,6 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * bounded memory. Results arrive on the pool's consumer thread through {@link ResultSink}.
  */
 final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
+    /** How long a resumed job waits for the results its queue already holds before publishing. */
+    private static final long PRIOR_RESULTS_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private record Retry(TaskMessage message, int attempt, long notBefore) {
+    }
+
     private final String id;
     private final String task;
     private final Iterator<JsonNode> input;
@@ -44,9 +51,15 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
     private final Condition changed = lock.newCondition();
     // Guarded by lock.
     private final ReorderBuffer buffer;
-    private final ArrayDeque<TaskMessage> toRepublish = new ArrayDeque<>();
+    private final ArrayDeque<Retry> toRepublish = new ArrayDeque<>();
     private RuntimeException failure;
     private long maxBuffered;
+    private long messagesReceived;
+    private long priorMessages;
+    private long priorDeadline;
+    private final BitSet publishedEarlier = new BitSet();
+    // Set before iteration starts.
+    private boolean resumed;
 
     // Touched only by the iterating thread.
     private long assigned;
@@ -72,13 +85,41 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
         return id;
     }
 
+    /**
+     * Resumes a job whose result queue already holds {@code messages} result messages: they are read before
+     * anything is published, and items that have a result are not published again.
+     */
+    void expectPriorResults(long messages) {
+        lock.lock();
+        try {
+            resumed = messages > 0;
+            priorMessages = messages;
+            priorDeadline = System.nanoTime() + PRIOR_RESULTS_WAIT_NANOS;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean awaitingPriorResults() {
+        return messagesReceived < priorMessages && System.nanoTime() - priorDeadline < 0;
+    }
+
     @Override
     public boolean hasNext() {
         if (closed.get() && failure == null) {
             return false;
         }
         while (true) {
-            fill();
+            boolean resuming;
+            lock.lock();
+            try {
+                resuming = awaitingPriorResults();
+            } finally {
+                lock.unlock();
+            }
+            if (!resuming) {
+                fill();
+            }
             lock.lock();
             try {
                 if (failure != null) {
@@ -91,10 +132,11 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
                     close();
                     return false;
                 }
-                if (!toRepublish.isEmpty() || canPublishMore()) {
+                long now = System.nanoTime();
+                if (!resuming && (canPublishMore() || (!toRepublish.isEmpty() && toRepublish.peek().notBefore() - now <= 0))) {
                     continue;
                 }
-                long wait = deadlineNanos - System.nanoTime();
+                long wait = deadlineNanos - now;
                 if (wait <= 0) {
                     JobTimeoutException e = new JobTimeoutException("job " + id + " timed out after " + timeout
                             + " with " + emitted + " of " + (exhausted ? String.valueOf(assigned) : "at least " + assigned)
@@ -103,7 +145,14 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
                     close();
                     throw e;
                 }
-                changed.awaitNanos(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
+                long nap = Math.min(wait, TimeUnit.SECONDS.toNanos(1));
+                if (!toRepublish.isEmpty()) {
+                    nap = Math.min(nap, Math.max(1, toRepublish.peek().notBefore() - now));
+                }
+                if (resuming) {
+                    nap = Math.min(nap, Math.max(1, priorDeadline - now));
+                }
+                changed.awaitNanos(nap);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
@@ -134,29 +183,63 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
 
     /** Publishes pending republishes, then new chunks while the window has room. */
     private void fill() {
-        List<TaskMessage> again;
+        List<Retry> again = new ArrayList<>();
         lock.lock();
         try {
-            again = new ArrayList<>(toRepublish);
-            toRepublish.clear();
+            long now = System.nanoTime();
+            while (!toRepublish.isEmpty() && toRepublish.peek().notBefore() - now <= 0) {
+                again.add(toRepublish.poll());
+            }
         } finally {
             lock.unlock();
         }
-        for (TaskMessage m : again) {
-            publisher.publish(this, m);
+        for (Retry r : again) {
+            publisher.publish(this, r.message(), r.attempt() + 1);
         }
-        while (canPublishMore() || (!exhausted && assigned == emitted)) {
+        while (canPublishMore()) {
             List<TaskItem> items = new ArrayList<>(chunkSize);
-            while (items.size() < chunkSize && input.hasNext()) {
-                items.add(new TaskItem(assigned++, input.next()));
+            long before = assigned;
+            while (assigned - before < chunkSize && input.hasNext()) {
+                long index = assigned++;
+                JsonNode args = input.next();
+                if (!resumed || !alreadyCovered(index)) {
+                    items.add(new TaskItem(index, args));
+                }
             }
             if (!input.hasNext()) {
                 exhausted = true;
             }
-            if (items.isEmpty()) {
+            if (!items.isEmpty()) {
+                publishChunk(items);
+            } else if (assigned == before) {
                 return;
             }
-            publishChunk(items);
+        }
+    }
+
+    /** In a resumed job: the item has a result, or an earlier run published it and its result will come. */
+    private boolean alreadyCovered(long index) {
+        lock.lock();
+        try {
+            return buffer.has(index) || (index <= Integer.MAX_VALUE && publishedEarlier.get((int) index));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void published(long[] indices) {
+        lock.lock();
+        try {
+            messagesReceived++;
+            for (long i : indices) {
+                if (i <= Integer.MAX_VALUE) {
+                    publishedEarlier.set((int) i);
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -181,6 +264,7 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
     public void deliver(ResultMessage message) {
         lock.lock();
         try {
+            messagesReceived++;
             if (message.error() != null && message.results().isEmpty()) {
                 failure = new IllegalStateException("a worker could not read a task message of job " + id + ": "
                         + message.error().summary());
@@ -196,10 +280,11 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
     }
 
     @Override
-    public void republish(TaskMessage message) {
+    public void republish(TaskMessage message, int attempt) {
         lock.lock();
         try {
-            toRepublish.add(message);
+            toRepublish.add(new Retry(message, attempt, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                    Backoff.delayMillis(attempt))));
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -36,6 +36,8 @@ import java.util.Spliterators;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +65,9 @@ public final class Pool implements AutoCloseable {
     private final String resultQueue;
     private final Connection connection;
     private final TaskPublisher publisher;
-    private final Channel consumerChannel;
+    private final ScheduledExecutorService timer;
+    private final boolean resumable;
+    private volatile Channel consumerChannel;
     private final Map<String, ResultSink> sinks = new ConcurrentHashMap<>();
     private final AtomicLong jobCounter = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,6 +77,8 @@ public final class Pool implements AutoCloseable {
         this.codec = new Codec(settings.connection().maxMessageBytes());
         this.poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
         this.resultQueue = Topology.resultQueue(poolId);
+        this.resumable = settings.poolId() != null;
+        this.timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-pool-" + poolId + "-timer", true));
         this.connection = Connections.open(settings.connection(), "mqpool-producer " + poolId,
                 new NamedThreadFactory("mqpool-pool-" + poolId, true));
         try {
@@ -80,10 +86,10 @@ public final class Pool implements AutoCloseable {
             Channel setup = connection.createChannel();
             Topology.declareResultQueue(setup, resultQueue, settings.resultTtl());
             setup.close();
-            publisher = new TaskPublisher(connection.createChannel(), codec, settings.queue(), resultQueue);
-            consumerChannel = connection.createChannel();
-            consumerChannel.basicQos(RESULT_PREFETCH);
-            consumerChannel.basicConsume(resultQueue, false, "mqpool-results." + poolId, new ResultConsumer(consumerChannel));
+            publisher = new TaskPublisher(connection.createChannel(), codec, settings.queue(), resultQueue, resumable);
+            if (!resumable) {
+                startConsuming();
+            }
             ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
                 @Override
                 public void handleRecovery(Recoverable recoverable) {
@@ -111,6 +117,54 @@ public final class Pool implements AutoCloseable {
      */
     public static Pool create(PoolSettings settings) {
         return new Pool(settings);
+    }
+
+    /**
+     * Consumes the result queue. A resumable pool acknowledges nothing until it closes, so that the results
+     * survive a crash of this process for a restarted producer with the same id; its prefetch is unlimited
+     * because unacknowledged results must not stall delivery (the in-flight window bounds them).
+     */
+    private void startConsuming() throws IOException {
+        Channel channel = connection.createChannel();
+        channel.basicQos(resumable ? 0 : RESULT_PREFETCH);
+        channel.addShutdownListener(cause -> {
+            if (!closed.get() && !cause.isHardError() && !cause.isInitiatedByApplication()) {
+                log.warn("[pool {}] broker closed the result channel ({}); reopening it", poolId, cause.getMessage());
+                timer.schedule(this::resumeConsuming, 1, TimeUnit.SECONDS);
+            }
+        });
+        consumerChannel = channel;
+        channel.basicConsume(resultQueue, false, "mqpool-results." + poolId + "." + System.nanoTime(),
+                new ResultConsumer(channel));
+    }
+
+    /**
+     * A resumable pool starts consuming only once its first job is registered: results left by an earlier
+     * run must reach that job, and be counted before any of them is delivered.
+     */
+    private void ensureConsuming() {
+        synchronized (sinks) {
+            if (consumerChannel != null) {
+                return;
+            }
+            try {
+                startConsuming();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot consume results from " + resultQueue + ": " + rootMessage(e), e);
+            }
+        }
+    }
+
+    private void resumeConsuming() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            startConsuming();
+        } catch (IOException | RuntimeException e) {
+            log.warn("[pool {}] cannot consume results yet: {}", poolId, rootMessage(e));
+            timer.schedule(this::resumeConsuming, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** Connects a pool with default settings to the broker at {@code url}. */
@@ -191,7 +245,11 @@ public final class Pool implements AutoCloseable {
         long window = (long) chunk * settings.maxInFlightMessages();
         String jobId = poolId + "-" + jobCounter.incrementAndGet();
         Job job = new Job(jobId, task, argLists, chunk, window, options, ordered, publisher, () -> sinks.remove(jobId));
+        if (resumable) {
+            job.expectPriorResults(readyResults());
+        }
         sinks.put(jobId, job);
+        ensureConsuming();
         Iterator<Outcome<R>> converted = new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -216,8 +274,9 @@ public final class Pool implements AutoCloseable {
         ensureOpen();
         String jobId = poolId + "-" + jobCounter.incrementAndGet();
         CompletableFuture<R> future = new CompletableFuture<>();
-        SubmitCall<R> call = new SubmitCall<>(future, r -> toOutcome(r, resultType).get(), publisher);
+        SubmitCall<R> call = new SubmitCall<>(future, r -> toOutcome(r, resultType).get(), publisher, timer);
         sinks.put(jobId, call);
+        ensureConsuming();
         future.whenComplete((r, e) -> sinks.remove(jobId));
         if (options.timeout() != null) {
             future.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -233,9 +292,27 @@ public final class Pool implements AutoCloseable {
         return future;
     }
 
+    /** Result messages waiting in this pool's queue, left by an earlier run with the same pool id. */
+    private long readyResults() {
+        try {
+            Channel c = connection.createChannel();
+            try {
+                return c.queueDeclarePassive(resultQueue).getMessageCount();
+            } finally {
+                c.close();
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot inspect result queue " + resultQueue + ": " + rootMessage(e), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
     private <R> Outcome<R> toOutcome(ItemResult r, Class<R> type) {
         if (!r.isOk()) {
             return new Outcome<>(r.i(), null, r.error());
+        }
+        if (type.isInstance(r.value())) {
+            return new Outcome<>(r.i(), (R) r.value(), null);
         }
         try {
             return new Outcome<>(r.i(), codec.mapper().treeToValue(r.value(), type), null);
@@ -281,6 +358,13 @@ public final class Pool implements AutoCloseable {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
             try {
+                if (props.getHeaders() != null && props.getHeaders().containsKey(TaskPublisher.HEADER_MARKER)) {
+                    ResultSink sink = sinks.get(String.valueOf(props.getCorrelationId()));
+                    if (sink != null) {
+                        sink.published(readMarker(body));
+                    }
+                    return;
+                }
                 ResultMessage message = codec.decodeResult(body);
                 ResultSink sink = sinks.get(message.job());
                 if (sink != null) {
@@ -300,11 +384,23 @@ public final class Pool implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("[pool {}] failed to handle a result message", poolId, e);
             }
+            if (resumable) {
+                return;
+            }
             try {
                 getChannel().basicAck(envelope.getDeliveryTag(), false);
             } catch (IOException | RuntimeException e) {
                 log.debug("result ack failed: {}", e.toString());
             }
+        }
+    }
+
+    private long[] readMarker(byte[] body) {
+        try {
+            return codec.mapper().readValue(body, long[].class);
+        } catch (IOException e) {
+            log.warn("[pool {}] ignoring an unreadable publication marker: {}", poolId, e.getMessage());
+            return new long[0];
         }
     }
 
@@ -330,6 +426,7 @@ public final class Pool implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        timer.shutdownNow();
         try {
             connection.close(5_000);
         } catch (IOException | RuntimeException e) {

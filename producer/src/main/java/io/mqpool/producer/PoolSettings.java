@@ -13,7 +13,10 @@ import java.util.Objects;
  * @param queue the task queue
  * @param deliveryLimit the task queue's delivery limit, used when this pool declares it
  * @param resultTtl how long the pool's result queue outlives its last consumer
- * @param poolId names the pool's result queue {@code mqpool.results.<poolId>}; null for a random id
+ * @param poolId names the pool's result queue {@code mqpool.results.<poolId>}; null for a random id. An
+ *     explicit id makes the pool's jobs resumable: results stay unacknowledged in the durable result queue
+ *     until the pool closes, so a producer restarted with the same id (and the same calls with the same
+ *     input) picks up the results already computed instead of computing them again
  * @param maxInFlightMessages task messages a job may have published and not yet returned
  */
 public record PoolSettings(

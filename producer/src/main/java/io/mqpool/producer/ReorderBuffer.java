@@ -44,6 +44,14 @@ final class ReorderBuffer {
         return true;
     }
 
+    /** Whether a result for index {@code i} was taken (emitted or waiting). */
+    boolean has(long i) {
+        if (ordered) {
+            return i < next || waiting.containsKey(i);
+        }
+        return i <= Integer.MAX_VALUE && seen.get((int) i);
+    }
+
     boolean hasReady() {
         return ordered ? waiting.containsKey(next) : !ready.isEmpty();
     }

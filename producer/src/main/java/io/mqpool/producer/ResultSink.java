@@ -7,8 +7,16 @@ import io.mqpool.protocol.TaskMessage;
 interface ResultSink {
     void deliver(ResultMessage message);
 
-    /** A published task message was refused or lost before confirmation and must be sent again. */
-    void republish(TaskMessage message);
+    /**
+     * A published task message was refused or lost before confirmation and must be sent again.
+     *
+     * @param attempt how many times it has been published so far
+     */
+    void republish(TaskMessage message, int attempt);
+
+    /** A marker from an earlier run of a resumable job: these items were confirmed published. */
+    default void published(long[] indices) {
+    }
 
     /** The job cannot complete. */
     void fail(RuntimeException cause);

@@ -4,6 +4,8 @@ import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskMessage;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** One {@link Pool#submit} call: completes its future with the first result for its item. */
@@ -11,11 +13,14 @@ final class SubmitCall<R> implements ResultSink {
     private final CompletableFuture<R> future;
     private final Function<ItemResult, R> convert;
     private final TaskPublisher publisher;
+    private final ScheduledExecutorService timer;
 
-    SubmitCall(CompletableFuture<R> future, Function<ItemResult, R> convert, TaskPublisher publisher) {
+    SubmitCall(CompletableFuture<R> future, Function<ItemResult, R> convert, TaskPublisher publisher,
+               ScheduledExecutorService timer) {
         this.future = future;
         this.convert = convert;
         this.publisher = publisher;
+        this.timer = timer;
     }
 
     @Override
@@ -33,15 +38,20 @@ final class SubmitCall<R> implements ResultSink {
     }
 
     @Override
-    public void republish(TaskMessage message) {
+    public void republish(TaskMessage message, int attempt) {
         if (future.isDone()) {
             return;
         }
-        try {
-            publisher.publish(this, message);
-        } catch (RuntimeException e) {
-            future.completeExceptionally(e);
-        }
+        timer.schedule(() -> {
+            if (future.isDone()) {
+                return;
+            }
+            try {
+                publisher.publish(this, message, attempt + 1);
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        }, Backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -21,8 +21,12 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * published again; the job drops the duplicates that may result. Thread-safe.
  */
 final class TaskPublisher implements ConfirmListener, ReturnListener {
-    private record Sent(ResultSink sink, TaskMessage message, boolean returned) {
+    /** A published message awaiting its confirm; {@code message} is null for a publication marker. */
+    private record Sent(ResultSink sink, TaskMessage message, int attempt, boolean returned) {
     }
+
+    /** Header naming a marker message in a result queue: its body lists task indices confirmed published. */
+    static final String HEADER_MARKER = "mqpool-published";
 
     private final Channel channel;
     private final Codec codec;
@@ -30,8 +34,14 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
     private final String replyTo;
     private final Object publishLock = new Object();
     private final ConcurrentNavigableMap<Long, Sent> pending = new ConcurrentSkipListMap<>();
+    private final boolean markPublished;
 
-    TaskPublisher(Channel channel, Codec codec, String queue, String replyTo) throws IOException {
+    /**
+     * @param markPublished after each confirmed task message, leave a marker in the result queue naming its
+     *     indices, so that a resumed job knows which items are already on their way
+     */
+    TaskPublisher(Channel channel, Codec codec, String queue, String replyTo, boolean markPublished) throws IOException {
+        this.markPublished = markPublished;
         this.channel = channel;
         this.codec = codec;
         this.queue = queue;
@@ -43,6 +53,11 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
 
     /** Encodes the message (refusing one above the size limit before anything is sent) and publishes it. */
     void publish(ResultSink sink, TaskMessage message) {
+        publish(sink, message, 1);
+    }
+
+    /** As {@link #publish(ResultSink, TaskMessage)}, counting this as the given attempt. */
+    void publish(ResultSink sink, TaskMessage message, int attempt) {
         byte[] body = codec.encode(message, "task message");
         String messageId = message.job() + ":" + message.items().get(0).i();
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
@@ -54,7 +69,7 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
                 .build();
         synchronized (publishLock) {
             long seq = channel.getNextPublishSeqNo();
-            pending.put(seq, new Sent(sink, message, false));
+            pending.put(seq, new Sent(sink, message, attempt, false));
             try {
                 channel.basicPublish("", queue, true, props, body);
             } catch (IOException e) {
@@ -69,15 +84,22 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
         List<Sent> lost = new ArrayList<>(pending.values());
         pending.clear();
         for (Sent s : lost) {
-            s.sink().republish(s.message());
+            if (s.message() != null) {
+                s.sink().republish(s.message(), s.attempt());
+            }
         }
     }
 
     @Override
     public void handleAck(long seq, boolean multiple) {
         for (Sent s : take(seq, multiple)) {
+            if (s.message() == null) {
+                continue;
+            }
             if (s.returned()) {
                 s.sink().fail(new IllegalStateException("task queue '" + queue + "' does not exist"));
+            } else if (markPublished) {
+                mark(s);
             }
         }
     }
@@ -85,7 +107,29 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
     @Override
     public void handleNack(long seq, boolean multiple) {
         for (Sent s : take(seq, multiple)) {
-            s.sink().republish(s.message());
+            if (s.message() != null) {
+                s.sink().republish(s.message(), s.attempt());
+            }
+        }
+    }
+
+    /** Best effort: a lost marker only means a resumed job publishes those items again. */
+    private void mark(Sent s) {
+        long[] indices = s.message().items().stream().mapToLong(io.mqpool.protocol.TaskItem::i).toArray();
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .contentType(Protocol.CONTENT_TYPE)
+                .deliveryMode(2)
+                .correlationId(s.message().job())
+                .headers(java.util.Map.of(HEADER_MARKER, indices.length))
+                .build();
+        try {
+            byte[] body = codec.mapper().writeValueAsBytes(indices);
+            synchronized (publishLock) {
+                pending.put(channel.getNextPublishSeqNo(), new Sent(s.sink(), null, 1, false));
+                channel.basicPublish("", replyTo, false, props, body);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The job still completes; a resume would just republish these items.
         }
     }
 
@@ -93,8 +137,8 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
     public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
                              AMQP.BasicProperties properties, byte[] body) {
         String id = properties.getMessageId();
-        pending.replaceAll((seq, s) -> id != null && id.equals(s.message().job() + ":" + s.message().items().get(0).i())
-                ? new Sent(s.sink(), s.message(), true) : s);
+        pending.replaceAll((seq, s) -> s.message() != null && id != null && id.equals(s.message().job() + ":" + s.message().items().get(0).i())
+                ? new Sent(s.sink(), s.message(), s.attempt(), true) : s);
     }
 
     private List<Sent> take(long seq, boolean multiple) {

@@ -31,6 +31,11 @@ final class JobOptionsMixin {
             description = "Time limit of each item on the worker (default: the task's own).")
     String taskTimeout;
 
+    @Option(names = "--job-id", paramLabel = "ID",
+            description = "Make the job resumable: a run killed midway and started again with the same ID and input "
+                    + "reuses the results already computed (they wait in queue mqpool.results.ID for 30 min).")
+    String jobId;
+
     @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + Codec.DEFAULT_MAX_MESSAGE_BYTES,
             description = "Largest task message in bytes; larger arguments are refused before publishing "
                     + "(default: ${DEFAULT-VALUE}).")

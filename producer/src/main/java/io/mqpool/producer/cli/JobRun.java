@@ -44,7 +44,7 @@ final class JobRun {
             }
             ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(options.url))
                     .withMaxMessageBytes(options.maxMessageSize);
-            return PoolSettings.of(connection).withQueue(options.queue);
+            return PoolSettings.of(connection).withQueue(options.queue).withPoolId(options.jobId);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
         }
