@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """A foreign mqpool producer in Python, written from docs/PROTOCOL.md alone.
 
-Publishes two jobs to the mqpool task queue and checks what the Java workers answer:
+Publishes three jobs to the mqpool task queue and checks what the Java workers answer:
 
   * job 1: cube over [2, "abc", 3000000] in one task message (one chunk of three items);
-  * job 2: greet over ["Mahima"].
+  * job 2: greet over ["Mahima"];
+  * job 3: sleep over [3000, 10] in one task message with "timeoutMs": 500 (§4.3).
 
-Expected: 8, a BAD_ARGUMENTS error for index 1, 27000000000000000000; and "Hello,Mahima".
+Expected: 8, a BAD_ARGUMENTS error for index 1, 27000000000000000000; "Hello,Mahima"; and a TIMEOUT
+error for index 0 (3000 ms is past the 500 ms limit) followed by 10 (the worker goes on with the next
+item of the message on a fresh thread).
 Prints one JSON line with the results and exits 0 if they match, 1 if they do not, 3 if the broker
 cannot be used or the results do not all arrive within --timeout (2 is a bad command line).
 
@@ -26,6 +29,7 @@ import pika.exceptions
 
 PROTOCOL_VERSION = 1                       # PROTOCOL.md §2
 DELIVERY_LIMIT = 5                         # §3.1
+PARKING_MAX_LENGTH = 100000                # §3.1
 RESULT_QUEUE_TTL_MS = 10 * 60 * 1000       # §3.3: x-expires, comfortably longer than the job
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BROKER = 0, 1, 3
@@ -45,12 +49,21 @@ def encode(obj):
 
 
 def declare_task_queue(conn, queue):
-    """Declare the task queue exactly as §3.1 says; if it exists with other arguments, check it passively.
+    """Use the task queue as it is if it exists; else declare it and its companions exactly as §3.1 says.
 
     Returns a usable channel (a failed declare closes the channel it was made on).
     """
     ch = conn.channel()
     try:
+        ch.queue_declare(queue, passive=True)   # §3.1: an existing task queue is used as declared
+        return ch
+    except pika.exceptions.ChannelClosedByBroker as e:
+        if e.reply_code != 404:                 # NOT_FOUND: nobody has declared it yet
+            raise
+    ch = conn.channel()
+    try:
+        ch.queue_declare(queue + ".parked", durable=True,
+                         arguments={"x-queue-type": "classic", "x-max-length": PARKING_MAX_LENGTH})
         ch.queue_declare(queue + ".dead", durable=True, arguments={"x-queue-type": "classic"})
         ch.queue_declare(queue, durable=True, arguments={
             "x-queue-type": "quorum",
@@ -60,7 +73,7 @@ def declare_task_queue(conn, queue):
         })
         return ch
     except pika.exceptions.ChannelClosedByBroker as e:
-        if e.reply_code != 406:                 # PRECONDITION_FAILED: declared with other arguments
+        if e.reply_code != 406:                 # PRECONDITION_FAILED: someone else just declared it otherwise
             raise
     ch = conn.channel()
     ch.queue_declare(queue, passive=True)
@@ -74,9 +87,10 @@ def main():
 
     client = "pika-" + uuid.uuid4().hex[:12]
     result_queue = "mqpool.results." + client  # §3.3
-    jobs = {
-        client + "-1": ("cube", [2, "abc", 3000000]),
-        client + "-2": ("greet", ["Mahima"]),
+    jobs = {                                   # job id -> (task, inputs, per-item time limit in ms or None)
+        client + "-1": ("cube", [2, "abc", 3000000], None),
+        client + "-2": ("greet", ["Mahima"], None),
+        client + "-3": ("sleep", [3000, 10], 500),
     }
 
     try:
@@ -94,10 +108,12 @@ def main():
 
         # §4: one task message per job; all items of a job in one chunk, each with its index.
         sent = {}                               # message_id -> (job, [indexes])   for §6.3 / §10
-        for job, (task, inputs) in jobs.items():
+        for job, (task, inputs, timeout_ms) in jobs.items():
             items = [{"i": i, "args": [x]} for i, x in enumerate(inputs)]
             message_id = f"{job}:{items[0]['i']}"
             body = {"v": PROTOCOL_VERSION, "job": job, "task": task, "items": items}
+            if timeout_ms is not None:
+                body["timeoutMs"] = timeout_ms  # §4.3: per-item time limit, answered TIMEOUT when exceeded
             props = pika.BasicProperties(content_type="application/json", delivery_mode=2,
                                          correlation_id=job, reply_to=result_queue, message_id=message_id)
             ch.basic_publish("", args.queue, encode(body), props, mandatory=True)
@@ -105,10 +121,11 @@ def main():
 
         # §10: collect results by (job, index); keep the first, count the rest.
         results = {job: {} for job in jobs}
-        wanted = sum(len(inputs) for _, inputs in jobs.values())
+        wanted = sum(len(inputs) for _, inputs, _ in jobs.values())
         received = duplicates = 0
         ignored = []
-        deadline = time.monotonic() + args.timeout
+        started = time.monotonic()
+        deadline = started + args.timeout
         for method, props, raw in ch.consume(result_queue, inactivity_timeout=0.2):
             if method is not None:
                 try:
@@ -139,6 +156,7 @@ def main():
                                 received += 1
             if received >= wanted or time.monotonic() >= deadline:
                 break
+        elapsed = time.monotonic() - started  # under 3 s: the sleep of 3000 ms is cut off at 500 ms
         ch.cancel()
         ch.queue_delete(result_queue)
         conn.close()
@@ -151,9 +169,9 @@ def main():
         return {"error": r["error"]} if "error" in r else {"value": r.get("value")}
 
     out = {}
-    for job, (task, inputs) in jobs.items():
+    for job, (task, inputs, _) in jobs.items():
         out[task] = [outcome(results[job][i]) if i in results[job] else None for i in range(len(inputs))]
-    report = {"results": out, "received": received, "duplicates": duplicates}
+    report = {"results": out, "received": received, "duplicates": duplicates, "seconds": round(elapsed, 1)}
     if ignored:
         report["ignored"] = ignored
     print(json.dumps(report, separators=(",", ":")))
@@ -162,14 +180,16 @@ def main():
         print(f"pika_client: only {received} of {wanted} results within {args.timeout:g}s "
               f"(is a worker serving {args.queue}?)", file=sys.stderr)
         return EXIT_BROKER
-    cube, greet = out["cube"], out["greet"]
+    cube, greet, sleep = out["cube"], out["greet"], out["sleep"]
     ok = (cube[0] == {"value": 8}
           and cube[1].get("error", {}).get("code") == "BAD_ARGUMENTS"
           and cube[2] == {"value": 27000000000000000000}
-          and greet == [{"value": "Hello,Mahima"}])
+          and greet == [{"value": "Hello,Mahima"}]
+          and sleep[0].get("error", {}).get("code") == "TIMEOUT"
+          and sleep[1] == {"value": 10})
     if not ok:
-        print("pika_client: results differ from the expected [8, BAD_ARGUMENTS, 27000000000000000000] "
-              "and [\"Hello,Mahima\"]", file=sys.stderr)
+        print("pika_client: results differ from the expected [8, BAD_ARGUMENTS, 27000000000000000000], "
+              "[\"Hello,Mahima\"] and [TIMEOUT, 10]", file=sys.stderr)
         return EXIT_MISMATCH
     return EXIT_OK
 
