@@ -6,6 +6,10 @@ import com.rabbitmq.client.MalformedFrameException;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.RecoveryDelayHandler;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.config.ConnectionSettings;
 import java.io.IOException;
@@ -71,9 +75,43 @@ public final class Connections {
         factory.setRequestedHeartbeat(Math.toIntExact(settings.heartbeat().toSeconds()));
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
+        // mqpool's queues are durable and declared by its own code; recovery only needs to restore consumers.
+        factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+            @Override
+            public boolean filterQueue(RecordedQueue queue) {
+                return false;
+            }
+
+            @Override
+            public boolean filterExchange(RecordedExchange exchange) {
+                return false;
+            }
+
+            @Override
+            public boolean filterBinding(RecordedBinding binding) {
+                return false;
+            }
+        });
         factory.setRecoveryDelayHandler(new RecoveryDelayHandler.ExponentialBackoffDelayHandler(RECOVERY_DELAYS_MS));
         factory.setThreadFactory(threads);
         return factory;
+    }
+
+    /**
+     * Turns a broker's refusal during setup (ACCESS_REFUSED on a queue) into a clear error, or returns null
+     * when {@code e} is something else.
+     */
+    public static BrokerUnavailableException accessRefused(BrokerAddress address, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ShutdownSignalException sse && String.valueOf(sse.getReason()).contains("ACCESS_REFUSED")) {
+                String text = String.valueOf(sse.getMessage());
+                int at = text.indexOf("ACCESS_REFUSED");
+                String detail = text.substring(at).replaceAll(", class-id=.*", "");
+                return new BrokerUnavailableException(BrokerUnavailableException.Reason.ACCESS_REFUSED,
+                        "broker " + address + " refused: " + detail + " (see docs/SECURITY.md for the permissions needed)", e);
+            }
+        }
+        return null;
     }
 
     private static BrokerUnavailableException translate(BrokerAddress address, Exception e) {
@@ -89,9 +127,12 @@ public final class Connections {
                                 + "' for user '" + address.username() + "'", e);
             }
         }
-        if (root instanceof SSLException) {
-            return new BrokerUnavailableException(BrokerUnavailableException.Reason.PROTOCOL,
-                    "TLS handshake with broker " + address + " failed: " + root.getMessage(), e);
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                return new BrokerUnavailableException(BrokerUnavailableException.Reason.PROTOCOL,
+                        "TLS handshake with broker " + address + " failed (certificate or hostname not trusted?): "
+                                + root.getMessage(), e);
+            }
         }
         String why;
         if (root instanceof ConnectException || root instanceof NoRouteToHostException) {

@@ -75,7 +75,8 @@ public record BrokerAddress(boolean tls, String host, int port, String virtualHo
 
     /** Removes the password from a URL-like string that may not parse. */
     public static String redact(String url) {
-        return url == null ? "" : url.replaceAll("(://[^:/@]*):[^@/]*@", "$1:***@");
+        // Greedy up to the last '@', so a password holding '@' or '/' is hidden whole.
+        return url == null ? "" : url.replaceAll("(://[^:/@\\s]*):\\S*@", "$1:***@");
     }
 
     private static String decode(String s) {

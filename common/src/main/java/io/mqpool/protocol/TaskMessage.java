@@ -21,6 +21,9 @@ public record TaskMessage(
         @JsonProperty(required = true) String task,
         @JsonProperty(required = true) List<TaskItem> items,
         Long timeoutMs) {
+    /** The longest per-item time limit a message may ask for: 30 days. */
+    public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
+
     public TaskMessage {
         if (v < 1) {
             throw new IllegalArgumentException("protocol version must be >= 1, got " + v);
@@ -32,8 +35,8 @@ public record TaskMessage(
             throw new IllegalArgumentException("items must not be empty");
         }
         items = List.copyOf(items);
-        if (timeoutMs != null && timeoutMs <= 0) {
-            throw new IllegalArgumentException("timeoutMs must be > 0, got " + timeoutMs);
+        if (timeoutMs != null && (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS)) {
+            throw new IllegalArgumentException("timeoutMs must be 1.." + MAX_TIMEOUT_MS + " (30 days), got " + timeoutMs);
         }
     }
 

@@ -86,7 +86,8 @@ public final class Pool implements AutoCloseable {
             Channel setup = connection.createChannel();
             Topology.declareResultQueue(setup, resultQueue, settings.resultTtl());
             setup.close();
-            publisher = new TaskPublisher(connection.createChannel(), codec, settings.queue(), resultQueue, resumable);
+            publisher = new TaskPublisher(connection.createChannel(), codec, settings.queue(), resultQueue, resumable,
+                    settings.connection().address());
             if (!resumable) {
                 startConsuming();
             }
@@ -104,6 +105,10 @@ public final class Pool implements AutoCloseable {
             });
         } catch (IOException | java.util.concurrent.TimeoutException e) {
             closeQuietly();
+            BrokerUnavailableException refused = Connections.accessRefused(settings.connection().address(), e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new IllegalStateException("cannot set up queues on " + settings.connection().address() + ": "
                     + rootMessage(e), e);
         }

@@ -4,6 +4,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ReturnListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.mqpool.amqp.Connections;
+import io.mqpool.config.BrokerAddress;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.TaskMessage;
@@ -35,13 +38,16 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
     private final Object publishLock = new Object();
     private final ConcurrentNavigableMap<Long, Sent> pending = new ConcurrentSkipListMap<>();
     private final boolean markPublished;
+    private volatile RuntimeException broken;
 
     /**
      * @param markPublished after each confirmed task message, leave a marker in the result queue naming its
      *     indices, so that a resumed job knows which items are already on their way
      */
-    TaskPublisher(Channel channel, Codec codec, String queue, String replyTo, boolean markPublished) throws IOException {
+    TaskPublisher(Channel channel, Codec codec, String queue, String replyTo, boolean markPublished,
+                  BrokerAddress address) throws IOException {
         this.markPublished = markPublished;
+        channel.addShutdownListener(cause -> onShutdown(cause, address));
         this.channel = channel;
         this.codec = codec;
         this.queue = queue;
@@ -51,6 +57,25 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
         channel.addReturnListener(this);
     }
 
+    /**
+     * A channel-level close (a refused publish, say) is not recovered by the client: fail every call waiting
+     * on an unconfirmed publish, and every later publish, with the broker's reason instead of hanging.
+     */
+    private void onShutdown(ShutdownSignalException cause, BrokerAddress address) {
+        if (cause.isHardError() || cause.isInitiatedByApplication()) {
+            return;
+        }
+        RuntimeException refused = Connections.accessRefused(address, cause);
+        RuntimeException failure = refused != null ? refused
+                : new IllegalStateException("broker closed the publishing channel: " + cause.getMessage(), cause);
+        broken = failure;
+        List<Sent> lost = new ArrayList<>(pending.values());
+        pending.clear();
+        for (Sent s : lost) {
+            s.sink().fail(failure);
+        }
+    }
+
     /** Encodes the message (refusing one above the size limit before anything is sent) and publishes it. */
     void publish(ResultSink sink, TaskMessage message) {
         publish(sink, message, 1);
@@ -58,6 +83,9 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
 
     /** As {@link #publish(ResultSink, TaskMessage)}, counting this as the given attempt. */
     void publish(ResultSink sink, TaskMessage message, int attempt) {
+        if (broken != null) {
+            throw broken;
+        }
         byte[] body = codec.encode(message, "task message");
         String messageId = message.job() + ":" + message.items().get(0).i();
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()

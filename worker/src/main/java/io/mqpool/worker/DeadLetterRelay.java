@@ -54,7 +54,7 @@ final class DeadLetterRelay extends DefaultConsumer {
                 TaskMessage message = codec.decodeTask(body);
                 log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
                         workerId, props.getMessageId(), message.job());
-                publisher.publishResult(replyTo, message.job(), props.getMessageId(),
+                publisher.publishResult(replyTo, message.job(), props.getMessageId(), workerId + ":dl:" + props.getMessageId(),
                         codec.encode(ResultMessage.of(message.job(), failures(message)), "result"), outcome(d));
                 return;
             }
@@ -86,12 +86,14 @@ final class DeadLetterRelay extends DefaultConsumer {
 
             @Override
             public void unroutable() {
-                settler.requeue(d);
+                log.warn("[{}] parking queue {} is missing; declare it again (restart a worker) — keeping the "
+                        + "message in the dead-letter queue meanwhile", workerId, parkingQueue);
+                settler.requeueLater(d);
             }
 
             @Override
             public void failed(String why) {
-                settler.requeue(d);
+                settler.requeueLater(d);
             }
         });
     }

@@ -1,6 +1,8 @@
 package io.mqpool.worker;
 
 import java.io.IOException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,13 +16,17 @@ import org.slf4j.LoggerFactory;
 final class Settler {
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
 
+    private static final long REQUEUE_DELAY_MS = 1_000;
+
     private final String workerId;
+    private final ScheduledExecutorService scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     private int open;
 
-    Settler(String workerId) {
+    Settler(String workerId, ScheduledExecutorService scheduler) {
         this.workerId = workerId;
+        this.scheduler = scheduler;
     }
 
     void opened() {
@@ -68,6 +74,15 @@ final class Settler {
 
     void requeue(Delivery d) {
         settle(d, "nack", () -> d.channel().basicNack(d.tag(), false, true));
+    }
+
+    /** Requeues after a pause, so that a message that cannot be handled now does not spin. */
+    void requeueLater(Delivery d) {
+        try {
+            scheduler.schedule(() -> requeue(d), REQUEUE_DELAY_MS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            requeue(d);
+        }
     }
 
     private interface Action {

@@ -35,6 +35,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +62,14 @@ public final class Worker implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Settler settler;
     private final Set<MessageRun> running = ConcurrentHashMap.newKeySet();
+    private final AtomicLong resultCounter = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Connection connection;
     private volatile Channel consumerChannel;
     private volatile String consumerTag;
     private volatile ConfirmedPublisher publisher;
+    private volatile boolean ready;
 
     public Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput) {
         this.settings = settings;
@@ -77,7 +80,7 @@ public final class Worker implements AutoCloseable {
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new NamedThreadFactory("mqpool-task", true));
         this.housekeeping = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-watchdog", true));
-        this.settler = new Settler(settings.workerId());
+        this.settler = new Settler(settings.workerId(), housekeeping);
     }
 
     /**
@@ -94,7 +97,7 @@ public final class Worker implements AutoCloseable {
             if (!Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit())) {
                 log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), settings.queue());
             }
-            publisher = new ConfirmedPublisher(connection.createChannel(), settings.workerId());
+            publisher = new ConfirmedPublisher(connection, settings.workerId(), housekeeping);
             ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
                 @Override
                 public void handleRecoveryStarted(Recoverable recoverable) {
@@ -112,8 +115,13 @@ public final class Worker implements AutoCloseable {
             dead.basicConsume(Topology.deadLetterQueue(settings.queue()), false, new DeadLetterRelay(dead, codec,
                     publisher, settler, Topology.parkingQueue(settings.queue()), settings.workerId()));
         } catch (IOException | TimeoutException e) {
+            BrokerUnavailableException refused = Connections.accessRefused(settings.connection().address(), e);
+            if (refused != null) {
+                throw refused;
+            }
             throw new IllegalStateException("cannot set up queue '" + settings.queue() + "': " + rootMessage(e), e);
         }
+        ready = true;
         housekeeping.scheduleAtFixedRate(this::expireOverdueItems, WATCHDOG_PERIOD_MS, WATCHDOG_PERIOD_MS,
                 TimeUnit.MILLISECONDS);
         log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
@@ -151,7 +159,7 @@ public final class Worker implements AutoCloseable {
 
     /** A channel-level close (not a lost connection, which the client recovers) needs a new channel. */
     private void onConsumerChannelShutdown(ShutdownSignalException cause) {
-        if (closed.get() || cause.isHardError() || cause.isInitiatedByApplication()) {
+        if (!ready || closed.get() || cause.isHardError() || cause.isInitiatedByApplication()) {
             return;
         }
         String why = String.valueOf(cause.getMessage());
@@ -286,7 +294,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private void reply(Delivery d, String replyTo, String job, byte[] body) {
-        publisher.publishResult(replyTo, job, d.props().getMessageId(), body, new ConfirmedPublisher.Outcome() {
+        String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
+        publisher.publishResult(replyTo, job, d.props().getMessageId(), messageId, body, new ConfirmedPublisher.Outcome() {
             @Override
             public void confirmed() {
                 settler.ack(d);

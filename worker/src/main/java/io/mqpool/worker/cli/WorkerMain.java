@@ -45,7 +45,8 @@ public final class WorkerMain implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MQPOOL_URL:-" + BrokerAddress.DEFAULT_URL + "}",
-            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://... (default: $MQPOOL_URL, then ${DEFAULT-VALUE}).",
+            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://... (default: $MQPOOL_URL, then "
+                    + BrokerAddress.DEFAULT_URL + ").",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     private String url;
 
