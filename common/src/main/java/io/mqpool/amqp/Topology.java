@@ -1,9 +1,11 @@
 package io.mqpool.amqp;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /** Declares the queues mqpool uses; see docs/PROTOCOL.md for their names and arguments. */
 public final class Topology {
@@ -23,20 +25,69 @@ public final class Topology {
         return taskQueue + ".dead";
     }
 
+    /** Where dead-lettered messages that no one can answer are kept for an operator. */
+    public static String parkingQueue(String taskQueue) {
+        return taskQueue + ".parked";
+    }
+
     /** The result queue of a job or pool id. */
     public static String resultQueue(String id) {
         return RESULT_QUEUE_PREFIX + id;
     }
 
-    /** Declares a quorum task queue with an explicit delivery limit, and its dead-letter queue. */
+    /** Longest the parking queue grows; the oldest parked messages are dropped beyond it. */
+    public static final int PARKING_MAX_LENGTH = 100_000;
+
+    /**
+     * Makes sure the task queue and its companions exist. An existing task queue is used as it is, so
+     * producers and workers with other settings (say, another delivery limit) never clash over its arguments.
+     *
+     * @return true if this call created the task queue
+     */
+    public static boolean ensureTaskQueue(Connection connection, String queue, int deliveryLimit)
+            throws IOException, TimeoutException {
+        boolean exists;
+        Channel probe = connection.createChannel();
+        try {
+            probe.queueDeclarePassive(queue);
+            exists = true;
+        } catch (IOException e) {
+            exists = false; // 404 NOT_FOUND closes the probe channel.
+        } finally {
+            if (probe.isOpen()) {
+                probe.close();
+            }
+        }
+        Channel channel = connection.createChannel();
+        try {
+            if (exists) {
+                declareCompanions(channel, queue);
+            } else {
+                declareTaskQueue(channel, queue, deliveryLimit);
+            }
+        } finally {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        }
+        return !exists;
+    }
+
+    private static void declareCompanions(Channel channel, String queue) throws IOException {
+        channel.queueDeclare(parkingQueue(queue), true, false, false, Map.of(
+                "x-queue-type", "classic",
+                "x-max-length", PARKING_MAX_LENGTH));
+        channel.queueDeclare(deadLetterQueue(queue), true, false, false, Map.of("x-queue-type", "classic"));
+    }
+
+    /** Declares a quorum task queue with an explicit delivery limit, its dead-letter and parking queues. */
     public static void declareTaskQueue(Channel channel, String queue, int deliveryLimit) throws IOException {
-        String dead = deadLetterQueue(queue);
-        channel.queueDeclare(dead, true, false, false, Map.of("x-queue-type", "classic"));
+        declareCompanions(channel, queue);
         channel.queueDeclare(queue, true, false, false, Map.of(
                 "x-queue-type", "quorum",
                 "x-delivery-limit", deliveryLimit,
                 "x-dead-letter-exchange", "",
-                "x-dead-letter-routing-key", dead));
+                "x-dead-letter-routing-key", deadLetterQueue(queue)));
     }
 
     /** Declares a durable result queue that the broker deletes after {@code ttl} without consumers. */

@@ -35,7 +35,23 @@ public final class ArgumentBinder {
         if (args.size() != 1) {
             throw new BadArgumentsException("task " + task.name() + " takes 1 argument, got " + args.size(), null);
         }
-        return convert(task, args.get(0), mapper.constructType(type), "argument");
+        Object value = convert(task, args.get(0), mapper.constructType(type), "argument");
+        if (type.isRecord()) {
+            requireAllComponents(task, type, value);
+        }
+        return value;
+    }
+
+    private static void requireAllComponents(Task<?, ?> task, Class<?> type, Object value) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            try {
+                if (c.getAccessor().invoke(value) == null) {
+                    throw new BadArgumentsException("task " + task.name() + " is missing argument '" + c.getName() + "'", null);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + type.getName(), e);
+            }
+        }
     }
 
     private Object bindPositional(Task<?, ?> task, Class<?> type, JsonNode args) {
@@ -67,6 +83,9 @@ public final class ArgumentBinder {
     private Object convert(Task<?, ?> task, JsonNode value, JavaType target, String what) {
         if (value.isNull() && !JsonNode.class.isAssignableFrom(target.getRawClass())) {
             throw new BadArgumentsException(what + " of task " + task.name() + " must not be null", null);
+        }
+        if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
+            throw new BadArgumentsException(what + " of task " + task.name() + " is out of range: " + value, null);
         }
         try {
             return mapper.treeToValue(value, target);

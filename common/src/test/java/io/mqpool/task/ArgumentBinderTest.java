@@ -46,6 +46,13 @@ class ArgumentBinderTest {
         assertThatThrownBy(() -> binder.bind(new Pow(), json("[2, 2.5]"))).isInstanceOf(BadArgumentsException.class);
         assertThatThrownBy(() -> binder.bind(new Pow(), json("[2, 100000]"))).isInstanceOf(BadArgumentsException.class)
                 .hasMessageContaining("exp must be");
+        assertThatThrownBy(() -> binder.bind(new Pow(), json("[{\"exp\": 2}]"))).isInstanceOf(BadArgumentsException.class)
+                .hasMessageContaining("missing argument 'base'");
+        assertThatThrownBy(() -> binder.bind(new Greet(), json("[5]"))).isInstanceOf(BadArgumentsException.class)
+                .hasMessageContaining("must be a string");
+        assertThatThrownBy(() -> binder.bind(new Greet(), json("[true]"))).isInstanceOf(BadArgumentsException.class);
+        assertThatThrownBy(() -> binder.bind(new Cube(), json("[1e400]"))).isInstanceOf(BadArgumentsException.class)
+                .hasMessageContaining("out of range");
     }
 
     @Test

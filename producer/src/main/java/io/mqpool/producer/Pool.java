@@ -76,8 +76,8 @@ public final class Pool implements AutoCloseable {
         this.connection = Connections.open(settings.connection(), "mqpool-producer " + poolId,
                 new NamedThreadFactory("mqpool-pool-" + poolId, true));
         try {
+            Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
             Channel setup = connection.createChannel();
-            Topology.declareTaskQueue(setup, settings.queue(), settings.deliveryLimit());
             Topology.declareResultQueue(setup, resultQueue, settings.resultTtl());
             setup.close();
             publisher = new TaskPublisher(connection.createChannel(), codec, settings.queue(), resultQueue);
@@ -289,7 +289,14 @@ public final class Pool implements AutoCloseable {
                     log.debug("[pool {}] dropping a late result for finished job {}", poolId, message.job());
                 }
             } catch (MalformedMessageException e) {
-                log.warn("[pool {}] ignoring an unreadable result message: {}", poolId, e.getMessage());
+                // Fail the job rather than let it wait for results it will never read.
+                ResultSink sink = props.getCorrelationId() == null ? null : sinks.get(props.getCorrelationId());
+                log.warn("[pool {}] unreadable result message for job {}: {}", poolId, props.getCorrelationId(),
+                        e.getMessage());
+                if (sink != null) {
+                    sink.fail(new IllegalStateException("a result of job " + props.getCorrelationId()
+                            + " could not be read: " + e.getMessage(), e));
+                }
             } catch (RuntimeException e) {
                 log.error("[pool {}] failed to handle a result message", poolId, e);
             }

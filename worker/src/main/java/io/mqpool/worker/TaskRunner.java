@@ -2,6 +2,7 @@ package io.mqpool.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.RemoteError;
@@ -15,6 +16,7 @@ import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +38,38 @@ final class TaskRunner {
         this.out = out;
     }
 
+    /** Runs every item of the message in this thread; for callers that need no time limits. */
     List<ItemResult> run(TaskMessage message, int attempt) {
         Task<?, ?> task = registry.find(message.task()).orElse(null);
-        List<ItemResult> results = new ArrayList<>(message.items().size());
         if (task == null) {
-            RemoteError error = RemoteError.of(ErrorCode.UNKNOWN_TASK, "unknown task '" + message.task()
-                    + "'; this worker runs: " + String.join(", ", registry.names()));
-            for (TaskItem item : message.items()) {
-                results.add(ItemResult.failed(item.i(), error));
-            }
-            return results;
+            return unknownTask(message);
         }
-        Logger taskLog = LoggerFactory.getLogger("mqpool.task." + task.name());
+        List<ItemResult> results = new ArrayList<>(message.items().size());
         for (TaskItem item : message.items()) {
-            results.add(runOne(task, item, new TaskContext(message.job(), item.i(), attempt, workerId, taskLog, out)));
+            results.add(runItem(task, message, item, attempt));
         }
         return results;
+    }
+
+    Optional<Task<?, ?>> find(String name) {
+        return registry.find(name);
+    }
+
+    /** One {@code UNKNOWN_TASK} error per item. */
+    List<ItemResult> unknownTask(TaskMessage message) {
+        RemoteError error = RemoteError.of(ErrorCode.UNKNOWN_TASK, "unknown task '" + message.task()
+                + "'; this worker runs: " + String.join(", ", registry.names()));
+        List<ItemResult> results = new ArrayList<>(message.items().size());
+        for (TaskItem item : message.items()) {
+            results.add(ItemResult.failed(item.i(), error));
+        }
+        return results;
+    }
+
+    /** Binds, runs and encodes one item; every outcome, including a task's exception, becomes a result. */
+    ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, int attempt) {
+        Logger taskLog = LoggerFactory.getLogger("mqpool.task." + task.name());
+        return runOne(task, item, new TaskContext(message.job(), item.i(), attempt, workerId, taskLog, out));
     }
 
     @SuppressWarnings("unchecked")
@@ -77,6 +95,14 @@ final class TaskRunner {
         }
         try {
             JsonNode value = mapper.valueToTree(output);
+            if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
+                throw new IllegalArgumentException("the result " + value.asText() + " is not a finite JSON number");
+            }
+            if ((value.isBigInteger() || value.isBigDecimal()) && value.asText().length() > Codec.MAX_NUMBER_LENGTH) {
+                return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TOO_LARGE, "result of item " + item.i()
+                        + " is a number of " + value.asText().length() + " digits; the protocol limit is "
+                        + Codec.MAX_NUMBER_LENGTH));
+            }
             return ItemResult.ok(item.i(), value);
         } catch (IllegalArgumentException e) {
             return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, new IllegalStateException(

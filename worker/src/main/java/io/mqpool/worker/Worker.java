@@ -14,36 +14,44 @@ import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.Topology;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.MalformedMessageException;
 import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.Task;
 import io.mqpool.task.TaskRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker: consumes the task queue, runs tasks on {@code concurrency} threads and replies with results.
+ * A worker: consumes the task queue, runs tasks and replies with results.
  *
  * <p>A task message is acknowledged only after its result is confirmed by the broker, so a worker that
  * dies mid-task loses nothing: the broker redelivers the message. Every delivery ends in exactly one of:
- * result confirmed then ack; unanswerable then reject without requeue (dead-lettered); or left
- * unacknowledged for redelivery when the result could not be published.
+ * result confirmed then ack; unanswerable then reject without requeue (dead-lettered); or requeued when
+ * the result could not be published. The prefetch bounds the task messages in progress; an item past its
+ * time limit is answered with {@code TIMEOUT} and abandoned (see {@link MessageRun}).
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final long MAX_RETRY_DELAY_MS = 30_000;
+    private static final long WATCHDOG_PERIOD_MS = 50;
+    private static final int DEAD_LETTER_PREFETCH = 16;
 
     private final WorkerSettings settings;
     private final TaskRegistry registry;
@@ -51,21 +59,25 @@ public final class Worker implements AutoCloseable {
     private final TaskRunner runner;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService housekeeping;
+    private final Settler settler;
+    private final Set<MessageRun> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Connection connection;
     private volatile Channel consumerChannel;
     private volatile String consumerTag;
-    private volatile ResultPublisher publisher;
+    private volatile ConfirmedPublisher publisher;
 
     public Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput) {
         this.settings = settings;
         this.registry = registry;
         this.codec = new Codec(settings.connection().maxMessageBytes());
         this.runner = new TaskRunner(registry, codec.mapper(), settings.workerId(), taskOutput);
-        this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new NamedThreadFactory("mqpool-task", true));
-        this.housekeeping = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-recovery", true));
+        // Unbounded because abandoned (timed-out) tasks keep their threads; the prefetch bounds live work.
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new NamedThreadFactory("mqpool-task", true));
+        this.housekeeping = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-watchdog", true));
+        this.settler = new Settler(settings.workerId());
     }
 
     /**
@@ -79,14 +91,14 @@ public final class Worker implements AutoCloseable {
         }
         connection = connectWithRetry();
         try {
-            Channel setup = connection.createChannel();
-            Topology.declareTaskQueue(setup, settings.queue(), settings.deliveryLimit());
-            setup.close();
-            publisher = new ResultPublisher(connection.createChannel(), settings.workerId());
+            if (!Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit())) {
+                log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), settings.queue());
+            }
+            publisher = new ConfirmedPublisher(connection.createChannel(), settings.workerId());
             ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
                 @Override
                 public void handleRecoveryStarted(Recoverable recoverable) {
-                    publisher.forgetPending();
+                    publisher.failPending("connection lost");
                 }
 
                 @Override
@@ -95,9 +107,15 @@ public final class Worker implements AutoCloseable {
                 }
             });
             startConsuming();
-        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            Channel dead = connection.createChannel();
+            dead.basicQos(DEAD_LETTER_PREFETCH);
+            dead.basicConsume(Topology.deadLetterQueue(settings.queue()), false, new DeadLetterRelay(dead, codec,
+                    publisher, settler, Topology.parkingQueue(settings.queue()), settings.workerId()));
+        } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("cannot set up queue '" + settings.queue() + "': " + rootMessage(e), e);
         }
+        housekeeping.scheduleAtFixedRate(this::expireOverdueItems, WATCHDOG_PERIOD_MS, WATCHDOG_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
         log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
                 settings.queue(), settings.concurrency(), settings.prefetch(), settings.connection().address(),
                 registry.names());
@@ -127,8 +145,8 @@ public final class Worker implements AutoCloseable {
         channel.basicQos(settings.prefetch());
         channel.addShutdownListener(this::onConsumerChannelShutdown);
         consumerChannel = channel;
-        consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId(),
-                new TaskConsumer(channel));
+        consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
+                + "." + System.nanoTime(), new TaskConsumer(channel));
     }
 
     /** A channel-level close (not a lost connection, which the client recovers) needs a new channel. */
@@ -136,7 +154,13 @@ public final class Worker implements AutoCloseable {
         if (closed.get() || cause.isHardError() || cause.isInitiatedByApplication()) {
             return;
         }
-        log.warn("[{}] broker closed the consumer channel ({}); reopening it", settings.workerId(), cause.getMessage());
+        String why = String.valueOf(cause.getMessage());
+        if (why.contains("acknowledgement") && why.contains("timed out")) {
+            log.warn("[{}] broker closed the consumer channel: a task message stayed unacknowledged past the "
+                    + "broker's consumer_timeout; its task is redelivered; reopening the channel", settings.workerId());
+        } else {
+            log.warn("[{}] broker closed the consumer channel ({}); reopening it", settings.workerId(), why);
+        }
         scheduleResubscribe();
     }
 
@@ -155,6 +179,20 @@ public final class Worker implements AutoCloseable {
         }, 1, TimeUnit.SECONDS);
     }
 
+    private void expireOverdueItems() {
+        long now = System.nanoTime();
+        for (MessageRun run : running) {
+            try {
+                if (run.expireIfOverdue(now)) {
+                    log.warn("[{}] an item ran past its time limit; answered TIMEOUT and abandoned its thread",
+                            settings.workerId());
+                }
+            } catch (RuntimeException e) {
+                log.error("[{}] watchdog failure", settings.workerId(), e);
+            }
+        }
+    }
+
     private final class TaskConsumer extends DefaultConsumer {
         TaskConsumer(Channel channel) {
             super(channel);
@@ -163,11 +201,14 @@ public final class Worker implements AutoCloseable {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
             Delivery delivery = new Delivery(getChannel(), envelope.getDeliveryTag(), props, body);
+            if (closed.get()) {
+                return; // Stopping: left unacknowledged, the broker gives it to another worker.
+            }
+            settler.opened();
             try {
                 executor.execute(() -> handle(delivery));
             } catch (RuntimeException e) {
-                // Only when stopping: leave it unacknowledged so the broker redelivers it elsewhere.
-                log.debug("not accepting a delivery while stopping: {}", e.toString());
+                settler.requeue(delivery);
             }
         }
 
@@ -181,15 +222,7 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** One received task message and the channel to settle it on. */
-    private record Delivery(Channel channel, long tag, AMQP.BasicProperties props, byte[] body) {
-        int attempt() {
-            Object count = props.getHeaders() == null ? null : props.getHeaders().get(Protocol.HEADER_DELIVERY_COUNT);
-            return count instanceof Number n ? n.intValue() + 1 : 1;
-        }
-    }
-
-    /** The single decision point for a delivery; never throws. */
+    /** The single decision point for a task delivery; never throws. */
     private void handle(Delivery d) {
         try {
             String replyTo = d.props().getReplyTo();
@@ -206,25 +239,46 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             if (replyTo == null || replyTo.isBlank()) {
-                deadLetter(d, "task message for job " + message.job() + " has no reply_to");
+                settler.deadLetter(d, "task message for job " + message.job() + " has no reply_to");
                 return;
             }
-            ResultMessage result = ResultMessage.of(message.job(), runner.run(message, d.attempt()));
-            byte[] body = ResultSizer.encodeWithinLimit(codec, result);
-            reply(d, replyTo, message.job(), body);
+            Task<?, ?> task = runner.find(message.task()).orElse(null);
+            if (task == null) {
+                replyWith(d, replyTo, message, runner.unknownTask(message));
+                return;
+            }
+            MessageRun[] self = new MessageRun[1];
+            self[0] = new MessageRun(message, task, d.attempt(), timeLimit(message, task), runner, executor, results -> {
+                running.remove(self[0]);
+                replyWith(d, replyTo, message, results);
+            });
+            running.add(self[0]);
+            self[0].run();
         } catch (RuntimeException | Error e) {
             log.error("[{}] unexpected failure handling a delivery; it will be redelivered", settings.workerId(), e);
-            requeue(d);
+            settler.requeue(d);
             if (e instanceof VirtualMachineError vme) {
                 throw vme;
             }
         }
     }
 
+    private Duration timeLimit(TaskMessage message, Task<?, ?> task) {
+        if (message.timeoutMs() != null) {
+            return Duration.ofMillis(message.timeoutMs());
+        }
+        return task.timeLimit() != null ? task.timeLimit() : settings.taskTimeout();
+    }
+
+    private void replyWith(Delivery d, String replyTo, TaskMessage message, List<ItemResult> results) {
+        byte[] body = ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.job(), results));
+        reply(d, replyTo, message.job(), body);
+    }
+
     private void answerOrDeadLetter(Delivery d, String replyTo, RemoteError error) {
         String job = d.props().getCorrelationId();
         if (replyTo == null || replyTo.isBlank() || job == null || job.isBlank()) {
-            deadLetter(d, error.summary() + " (no reply_to/correlation_id to answer)");
+            settler.deadLetter(d, error.summary() + " (no reply_to/correlation_id to answer)");
             return;
         }
         log.warn("[{}] answering message {} with {}", settings.workerId(), d.props().getMessageId(), error.summary());
@@ -232,53 +286,23 @@ public final class Worker implements AutoCloseable {
     }
 
     private void reply(Delivery d, String replyTo, String job, byte[] body) {
-        publisher.publish(replyTo, job, d.props().getMessageId(), body, new ResultPublisher.Outcome() {
+        publisher.publishResult(replyTo, job, d.props().getMessageId(), body, new ConfirmedPublisher.Outcome() {
             @Override
             public void confirmed() {
-                ack(d);
+                settler.ack(d);
             }
 
             @Override
             public void unroutable() {
-                deadLetter(d, "reply queue '" + replyTo + "' does not exist");
+                settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist");
             }
 
             @Override
             public void failed(String why) {
                 log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
-                requeue(d);
+                settler.requeue(d);
             }
         });
-    }
-
-    private void ack(Delivery d) {
-        settle(d, "ack", () -> d.channel().basicAck(d.tag(), false));
-    }
-
-    private void deadLetter(Delivery d, String why) {
-        log.warn("[{}] dead-lettering message {}: {}", settings.workerId(), d.props().getMessageId(), why);
-        settle(d, "reject", () -> d.channel().basicReject(d.tag(), false));
-    }
-
-    private void requeue(Delivery d) {
-        settle(d, "nack", () -> d.channel().basicNack(d.tag(), false, true));
-    }
-
-    private interface Settlement {
-        void run() throws IOException;
-    }
-
-    private void settle(Delivery d, String what, Settlement action) {
-        if (!d.channel().isOpen()) {
-            log.debug("channel gone before {}; the broker redelivers the message", what);
-            return;
-        }
-        try {
-            action.run();
-        } catch (IOException | RuntimeException e) {
-            log.warn("[{}] cannot {} a task message ({}); the broker will redeliver it", settings.workerId(), what,
-                    rootMessage(e));
-        }
     }
 
     /**
@@ -290,8 +314,7 @@ public final class Worker implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        log.info("[{}] stopping: finishing {} in-flight task messages", settings.workerId(),
-                executor.getActiveCount() + executor.getQueue().size());
+        log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
         Channel channel = consumerChannel;
         if (channel != null && channel.isOpen() && consumerTag != null) {
             try {
@@ -300,27 +323,21 @@ public final class Worker implements AutoCloseable {
                 log.debug("cancel failed: {}", e.toString());
             }
         }
-        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
-        executor.shutdown();
         boolean interrupted = false;
         try {
-            if (!executor.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
-                log.warn("[{}] shutdown timeout {} expired with tasks still running; they will be redelivered",
-                        settings.workerId(), settings.shutdownTimeout());
-                executor.shutdownNow();
-            }
-            while (publisher != null && publisher.pendingCount() > 0 && remaining(deadline) > 0) {
-                Thread.sleep(10);
+            if (!settler.awaitDrained(settings.shutdownTimeout().toNanos())) {
+                log.warn("[{}] shutdown timeout {} expired with {} task messages unfinished; the broker redelivers them",
+                        settings.workerId(), settings.shutdownTimeout(), settler.open());
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            executor.shutdownNow();
         }
+        executor.shutdownNow();
         housekeeping.shutdownNow();
         Connection c = connection;
         if (c != null) {
             try {
-                c.close(Math.toIntExact(Duration.ofSeconds(5).toMillis()));
+                c.close(5_000);
             } catch (IOException | RuntimeException e) {
                 log.debug("close failed: {}", e.toString());
             }
@@ -329,10 +346,6 @@ public final class Worker implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static long remaining(long deadline) {
-        return Math.max(0, deadline - System.nanoTime());
     }
 
     static String rootMessage(Throwable t) {

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param deliveryLimit deliveries of one task message before the broker dead-letters it
  * @param shutdownTimeout how long a stop waits for in-flight tasks
  * @param startupTimeout how long to keep retrying an unreachable broker at start, or null for ever
+ * @param taskTimeout time limit of one item when neither the message nor the task sets one
  * @param workerId this worker's id in logs and result headers
  */
 public record WorkerSettings(
@@ -25,8 +26,11 @@ public record WorkerSettings(
         int deliveryLimit,
         Duration shutdownTimeout,
         Duration startupTimeout,
+        Duration taskTimeout,
         String workerId) {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /** Far below RabbitMQ's default consumer_timeout of 30 minutes. */
+    public static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofMinutes(10);
 
     public WorkerSettings {
         Objects.requireNonNull(connection, "connection");
@@ -46,6 +50,7 @@ public record WorkerSettings(
         if (startupTimeout != null) {
             Durations.requirePositive(startupTimeout, "startup timeout");
         }
+        Durations.requirePositive(taskTimeout, "task timeout");
         if (workerId == null || workerId.isBlank()) {
             throw new IllegalArgumentException("worker id must not be empty");
         }

@@ -48,6 +48,7 @@ class WorkerIT {
         }
         client.deleteQueue(queue);
         client.deleteQueue(queue + ".dead");
+        client.deleteQueue(queue + ".parked");
         client.deleteQueue(replies);
         client.close();
     }
@@ -136,12 +137,12 @@ class WorkerIT {
             assertThat(node.get("job").asText()).isEqualTo("job-bad");
         }
 
-        // Nobody to answer: no reply_to, or a reply_to naming a missing queue. These are dead-lettered.
+        // Nobody to answer: no reply_to, or a reply_to naming a missing queue. These are dead-lettered, then parked.
         client.publishJson(queue, null, null, "garbage without reply_to");
         client.publishJson(queue, null, null, "{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":[{\"i\":0,\"args\":[2]}]}");
         client.publishJson(queue, "no.such.queue." + queue, "job-x",
                 "{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":[{\"i\":0,\"args\":[2]}]}");
-        Awaitility.await().atMost(WAIT).until(() -> client.ready(queue + ".dead") == 3);
+        Awaitility.await().atMost(WAIT).until(() -> client.ready(queue + ".parked") == 3 && client.ready(queue + ".dead") == 0);
         Awaitility.await().atMost(WAIT).until(() -> client.ready(queue) == 0);
 
         assertThat(Files.exists(Path.of("/tmp/pwned"))).isFalse();

@@ -78,6 +78,11 @@ public final class WorkerMain implements Callable<Integer> {
             description = "Give up if the broker stays unreachable this long at start (default: retry for ever).")
     private String startupTimeout;
 
+    @Option(names = "--task-timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "Time limit of one item when neither the call nor the task sets one; an item past it is "
+                    + "answered TIMEOUT and abandoned (default: ${DEFAULT-VALUE}).")
+    private String taskTimeout;
+
     @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
             description = "AMQP heartbeat; a dead link is noticed after about twice this (default: ${DEFAULT-VALUE}).")
     private String heartbeat;
@@ -134,7 +139,7 @@ public final class WorkerMain implements Callable<Integer> {
             int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
             settings = new WorkerSettings(connection, queue, threads, prefetch > 0 ? prefetch : threads, deliveryLimit,
                     Durations.parse(shutdownTimeout), startupTimeout == null ? null : Durations.parse(startupTimeout),
-                    workerId != null ? workerId : defaultWorkerId());
+                    Durations.parse(taskTimeout), workerId != null ? workerId : defaultWorkerId());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

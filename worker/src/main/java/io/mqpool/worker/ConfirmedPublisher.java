@@ -6,6 +6,8 @@ import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ReturnListener;
 import io.mqpool.protocol.Protocol;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -13,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes results on one channel in confirm mode and reports each publish's fate asynchronously.
+ * Publishes results (and parked messages) on one channel in confirm mode and reports each publish's fate asynchronously.
  *
  * <p>Publishes are mandatory, so a reply to a missing queue is reported as unroutable instead of
  * vanishing. Callbacks run on the connection's dispatch thread. Thread-safe.
  */
-final class ResultPublisher implements ConfirmListener, ReturnListener {
-    private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
+final class ConfirmedPublisher implements ConfirmListener, ReturnListener {
+    private static final Logger log = LoggerFactory.getLogger(ConfirmedPublisher.class);
     private static final int MAX_ATTEMPTS = 3;
 
     /** What becomes of one published result. */
@@ -46,7 +48,7 @@ final class ResultPublisher implements ConfirmListener, ReturnListener {
     private final Object publishLock = new Object();
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
 
-    ResultPublisher(Channel channel, String workerId) throws IOException {
+    ConfirmedPublisher(Channel channel, String workerId) throws IOException {
         this.channel = channel;
         this.workerId = workerId;
         channel.confirmSelect();
@@ -54,7 +56,8 @@ final class ResultPublisher implements ConfirmListener, ReturnListener {
         channel.addReturnListener(this);
     }
 
-    void publish(String replyTo, String correlationId, String inReplyTo, byte[] body, Outcome outcome) {
+    /** Publishes a result to {@code replyTo}: persistent JSON, correlated to the job and the task message. */
+    void publishResult(String replyTo, String correlationId, String inReplyTo, byte[] body, Outcome outcome) {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                 .contentType(Protocol.CONTENT_TYPE)
                 .deliveryMode(2)
@@ -63,7 +66,12 @@ final class ResultPublisher implements ConfirmListener, ReturnListener {
                         ? Map.of(Protocol.HEADER_WORKER, workerId)
                         : Map.of(Protocol.HEADER_WORKER, workerId, Protocol.HEADER_IN_REPLY_TO, inReplyTo))
                 .build();
-        send(new Pending(replyTo, props, body, outcome, 1, false));
+        publish(replyTo, props, body, outcome);
+    }
+
+    /** Publishes any message to a queue through the default exchange. */
+    void publish(String queue, AMQP.BasicProperties props, byte[] body, Outcome outcome) {
+        send(new Pending(queue, props, body, outcome, 1, false));
     }
 
     private void send(Pending p) {
@@ -79,17 +87,16 @@ final class ResultPublisher implements ConfirmListener, ReturnListener {
         }
     }
 
-    /** Forgets unconfirmed publishes after a connection loss; the broker redelivers their tasks. */
-    void forgetPending() {
-        if (!pending.isEmpty()) {
-            log.info("[{}] connection lost with {} results unconfirmed; their tasks will be redelivered", workerId,
-                    pending.size());
-        }
+    /** Gives up on unconfirmed publishes after a connection loss; the broker redelivers their tasks. */
+    void failPending(String why) {
+        List<Pending> lost = new ArrayList<>(pending.values());
         pending.clear();
-    }
-
-    int pendingCount() {
-        return pending.size();
+        if (!lost.isEmpty()) {
+            log.info("[{}] {} with {} results unconfirmed; their tasks will be redelivered", workerId, why, lost.size());
+        }
+        for (Pending p : lost) {
+            p.outcome().failed(why);
+        }
     }
 
     @Override
@@ -133,10 +140,10 @@ final class ResultPublisher implements ConfirmListener, ReturnListener {
     private Iterable<Pending> take(long seq, boolean multiple) {
         if (!multiple) {
             Pending p = pending.remove(seq);
-            return p == null ? java.util.List.of() : java.util.List.of(p);
+            return p == null ? List.of() : List.of(p);
         }
         ConcurrentNavigableMap<Long, Pending> head = pending.headMap(seq, true);
-        java.util.List<Pending> taken = new java.util.ArrayList<>(head.values());
+        List<Pending> taken = new ArrayList<>(head.values());
         head.clear();
         return taken;
     }

@@ -1,0 +1,117 @@
+package io.mqpool.worker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.MalformedMessageException;
+import io.mqpool.protocol.RemoteError;
+import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskItem;
+import io.mqpool.protocol.TaskMessage;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the task queue's dead-letter queue. A task message the broker dead-lettered after its delivery
+ * limit (its worker died on every attempt) is answered with a {@code DELIVERY_LIMIT} failure for each of its
+ * items, so the producer reports it instead of waiting for ever. Anything else there (messages no one can
+ * answer) is moved to the parking queue, where it stays for an operator.
+ */
+final class DeadLetterRelay extends DefaultConsumer {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterRelay.class);
+    static final String REASON_DELIVERY_LIMIT = "delivery_limit";
+
+    private final Codec codec;
+    private final ConfirmedPublisher publisher;
+    private final Settler settler;
+    private final String parkingQueue;
+    private final String workerId;
+
+    DeadLetterRelay(Channel channel, Codec codec, ConfirmedPublisher publisher, Settler settler, String parkingQueue,
+                    String workerId) {
+        super(channel);
+        this.codec = codec;
+        this.publisher = publisher;
+        this.settler = settler;
+        this.parkingQueue = parkingQueue;
+        this.workerId = workerId;
+    }
+
+    @Override
+    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+        Delivery d = new Delivery(getChannel(), envelope.getDeliveryTag(), props, body);
+        settler.opened();
+        try {
+            Object reason = d.header("x-first-death-reason");
+            String replyTo = props.getReplyTo();
+            if (REASON_DELIVERY_LIMIT.equals(String.valueOf(reason)) && replyTo != null && !replyTo.isBlank()) {
+                TaskMessage message = codec.decodeTask(body);
+                log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
+                        workerId, props.getMessageId(), message.job());
+                publisher.publishResult(replyTo, message.job(), props.getMessageId(),
+                        codec.encode(ResultMessage.of(message.job(), failures(message)), "result"), outcome(d));
+                return;
+            }
+            park(d);
+        } catch (MalformedMessageException e) {
+            park(d);
+        } catch (RuntimeException e) {
+            log.error("[{}] cannot relay a dead-lettered message; leaving it for redelivery", workerId, e);
+            settler.requeue(d);
+        }
+    }
+
+    private static List<ItemResult> failures(TaskMessage message) {
+        List<ItemResult> results = new ArrayList<>(message.items().size());
+        for (TaskItem item : message.items()) {
+            results.add(ItemResult.failed(item.i(), RemoteError.of(ErrorCode.DELIVERY_LIMIT, "item " + item.i()
+                    + " of task " + message.task() + " was dead-lettered after its delivery limit: "
+                    + "every worker that took it died or gave it back")));
+        }
+        return results;
+    }
+
+    private void park(Delivery d) {
+        publisher.publish(parkingQueue, d.props(), d.body(), new ConfirmedPublisher.Outcome() {
+            @Override
+            public void confirmed() {
+                settler.ack(d);
+            }
+
+            @Override
+            public void unroutable() {
+                settler.requeue(d);
+            }
+
+            @Override
+            public void failed(String why) {
+                settler.requeue(d);
+            }
+        });
+    }
+
+    private ConfirmedPublisher.Outcome outcome(Delivery d) {
+        return new ConfirmedPublisher.Outcome() {
+            @Override
+            public void confirmed() {
+                settler.ack(d);
+            }
+
+            @Override
+            public void unroutable() {
+                park(d);
+            }
+
+            @Override
+            public void failed(String why) {
+                settler.requeue(d);
+            }
+        };
+    }
+}

@@ -1,0 +1,104 @@
+package io.mqpool.worker;
+
+import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.RemoteError;
+import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.Task;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Runs the items of one task message under a per-item time limit.
+ *
+ * <p>A watchdog calls {@link #expireIfOverdue}: an item past its limit gets a {@code TIMEOUT} result, its
+ * thread is interrupted and abandoned, and the remaining items continue on a fresh thread, so a runaway
+ * task never holds the worker's slot or the message's acknowledgement. Thread-safe.
+ */
+final class MessageRun implements Runnable {
+    private final TaskMessage message;
+    private final Task<?, ?> task;
+    private final int attempt;
+    private final Duration limit;
+    private final TaskRunner runner;
+    private final Executor executor;
+    private final Consumer<List<ItemResult>> onDone;
+    private final ItemResult[] results;
+
+    // Guarded by this.
+    private int next;
+    private int generation;
+    private Thread owner;
+    private long itemDeadline;
+    private boolean done;
+
+    MessageRun(TaskMessage message, Task<?, ?> task, int attempt, Duration limit, TaskRunner runner, Executor executor,
+               Consumer<List<ItemResult>> onDone) {
+        this.message = message;
+        this.task = task;
+        this.attempt = attempt;
+        this.limit = limit;
+        this.runner = runner;
+        this.executor = executor;
+        this.onDone = onDone;
+        this.results = new ItemResult[message.items().size()];
+    }
+
+    @Override
+    public void run() {
+        int gen;
+        synchronized (this) {
+            gen = generation;
+            owner = Thread.currentThread();
+        }
+        while (true) {
+            int k;
+            synchronized (this) {
+                if (gen != generation) {
+                    return;
+                }
+                if (next == results.length) {
+                    done = true;
+                    owner = null;
+                    break;
+                }
+                k = next;
+                itemDeadline = System.nanoTime() + limit.toNanos();
+            }
+            ItemResult result = runner.runItem(task, message, message.items().get(k), attempt);
+            synchronized (this) {
+                if (gen != generation) {
+                    return;
+                }
+                results[k] = result;
+                next = k + 1;
+            }
+        }
+        onDone.accept(Arrays.asList(results));
+    }
+
+    /** Times out the current item if it is past its limit; returns true if it did. */
+    boolean expireIfOverdue(long nowNanos) {
+        synchronized (this) {
+            if (done || owner == null || nowNanos - itemDeadline < 0) {
+                return false;
+            }
+            long index = message.items().get(next).i();
+            results[next] = ItemResult.failed(index, RemoteError.of(ErrorCode.TIMEOUT, "item " + index + " of task "
+                    + task.name() + " exceeded its time limit of " + limit.toMillis() + " ms and was abandoned"));
+            next++;
+            generation++;
+            owner.interrupt();
+            owner = null;
+        }
+        executor.execute(this);
+        return true;
+    }
+
+    synchronized boolean isDone() {
+        return done;
+    }
+}
