@@ -236,10 +236,14 @@ public final class InvariantChecker {
             if (queues.containsKey(resultQueue)) {
                 problems.add("result queue " + resultQueue + " still exists after the pool closed");
             }
-            PrivateBroker.QueueStats dq = queues.get(dead);
-            dlq = dq == null ? 0 : dq.ready() + dq.unacked();
+            // Dead-lettered messages are relayed to their producer, or parked when no one can be answered.
+            dlq = 0;
+            for (String q : List.of(dead, Topology.parkingQueue(h.taskQueue()))) {
+                PrivateBroker.QueueStats dq = queues.get(q);
+                dlq += dq == null ? 0 : dq.ready() + dq.unacked();
+            }
             if (dlq != expectedDeadLettered) {
-                problems.add("dead-letter queue holds " + dlq + ", expected " + expectedDeadLettered);
+                problems.add("dead-letter and parking queues hold " + dlq + ", expected " + expectedDeadLettered);
             }
             int connections = h.broker().connectionCount();
             if (connections != h.baselineConnections()) {
