@@ -1,0 +1,160 @@
+package io.mqpool.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqpool.producer.JobOptions;
+import io.mqpool.producer.Pool;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Rows F1, F2 and F3 of docs/RELIABILITY.md: network faults between a client and the broker, injected by a
+ * {@link TcpProxy} in front of the private node.
+ */
+@Timeout(400)
+class NetworkFaultIT {
+    private static final Duration CUT = Duration.ofSeconds(30);
+    private static PrivateBroker broker;
+    private ExecutorService faults;
+    private final List<Future<?>> faultRuns = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = PrivateBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void faultThread() {
+        faults = Executors.newSingleThreadExecutor(r -> new Thread(r, "network-faults"));
+    }
+
+    @AfterEach
+    void stopFaults() {
+        faults.shutdownNow();
+    }
+
+    private JobDriver.ThrowingRunnable async(JobDriver.ThrowingRunnable fault) {
+        return () -> faultRuns.add(faults.submit(() -> {
+            fault.run();
+            return null;
+        }));
+    }
+
+    private void awaitFaults() throws Exception {
+        for (Future<?> f : faultRuns) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+    }
+
+    /** F1: one of 3 workers has its connection reset and refused for 30 s. */
+    @Test
+    @Timeout(180)
+    void f1WorkerConnectionResetAndRefusedFor30s() throws Exception {
+        workerCut("F1", TcpProxy::reset, Duration.ofSeconds(2));
+    }
+
+    /** F2: one of 3 workers is blackholed for 30 s (heartbeat 5 s); the broker notices within 15 s. */
+    @Test
+    @Timeout(180)
+    void f2WorkerBlackholedFor30s() throws Exception {
+        workerCut("F2", TcpProxy::blackhole, Duration.ofSeconds(15));
+    }
+
+    private void workerCut(String row, java.util.function.Consumer<TcpProxy> cut, Duration noticeBound) throws Exception {
+        String queue = Rows.queue(row);
+        int n = 6_000;
+        AtomicLong noticedMs = new AtomicLong(-1);
+        AtomicLong backMs = new AtomicLong(-1);
+        try (TcpProxy proxy = new TcpProxy(broker.port());
+             WorkerFleet fleet = WorkerFleet.start(List.of(broker.urlVia(proxy.port()), broker.url(), broker.url()),
+                     queue, "--concurrency", "2", "--heartbeat", "5s")) {
+            JobDriver.Run run;
+            String poolId;
+            try (Pool pool = Rows.pool(broker.url(), queue)) {
+                poolId = pool.id();
+                run = JobDriver.run(pool, "sleep", n, i -> 20L, JobOptions.DEFAULTS.withChunkSize(2),
+                        Map.of(n / 10, async(() -> {
+                            long start = System.nanoTime();
+                            cut.accept(proxy);
+                            // The broker requeues the cut worker's tasks once it drops that consumer.
+                            noticedMs.set(Rows.awaitMillis(noticeBound.plusSeconds(5),
+                                    () -> Rows.consumers(broker, queue) == 2));
+                            long rest = CUT.toNanos() - (System.nanoTime() - start);
+                            if (rest > 0) {
+                                TimeUnit.NANOSECONDS.sleep(rest);  // the cut itself
+                            }
+                            proxy.pass();
+                            backMs.set(Rows.awaitMillis(Duration.ofSeconds(10),
+                                    () -> Rows.consumers(broker, queue) == 3));
+                        })));
+            }
+            awaitFaults();
+            // The cut worker's unacknowledged work: its prefetch of 2 messages of 2 items.
+            InvariantChecker.row(row, n).values(i -> 20L).maxDupExec(2 * 2).maxWall(Duration.ofSeconds(120))
+                    .note("noticedMs=" + noticedMs.get() + " reconnectMs=" + backMs.get())
+                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+            assertThat(noticedMs.get()).as("ms until the broker dropped the cut worker")
+                    .isBetween(0L, noticeBound.toMillis());
+            assertThat(backMs.get()).as("ms from the restore until the cut worker consumes again")
+                    .isBetween(0L, 10_000L);
+        }
+    }
+
+    /**
+     * F3: the producer's link is reset and refused for 30 s while it is still publishing, and again for 30 s
+     * while it only collects results.
+     */
+    @Test
+    @Timeout(240)
+    void f3ProducerCutWhilePublishingAndWhileCollecting() throws Exception {
+        String queue = Rows.queue("F3");
+        int n = 5_000;
+        int chunk = 5;
+        int window = 100;  // messages: 500 items in flight, so the first cut hits while publishing
+        try (TcpProxy proxy = new TcpProxy(broker.port());
+             WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue, "--concurrency", "2", "--heartbeat", "5s")) {
+            JobDriver.Run run;
+            String poolId;
+            JobDriver.ThrowingRunnable cut = async(() -> {
+                proxy.reset();
+                Thread.sleep(CUT.toMillis());  // the cut itself
+                proxy.pass();
+            });
+            JobDriver.ThrowingRunnable cutAgain = async(() -> {
+                proxy.reset();
+                Thread.sleep(CUT.toMillis());
+                proxy.pass();
+            });
+            try (Pool pool = Rows.pool(broker.urlVia(proxy.port()), queue, window)) {
+                poolId = pool.id();
+                run = JobDriver.run(pool, "sleep", n, i -> 5L, JobOptions.DEFAULTS.withChunkSize(chunk),
+                        Map.of(n / 10, cut, n * 9 / 10, cutAgain));
+            }
+            awaitFaults();
+            // Workers are not cut; the producer's republished messages can run twice: the window, twice.
+            InvariantChecker.row("F3", n).values(i -> 5L).maxDupExec(2L * window * chunk)
+                    .maxWall(Duration.ofSeconds(150))
+                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+        }
+    }
+}

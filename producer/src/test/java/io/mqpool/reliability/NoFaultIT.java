@@ -1,0 +1,126 @@
+package io.mqpool.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqpool.producer.JobOptions;
+import io.mqpool.producer.Outcome;
+import io.mqpool.producer.Pool;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Rows A1, A2 and C2 of docs/RELIABILITY.md: no infrastructure fault. */
+@Timeout(300)
+class NoFaultIT {
+    private static PrivateBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = PrivateBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** A1: 10,000 tasks of 1 ms on 3 workers, automatic chunk size. */
+    @Test
+    @Timeout(120)
+    void a1TenThousandTasksCompleteInOrderAndCorrect() throws Exception {
+        String queue = Rows.queue("A1");
+        int n = 10_000;
+        try (WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue, "--concurrency", "4", "--heartbeat", "5s")) {
+            JobDriver.Run run;
+            String poolId;
+            try (Pool pool = Rows.pool(broker.url(), queue)) {
+                poolId = pool.id();
+                run = JobDriver.run(pool, "cube", n, i -> i, JobOptions.DEFAULTS);
+            }
+            InvariantChecker.row("A1", n).values(i -> i * i * i).maxDupExec(0).maxWall(Duration.ofSeconds(60))
+                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+        }
+    }
+
+    /**
+     * A2: 2,000 tasks of random 0-50 ms on 3 workers, one item per message and a 64-message window, so results
+     * arrive far out of order; the output is still in input order and the reorder buffer stays within the window.
+     */
+    @Test
+    @Timeout(120)
+    void a2SkewedDurationsStayOrderedWithinTheWindow() throws Exception {
+        String queue = Rows.queue("A2");
+        int n = 2_000;
+        int window = 64;
+        Random random = new Random(42);
+        long[] sleeps = new long[n];
+        for (int i = 0; i < n; i++) {
+            sleeps[i] = random.nextInt(51);
+        }
+        AtomicLong maxBuffered = new AtomicLong(-1);
+        try (WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue, "--concurrency", "4", "--heartbeat", "5s")) {
+            JobDriver.Run run;
+            String poolId;
+            try (Pool pool = Rows.pool(broker.url(), queue, window)) {
+                poolId = pool.id();
+                // Just before the last result, while the job is still open, read its high-water mark.
+                run = JobDriver.run(pool, "sleep", n, i -> sleeps[(int) i], JobOptions.DEFAULTS.withChunkSize(1),
+                        Map.of(n - 1, () -> maxBuffered.set(maxBuffered(pool))));
+            }
+            InvariantChecker.row("A2", n).values(i -> sleeps[(int) i]).maxDupExec(0).maxWall(Duration.ofSeconds(60))
+                    .note("maxBuffered=" + maxBuffered.get() + " window=" + window)
+                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+            assertThat(maxBuffered.get()).as("reorder buffer high-water mark").isBetween(1L, (long) window);
+        }
+    }
+
+    /** C2: 1% of 2,000 tasks throw; each yields one TASK_ERROR with the remote type and message, and runs once. */
+    @Test
+    @Timeout(120)
+    void c2FailingTasksBecomeOneErrorEachAndWorkersStayUp() throws Exception {
+        String queue = Rows.queue("C2");
+        int n = 2_000;
+        try (WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue, "--concurrency", "4", "--heartbeat", "5s")) {
+            JobDriver.Run run;
+            String poolId;
+            try (Pool pool = Rows.pool(broker.url(), queue)) {
+                poolId = pool.id();
+                run = JobDriver.run(pool, "sleep", n, i -> i % 100 == 37 ? -1L : i % 3, JobOptions.DEFAULTS.withChunkSize(4));
+            }
+            InvariantChecker.row("C2", n).values(i -> i % 3).errors(i -> i % 100 == 37 ? "TASK_ERROR" : null)
+                    .maxDupExec(0).maxWall(Duration.ofSeconds(60))
+                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+            for (Outcome<Long> o : run.outcomes()) {
+                if (!o.isOk()) {
+                    assertThat(o.error().type()).isEqualTo(IllegalArgumentException.class.getName());
+                    assertThat(o.error().message()).contains("sleep time must be >= 0 ms, got -1");
+                }
+            }
+            assertThat(run.outcomes().stream().filter(o -> !o.isOk()).count()).isEqualTo(20);
+            assertThat(fleet.alive()).isEqualTo(3);
+        }
+    }
+
+    /** The open job's reorder-buffer high-water mark, read reflectively (the figure is not public API). */
+    static long maxBuffered(Pool pool) throws Exception {
+        Field sinks = Pool.class.getDeclaredField("sinks");
+        sinks.setAccessible(true);
+        Map<?, ?> open = (Map<?, ?>) sinks.get(pool);
+        long max = -1;
+        for (Object job : open.values()) {
+            Method m = job.getClass().getDeclaredMethod("maxBuffered");
+            m.setAccessible(true);
+            max = Math.max(max, (long) m.invoke(job));
+        }
+        return max;
+    }
+}

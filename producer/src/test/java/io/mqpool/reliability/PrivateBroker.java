@@ -1,0 +1,346 @@
+package io.mqpool.reliability;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A private {@code rabbitmq-server} node for one test class: its own HOME (Erlang cookie), node name, ports,
+ * data and log directories under {@code target/}, so it never touches the shared broker on 5672.
+ *
+ * <p>Faults: {@link #stopApp()}/{@link #startApp()}, {@link #closeAllConnections()}, {@link #killHard()} (SIGKILL of
+ * only the processes this object started) and {@link #restart()} on the same data. Inspection goes through
+ * {@code rabbitmqctl -n NODE} with the same HOME. epmd is shared and left alone.
+ */
+public final class PrivateBroker implements AutoCloseable {
+    private static final Path RABBIT_BIN = Path.of("/usr/lib/rabbitmq/bin");
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String node;
+    private final Path dir;
+    private final int amqpPort;
+    private final int distPort;
+    private final Map<String, String> env = new HashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private volatile Process server;
+
+    private PrivateBroker(Map<String, String> extraConfig) throws IOException {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        node = "mqpooltest-" + id + "@localhost";
+        dir = Path.of("target", "private-broker", id).toAbsolutePath();
+        amqpPort = freePort();
+        distPort = freePort();
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cookie = home.resolve(".erlang.cookie");
+        // Written before the node and the CLI race to create different ones.
+        Files.writeString(cookie, "MQPOOLTEST" + id.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "X"));
+        Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
+        Files.createDirectories(dir.resolve("mnesia"));
+        Files.createDirectories(dir.resolve("log"));
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("loopback_users", "none");
+        conf.put("listeners.tcp.default", "127.0.0.1:" + amqpPort);
+        conf.putAll(extraConfig);
+        StringBuilder text = new StringBuilder();
+        conf.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(dir.resolve("rabbitmq.conf"), text);
+        Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
+        Files.writeString(dir.resolve("rabbitmq-env.conf"), "");
+        env.put("HOME", home.toString());
+        env.put("RABBITMQ_NODENAME", node);
+        env.put("RABBITMQ_NODE_PORT", String.valueOf(amqpPort));
+        env.put("RABBITMQ_DIST_PORT", String.valueOf(distPort));
+        env.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
+        env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
+        env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString());
+        env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
+        env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+        shutdownHook = new Thread(this::killProcesses, "mqpool-test-private-broker-kill");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a node with {@code loopback_users = none} and waits until it accepts AMQP connections. */
+    public static PrivateBroker start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** Starts a node with extra {@code rabbitmq.conf} lines, e.g. {@code consumer_timeout = 60000}. */
+    public static PrivateBroker start(Map<String, String> extraConfig) throws Exception {
+        PrivateBroker broker = new PrivateBroker(extraConfig);
+        try {
+            broker.launch();
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public int port() {
+        return amqpPort;
+    }
+
+    /** The node's directory under {@code target/private-broker}. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** {@code amqp://guest:guest@127.0.0.1:PORT}. */
+    public String url() {
+        return url("guest", "guest", "/");
+    }
+
+    public String url(String user, String password, String vhost) {
+        String path = vhost.equals("/") ? "" : "/" + java.net.URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+        return "amqp://" + user + ":" + password + "@127.0.0.1:" + amqpPort + path;
+    }
+
+    /** A URL for the same credentials but another port, e.g. a {@link TcpProxy} in front of this node. */
+    public String urlVia(int port) {
+        return "amqp://guest:guest@127.0.0.1:" + port;
+    }
+
+    /** A plain, non-recovering connection as guest, for inspection. */
+    public Connection connect() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(url());
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.setConnectionTimeout(5_000);
+        return factory.newConnection("mqpool-test-inspect");
+    }
+
+    private void launch() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(RABBIT_BIN.resolve("rabbitmq-server").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.out").toFile()));
+        pb.environment().putAll(env);
+        server = pb.start();
+        server.getOutputStream().close();
+        awaitAmqp(BOOT_TIMEOUT);
+    }
+
+    private void awaitAmqp(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("private broker " + node + " exited with " + server.exitValue()
+                        + ":\n" + tail(dir.resolve("server.out"), 3_000));
+            }
+            try (Connection c = connect()) {
+                return;
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("private broker " + node + " not accepting AMQP on " + amqpPort + " after "
+                + timeout + ":\n" + tail(dir.resolve("server.out"), 3_000), last);
+    }
+
+    /** Runs {@code rabbitmqctl -n NODE args...} and returns its stdout; fails on a non-zero exit. */
+    public String ctl(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(RABBIT_BIN.resolve("rabbitmqctl").toString());
+        command.add("-n");
+        command.add(node);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", env.get("HOME"));
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " hung");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " exited " + p.exitValue()
+                        + ": " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the RabbitMQ application; the Erlang node stays up. Clients are disconnected. */
+    public void stopApp() {
+        ctl("stop_app");
+    }
+
+    /** Starts the application again and waits until it accepts AMQP. */
+    public void startApp() throws Exception {
+        ctl("start_app");
+        awaitAmqp(BOOT_TIMEOUT);
+    }
+
+    public void closeAllConnections() {
+        ctl("close_all_connections", "mqpool reliability test");
+    }
+
+    /** SIGKILLs the server script and every process it spawned (beam.smp and helpers), and waits for them. */
+    public void killHard() throws InterruptedException {
+        killProcesses();
+        server.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts the node again on the same data directory, after {@link #killHard()}. */
+    public void restart() throws Exception {
+        if (server != null && server.isAlive()) {
+            throw new IllegalStateException("node " + node + " is still running");
+        }
+        // epmd may still list the killed node for a moment; a new start then fails, so retry.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launch();
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                killProcesses();
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
+    private void killProcesses() {
+        Process p = server;
+        if (p == null) {
+            return;
+        }
+        List<ProcessHandle> mine = new ArrayList<>(p.descendants().toList());
+        mine.add(p.toHandle());
+        for (ProcessHandle h : mine) {
+            h.destroyForcibly();
+        }
+        for (ProcessHandle h : mine) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // Reported by the caller's later checks.
+            }
+        }
+    }
+
+    /** One queue's counters as the broker reports them. */
+    public record QueueStats(String name, long ready, long unacked, int consumers) {
+    }
+
+    /** All queues of a virtual host, by name. */
+    public Map<String, QueueStats> queues(String vhost) {
+        Map<String, QueueStats> result = new LinkedHashMap<>();
+        String out = ctl("-q", "list_queues", "-p", vhost, "--no-table-headers",
+                "name", "messages_ready", "messages_unacknowledged", "consumers");
+        for (String line : out.split("\n")) {
+            String[] f = line.strip().split("\t");
+            if (f.length == 4) {
+                result.put(f[0], new QueueStats(f[0], parse(f[1]), parse(f[2]), (int) parse(f[3])));
+            }
+        }
+        return result;
+    }
+
+    public Map<String, QueueStats> queues() {
+        return queues("/");
+    }
+
+    /** A queue's counters, or null when it does not exist. */
+    public QueueStats queue(String name) {
+        return queues().get(name);
+    }
+
+    /** Client connections, across virtual hosts. */
+    public int connectionCount() {
+        String out = ctl("-q", "list_connections", "--no-table-headers", "name");
+        return (int) out.lines().filter(l -> !l.isBlank()).count();
+    }
+
+    private static long parse(String s) {
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Process p = server;
+        if (p != null && p.isAlive()) {
+            try {
+                ctl("stop");
+                p.waitFor(15, TimeUnit.SECONDS);
+            } catch (RuntimeException e) {
+                // Killed below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        killProcesses();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Already shutting down.
+        }
+        // Keep the logs for diagnosis; drop the data.
+        deleteTree(dir.resolve("mnesia"));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // Best effort.
+        }
+    }
+
+    static String tail(Path file, int chars) {
+        try {
+            String s = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            return s.length() > chars ? s.substring(s.length() - chars) : s;
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

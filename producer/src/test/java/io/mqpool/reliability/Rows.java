@@ -1,0 +1,57 @@
+package io.mqpool.reliability;
+
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.producer.Pool;
+import io.mqpool.producer.PoolSettings;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** Small shared pieces of the reliability rows. */
+final class Rows {
+    /** The heartbeat every row uses on both sides, as the matrix assumes for tests. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+    private Rows() {
+    }
+
+    /** A task queue name no other row uses. */
+    static String queue(String row) {
+        return "rel." + row.toLowerCase(java.util.Locale.ROOT) + "." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A pool on {@code url} serving {@code queue}, with the test heartbeat. */
+    static Pool pool(String url, String queue) {
+        return Pool.create(PoolSettings.of(ConnectionSettings.of(url).withHeartbeat(HEARTBEAT)).withQueue(queue));
+    }
+
+    static Pool pool(String url, String queue, int maxInFlightMessages) {
+        return Pool.create(PoolSettings.of(ConnectionSettings.of(url).withHeartbeat(HEARTBEAT)).withQueue(queue)
+                .withMaxInFlightMessages(maxInFlightMessages));
+    }
+
+    /** Polls {@code condition} every 200 ms; returns the milliseconds it took, or -1 if it never held in time. */
+    static long awaitMillis(Duration timeout, Callable<Boolean> condition) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (true) {
+            if (Boolean.TRUE.equals(condition.call())) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            if (System.nanoTime() > deadline) {
+                return -1;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The consumer count of a queue, or -1 when it does not exist or the broker does not answer. */
+    static int consumers(PrivateBroker broker, String queue) {
+        try {
+            PrivateBroker.QueueStats s = broker.queue(queue);
+            return s == null ? -1 : s.consumers();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.mqpool.reliability;
+
+import io.mqpool.testing.WorkerProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Worker JVMs for one row, each in a numbered slot that can be killed and restarted; keeps every process ever
+ * started so that their logs can be audited for executions. Workers log at DEBUG, so each run of an item leaves
+ * an {@code exec job=... index=... attempt=...} line (see {@code TaskRunner}).
+ */
+public final class WorkerFleet implements AutoCloseable {
+    private static final Pattern EXEC = Pattern.compile("exec job=(\\S+) index=(\\d+) attempt=(\\d+)");
+
+    private final String queue;
+    private final List<String> args;
+    private final List<String> urls = new ArrayList<>();
+    private final List<WorkerProcess> slots = new ArrayList<>();
+    private final List<WorkerProcess> everyone = new ArrayList<>();
+
+    private WorkerFleet(String queue, List<String> args) {
+        this.queue = queue;
+        this.args = args;
+    }
+
+    /**
+     * Starts one worker per URL (so some can go through a proxy) serving {@code queue}, and waits until all consume.
+     *
+     * @param args worker options, e.g. {@code --concurrency 4 --heartbeat 5s}
+     */
+    public static WorkerFleet start(List<String> urls, String queue, String... args) throws Exception {
+        WorkerFleet fleet = new WorkerFleet(queue, List.of(args));
+        try {
+            for (String url : urls) {
+                fleet.urls.add(url);
+                fleet.slots.add(fleet.launch(url));
+            }
+            for (WorkerProcess w : fleet.slots) {
+                w.awaitReady(Duration.ofSeconds(60));
+            }
+        } catch (Exception | Error e) {
+            fleet.close();
+            throw e;
+        }
+        return fleet;
+    }
+
+    public static WorkerFleet start(int count, String url, String queue, String... args) throws Exception {
+        return start(java.util.Collections.nCopies(count, url), queue, args);
+    }
+
+    private WorkerProcess launch(String url) throws Exception {
+        WorkerProcess w = WorkerProcess.start(url, queue, List.of("-Xmx256m", "-DMQPOOL_LOG_LEVEL=DEBUG"),
+                args.toArray(String[]::new));
+        everyone.add(w);
+        return w;
+    }
+
+    public int size() {
+        return slots.size();
+    }
+
+    public WorkerProcess get(int slot) {
+        return slots.get(slot);
+    }
+
+    /** SIGKILLs the worker in {@code slot} and waits until it is gone. */
+    public void kill(int slot) throws InterruptedException {
+        WorkerProcess w = slots.get(slot);
+        w.kill();
+        w.waitForExit(Duration.ofSeconds(10));
+    }
+
+    /** Starts a fresh worker in {@code slot} (after a kill) and waits until it consumes. */
+    public void restart(int slot) throws Exception {
+        WorkerProcess w = launch(urls.get(slot));
+        slots.set(slot, w);
+        w.awaitReady(Duration.ofSeconds(60));
+    }
+
+    /** Workers in their slots that are alive. */
+    public int alive() {
+        return (int) slots.stream().filter(WorkerProcess::isAlive).count();
+    }
+
+    /** Workers ever started, restarts included. */
+    public int started() {
+        return everyone.size();
+    }
+
+    /** One logged execution of an item. */
+    public record Exec(String job, long index, int attempt) {
+    }
+
+    /** Every execution logged by any worker ever started, for jobs whose id starts with {@code jobPrefix}. */
+    public List<Exec> executions(String jobPrefix) {
+        List<Exec> result = new ArrayList<>();
+        for (WorkerProcess w : everyone) {
+            Matcher m = EXEC.matcher(w.output());
+            while (m.find()) {
+                if (m.group(1).startsWith(jobPrefix)) {
+                    result.add(new Exec(m.group(1), Long.parseLong(m.group(2)), Integer.parseInt(m.group(3))));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Every worker's output, for failure messages. */
+    public String logsTail(int chars) {
+        StringBuilder sb = new StringBuilder();
+        for (WorkerProcess w : everyone) {
+            String out = w.output();
+            sb.append("---- worker pid ").append(w.pid()).append('\n')
+                    .append(out.length() > chars ? out.substring(out.length() - chars) : out).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (WorkerProcess w : everyone) {
+            w.close();
+        }
+    }
+}
