@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -103,19 +102,11 @@ class PermissionsIT {
     void h3ProducerThatCannotDeclareTheTaskQueueFailsClearly() {
         assertTimeoutPreemptively(CLEAR_ERROR_WITHIN, () -> assertThatThrownBy(() ->
                 Rows.pool(url("rel-noconf", VHOST_A), QUEUE).close())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(BrokerUnavailableException.class)
                 .hasMessageContaining("ACCESS_REFUSED"));
     }
 
     @Test
-    @Disabled("BUG: a producer whose task publishes are refused (403 ACCESS_REFUSED on amq.default) waits for ever. "
-            + "The broker closes TaskPublisher's channel (a channel-level error, which automatic recovery does not "
-            + "handle); TaskPublisher has no shutdown listener, so the unconfirmed entries in its pending map are "
-            + "never failed or nacked, and Job.hasNext() waits on its condition with no deadline (JobOptions.timeout "
-            + "is null by default). Later publishes would throw AlreadyClosedException, but a job that fits in the "
-            + "window never publishes again. Fix: a ShutdownListener on the publisher channel that, for a close not "
-            + "initiated by the application and not a connection error, fails every pending sink with the broker's "
-            + "reason (and reopens the channel or fails later publishes).")
     void h3ProducerThatCannotPublishFailsClearly() throws Exception {
         try (WorkerFleet fleet = WorkerFleet.start(1, url("rel-worker", VHOST_A), QUEUE, "--heartbeat", "5s");
              Pool pool = Rows.pool(url("rel-nowrite", VHOST_A), QUEUE)) {
@@ -137,7 +128,7 @@ class PermissionsIT {
 
     @Test
     void h3WorkerThatCannotReadTheTaskQueueExitsClearly() throws Exception {
-        assertWorkerRefused(url("rel-worker-noread", VHOST_A), 1, "ACCESS_REFUSED");
+        assertWorkerRefused(url("rel-worker-noread", VHOST_A), 3, "ACCESS_REFUSED");
     }
 
     private static void assertWorkerRefused(String url, int exitCode, String message) throws Exception {
@@ -150,6 +141,6 @@ class PermissionsIT {
     /** A worker that may not publish results is refused when it sets up, before it takes any task. */
     @Test
     void h3WorkerThatCannotPublishResultsExitsClearly() throws Exception {
-        assertWorkerRefused(url("rel-worker-nowrite", VHOST_A), 1, "ACCESS_REFUSED");
+        assertWorkerRefused(url("rel-worker-nowrite", VHOST_A), 3, "ACCESS_REFUSED");
     }
 }

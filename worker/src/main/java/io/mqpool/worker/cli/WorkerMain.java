@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             "0:stopped cleanly",
             "1:could not start (bad tasks jar, conflicting queue)",
             "2:invalid command line",
-            "3:broker refused the credentials, or stayed unreachable past --startup-timeout"})
+            "3:broker refused the credentials or a permission, or stayed unreachable past --startup-timeout"})
 public final class WorkerMain implements Callable<Integer> {
     /** Printed on stdout with --announce-ready, for a parent process that waits for its workers. */
     public static final String READY_MARKER = "mqpool-worker-ready";
