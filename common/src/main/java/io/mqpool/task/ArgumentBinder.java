@@ -87,12 +87,39 @@ public final class ArgumentBinder {
         if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
             throw new BadArgumentsException(what + " of task " + task.name() + " is out of range: " + value, null);
         }
+        Object fast = convertScalar(value, target.getRawClass());
+        if (fast != null) {
+            return fast;
+        }
         try {
             return mapper.treeToValue(value, target);
         } catch (Exception e) {
             throw new BadArgumentsException(what + " of task " + task.name() + " must be " + describe(target)
                     + ", got " + abbreviate(value), e);
         }
+    }
+
+    /**
+     * The common scalar cases without Jackson's general conversion (the hot path of small tasks); null when
+     * the general path must decide, including every error case.
+     */
+    private static Object convertScalar(JsonNode value, Class<?> raw) {
+        if (raw == JsonNode.class) {
+            return value;
+        }
+        if (raw == Number.class && value.isNumber()) {
+            return value.numberValue();
+        }
+        if ((raw == Long.class || raw == long.class) && value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if ((raw == Integer.class || raw == int.class) && value.isIntegralNumber() && value.canConvertToInt()) {
+            return value.intValue();
+        }
+        if (raw == String.class && value.isTextual()) {
+            return value.textValue();
+        }
+        return null;
     }
 
     private static String describe(JavaType type) {

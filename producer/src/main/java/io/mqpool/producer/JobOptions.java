@@ -25,6 +25,11 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout) 
         }
     }
 
+    /** The chunk size a call with these options uses for an input of {@code knownSize} items (-1: unknown). */
+    public int effectiveChunkSize(long knownSize) {
+        return chunkSize > 0 ? chunkSize : ChunkSizer.choose(knownSize);
+    }
+
     public JobOptions withChunkSize(int value) {
         return new JobOptions(value, timeout, taskTimeout);
     }

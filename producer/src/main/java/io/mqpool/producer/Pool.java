@@ -246,7 +246,7 @@ public final class Pool implements AutoCloseable {
     public <R> Stream<Outcome<R>> outcomes(String task, Iterator<JsonNode> argLists, long knownSize,
                                            Class<R> resultType, JobOptions options, boolean ordered) {
         ensureOpen();
-        int chunk = options.chunkSize() > 0 ? options.chunkSize() : ChunkSizer.choose(knownSize);
+        int chunk = options.effectiveChunkSize(knownSize);
         long window = (long) chunk * settings.maxInFlightMessages();
         String jobId = poolId + "-" + jobCounter.incrementAndGet();
         Job job = new Job(jobId, task, argLists, chunk, window, options, ordered, publisher, () -> sinks.remove(jobId));

@@ -70,7 +70,7 @@ class NetworkFaultIT {
     @Test
     @Timeout(180)
     void f1WorkerConnectionResetAndRefusedFor30s() throws Exception {
-        workerCut("F1", TcpProxy::reset, Duration.ofSeconds(2));
+        workerCut("F1", TcpProxy::reset, Duration.ofSeconds(5));
     }
 
     /** F2: one of 3 workers is blackholed for 30 s (heartbeat 5 s); the broker notices within 15 s. */

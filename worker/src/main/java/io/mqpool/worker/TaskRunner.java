@@ -2,6 +2,11 @@ package io.mqpool.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
@@ -14,9 +19,12 @@ import io.mqpool.task.Task;
 import io.mqpool.task.TaskContext;
 import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +37,7 @@ final class TaskRunner {
     private final ArgumentBinder binder;
     private final String workerId;
     private final PrintStream out;
+    private final Map<String, Logger> taskLoggers = new ConcurrentHashMap<>();
 
     TaskRunner(TaskRegistry registry, ObjectMapper mapper, String workerId, PrintStream out) {
         this.registry = registry;
@@ -68,8 +77,31 @@ final class TaskRunner {
 
     /** Binds, runs and encodes one item; every outcome, including a task's exception, becomes a result. */
     ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, int attempt) {
-        Logger taskLog = LoggerFactory.getLogger("mqpool.task." + task.name());
+        Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
         return runOne(task, item, new TaskContext(message.job(), item.i(), attempt, workerId, taskLog, out));
+    }
+
+    /** Common result types directly, everything else through Jackson. */
+    private JsonNode toTree(Object output) {
+        if (output == null) {
+            return NullNode.getInstance();
+        }
+        if (output instanceof JsonNode node) {
+            return node;
+        }
+        if (output instanceof Long n) {
+            return LongNode.valueOf(n);
+        }
+        if (output instanceof Integer n) {
+            return IntNode.valueOf(n);
+        }
+        if (output instanceof String text) {
+            return TextNode.valueOf(text);
+        }
+        if (output instanceof BigInteger n) {
+            return BigIntegerNode.valueOf(n);
+        }
+        return mapper.valueToTree(output);
     }
 
     @SuppressWarnings("unchecked")
@@ -94,7 +126,7 @@ final class TaskRunner {
             return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, e));
         }
         try {
-            JsonNode value = mapper.valueToTree(output);
+            JsonNode value = toTree(output);
             if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
                 throw new IllegalArgumentException("the result " + value.asText() + " is not a finite JSON number");
             }

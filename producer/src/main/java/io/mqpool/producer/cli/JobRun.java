@@ -60,7 +60,7 @@ final class JobRun {
         long done = 0;
         try (Pool pool = Pool.create(settings);
              LocalWorkers workers = options.workers > 0 ? LocalWorkers.start(options.workers, options.url,
-                     settings.queue(), 1, WORKER_READY_TIMEOUT, System.err) : null;
+                     LocalWorkers.quickWorker(settings.queue(), 1), WORKER_READY_TIMEOUT, System.err) : null;
              Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);
              ResultWriter writer = new ResultWriter(out, format, single);
              Progress progress = new Progress(err, System.console() != null)) {

@@ -32,22 +32,40 @@ final class LocalWorkers implements AutoCloseable {
         this.err = err;
     }
 
+    /** What to start: a main class on our own classpath, its JVM options and its arguments. */
+    record Launch(String mainClass, List<String> jvmOptions, List<String> args) {
+        Launch {
+            jvmOptions = List.copyOf(jvmOptions);
+            args = List.copyOf(args);
+        }
+    }
+
+    /** Worker JVMs tuned to start fast, for one-shot commands. */
+    static Launch quickWorker(String queue, int concurrency) {
+        return new Launch(WorkerMain.class.getName(),
+                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+ExitOnOutOfMemoryError"),
+                List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready",
+                        "--shutdown-timeout", "10s"));
+    }
+
     /**
-     * Starts {@code count} workers serving {@code queue} and waits until each is consuming.
+     * Starts {@code count} processes and waits until each announced that it is ready (consuming).
      *
      * @param url passed in the environment, never on the command line, so the password stays out of {@code ps}
      */
-    static LocalWorkers start(int count, String url, String queue, int concurrency, Duration readyTimeout, PrintStream err)
+    static LocalWorkers start(int count, String url, Launch launch, Duration readyTimeout, PrintStream err)
             throws IOException, InterruptedException {
         LocalWorkers workers = new LocalWorkers(count, err);
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             NamedThreadFactory threads = new NamedThreadFactory("mqpool-worker-output", true);
             for (int k = 1; k <= count; k++) {
-                ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                        WorkerMain.class.getName(), "--queue", queue, "--concurrency", String.valueOf(concurrency),
-                        "--quiet", "--announce-ready", "--shutdown-timeout", "10s");
+                List<String> command = new ArrayList<>();
+                command.add(java);
+                command.addAll(launch.jvmOptions());
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), launch.mainClass()));
+                command.addAll(launch.args());
+                ProcessBuilder pb = new ProcessBuilder(command);
                 Map<String, String> env = pb.environment();
                 env.put("MQPOOL_URL", url);
                 pb.redirectErrorStream(true);
@@ -65,6 +83,28 @@ final class LocalWorkers implements AutoCloseable {
             workers.close();
             throw e;
         }
+    }
+
+    /** Peak resident memory of each process so far, in KiB (VmHWM), or -1 where unknown. */
+    List<Long> peakRssKib() {
+        List<Long> peaks = new ArrayList<>();
+        for (Process p : processes) {
+            peaks.add(peakRssKib(p.pid()));
+        }
+        return peaks;
+    }
+
+    static long peakRssKib(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private Runnable pump(Process p, int number) {

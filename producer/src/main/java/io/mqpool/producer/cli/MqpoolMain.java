@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Python's multiprocessing.Pool across processes and hosts, on RabbitMQ.",
             "Results go to stdout (JSON); diagnostics to stderr."},
-        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class},
+        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every item succeeded", "1:some item failed, or the job timed out",
             "2:invalid command line", "3:broker unreachable or credentials refused"})

@@ -1,0 +1,304 @@
+package io.mqpool.producer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.producer.JobOptions;
+import io.mqpool.producer.Outcome;
+import io.mqpool.producer.Pool;
+import io.mqpool.producer.PoolSettings;
+import io.mqpool.producer.bench.RawBaseline;
+import io.mqpool.producer.bench.RawEcho;
+import io.mqpool.protocol.Codec;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mqpool bench}: task throughput, latency and memory, with a raw amqp-client baseline in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Measure mqpool against a raw amqp-client round trip on the same broker, in the same run.",
+            "Starts its own worker JVMs (and as many raw echo JVMs) on a private queue, runs warm-up and",
+            "measured runs, and prints medians, ranges and the mqpool/raw ratios.",
+            "Example: mqpool bench --task cube --items 2000000 --workers 2 --concurrency 1"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:a run failed", "2:invalid command line", "3:broker unreachable"})
+final class BenchCommand implements Callable<Integer> {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MQPOOL_URL:-" + BrokerAddress.DEFAULT_URL + "}",
+            description = "Broker URL (default: $MQPOOL_URL, then " + BrokerAddress.DEFAULT_URL + ").",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    String url;
+
+    @Option(names = "--task", defaultValue = "cube", description = "Task to run (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--arg", paramLabel = "JSON",
+            description = "Argument of every call, e.g. 50 for sleep (default: the item numbers 1..N).")
+    String arg;
+
+    @Option(names = {"-n", "--items"}, defaultValue = "200000", description = "Items per measured run (default: ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(names = {"-c", "--chunk-size"}, defaultValue = "0", description = "Items per message (default: automatic).",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    int chunkSize;
+
+    @Option(names = "--window", defaultValue = "" + PoolSettings.DEFAULT_MAX_IN_FLIGHT_MESSAGES,
+            description = "Task messages in flight, for mqpool and the baseline (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = {"-w", "--workers"}, defaultValue = "2", description = "Worker JVMs to start (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--concurrency", defaultValue = "1", description = "Threads per worker (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--latency", paramLabel = "N", defaultValue = "1000",
+            description = "Single round trips timed one at a time, 0 to skip (default: ${DEFAULT-VALUE}).")
+    int latencySamples;
+
+    @Option(names = "--baseline-items", paramLabel = "N", defaultValue = "50000",
+            description = "Messages per baseline run (default: ${DEFAULT-VALUE}).")
+    int baselineItems;
+
+    @Option(names = "--no-baseline", description = "Skip the raw amqp-client baseline.")
+    boolean noBaseline;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (items < 1 || runs < 1 || workers < 1 || concurrency < 1 || window < 1 || latencySamples < 0
+                || baselineItems < 1 || chunkSize < 0) {
+            throw new CommandLine.ParameterException(cl, "counts must be positive (--items, --runs, --workers, "
+                    + "--concurrency, --window, --baseline-items; --latency and --chunk-size may be 0)");
+        }
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new CommandLine.ParameterException(cl, "--format must be table or json");
+        }
+        JsonNode fixedArg = arg == null ? null : new Items(Codec.defaults(), false).parse(arg);
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String queue = "mqpool.bench." + id;
+        PrintWriter err = cl.getErr();
+        ObjectNode report = JsonNodeFactory.instance.objectNode();
+        JobOptions options = JobOptions.DEFAULTS.withChunkSize(chunkSize);
+        int chunk = options.effectiveChunkSize(items);
+        report.put("task", task).put("items", items).put("chunkSize", chunk).put("window", window)
+                .put("workers", workers).put("concurrency", concurrency).put("runs", runs);
+        List<String> workerJvm = List.of("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError");
+        LocalWorkers.Launch worker = new LocalWorkers.Launch(io.mqpool.worker.cli.WorkerMain.class.getName(), workerJvm,
+                List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready"));
+        PoolSettings settings = PoolSettings.of(ConnectionSettings.of(url)).withQueue(queue).withMaxInFlightMessages(window);
+        try (Pool pool = Pool.create(settings);
+             LocalWorkers fleet = LocalWorkers.start(workers, url, worker, READY_TIMEOUT, System.err)) {
+            err.printf("mqpool bench: %s x %,d items, chunk %d, window %d msgs, %d worker JVMs x %d threads%n",
+                    task, items, chunk, window, workers, concurrency);
+            run(pool, Math.min(items, 50_000), fixedArg, options);
+            double[] rates = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                long nanos = run(pool, items, fixedArg, options);
+                rates[r] = items / (nanos / 1e9);
+                err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
+                err.flush();
+            }
+            ObjectNode mq = report.putObject("mqpool");
+            stats(mq.putObject("itemsPerSec"), rates);
+            stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
+            if (latencySamples > 0) {
+                long[] lat = new long[latencySamples];
+                for (int k = 0; k < Math.min(200, latencySamples); k++) {
+                    submit(pool, fixedArg, k);
+                }
+                for (int k = 0; k < latencySamples; k++) {
+                    long start = System.nanoTime();
+                    submit(pool, fixedArg, k);
+                    lat[k] = System.nanoTime() - start;
+                }
+                percentiles(mq.putObject("latencyMs"), lat);
+            }
+            List<Long> rss = fleet.peakRssKib();
+            ObjectNode mem = report.putObject("peakRssMiB");
+            mem.put("producer", LocalWorkers.peakRssKib(ProcessHandle.current().pid()) / 1024);
+            ArrayNode w = mem.putArray("workers");
+            rss.forEach(k -> w.add(k / 1024));
+        }
+        if (!noBaseline) {
+            baseline(report, err);
+        }
+        print(report, cl.getOut());
+        return 0;
+    }
+
+    private void baseline(ObjectNode report, PrintWriter err) throws Exception {
+        String queue = "mqpool.bench.raw." + UUID.randomUUID().toString().substring(0, 8);
+        LocalWorkers.Launch echo = new LocalWorkers.Launch(RawEcho.class.getName(),
+                List.of("-XX:+UseParallelGC", "-Dlogback.configurationFile=io/mqpool/worker/cli/logback-worker.xml"),
+                List.of(queue, String.valueOf(concurrency)));
+        try (RawBaseline raw = new RawBaseline(url, queue, window);
+             LocalWorkers echoes = LocalWorkers.start(workers, url, echo, READY_TIMEOUT, System.err)) {
+            raw.throughput(Math.min(baselineItems, 20_000));
+            double[] rates = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                rates[r] = baselineItems / (raw.throughput(baselineItems) / 1e9);
+                err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rates[r]);
+                err.flush();
+            }
+            ObjectNode node = report.putObject("raw");
+            stats(node.putObject("msgsPerSec"), rates);
+            if (latencySamples > 0) {
+                raw.latencies(Math.min(200, latencySamples));
+                percentiles(node.putObject("latencyMs"), raw.latencies(latencySamples));
+            }
+        }
+        ObjectNode ratio = report.putObject("ratio");
+        ratio.put("itemsPerSecOverRawMsgsPerSec", round(report.at("/mqpool/itemsPerSec/median").asDouble()
+                / report.at("/raw/msgsPerSec/median").asDouble()));
+        if (latencySamples > 0) {
+            ratio.put("latencyP50", round(report.at("/mqpool/latencyMs/p50").asDouble() / report.at("/raw/latencyMs/p50").asDouble()));
+            ratio.put("latencyP99", round(report.at("/mqpool/latencyMs/p99").asDouble() / report.at("/raw/latencyMs/p99").asDouble()));
+        }
+    }
+
+    private long run(Pool pool, int count, JsonNode fixedArg, JobOptions options) {
+        long start = System.nanoTime();
+        long failed = 0;
+        long seen = 0;
+        try (Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args(count, fixedArg), count, JsonNode.class,
+                options, true)) {
+            Iterator<Outcome<JsonNode>> it = outcomes.iterator();
+            while (it.hasNext()) {
+                Outcome<JsonNode> o = it.next();
+                seen++;
+                if (!o.isOk()) {
+                    failed++;
+                    if (failed == 1) {
+                        spec.commandLine().getErr().println("mqpool bench: item " + o.index() + " failed: " + o.error().summary());
+                    }
+                }
+            }
+        }
+        if (failed > 0 || seen != count) {
+            throw new IllegalStateException(failed + " of " + count + " items failed; see the first error above");
+        }
+        return System.nanoTime() - start;
+    }
+
+    private void submit(Pool pool, JsonNode fixedArg, long k) throws Exception {
+        Object a = fixedArg != null ? fixedArg : (Object) (k + 1);
+        pool.submit(task, JsonNode.class, a).get(1, TimeUnit.MINUTES);
+    }
+
+    private Iterator<JsonNode> args(int count, JsonNode fixedArg) {
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < count;
+            }
+
+            @Override
+            public JsonNode next() {
+                if (next >= count) {
+                    throw new NoSuchElementException();
+                }
+                ArrayNode a = JsonNodeFactory.instance.arrayNode(1);
+                next++;
+                return fixedArg != null ? a.add(fixedArg) : a.add(next);
+            }
+        };
+    }
+
+    private static void stats(ObjectNode node, double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        node.put("median", Math.round(sorted[sorted.length / 2])).put("min", Math.round(sorted[0]))
+                .put("max", Math.round(sorted[sorted.length - 1]));
+    }
+
+    private static void percentiles(ObjectNode node, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        node.put("p50", round(sorted[(int) (sorted.length * 0.50)] / 1e6))
+                .put("p99", round(sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6))
+                .put("max", round(sorted[sorted.length - 1] / 1e6));
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    private void print(ObjectNode report, PrintWriter out) throws Exception {
+        if (format.equals("json")) {
+            out.println(json.writeValueAsString(report));
+            out.flush();
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"metric", "median", "min", "max"});
+        row(rows, "mqpool items/s", report.at("/mqpool/itemsPerSec"));
+        row(rows, "mqpool msgs/s", report.at("/mqpool/msgsPerSec"));
+        row(rows, "raw msgs/s (1 item/msg)", report.at("/raw/msgsPerSec"));
+        for (String[] r : rows) {
+            out.printf("%-26s %14s %14s %14s%n", (Object[]) r);
+        }
+        JsonNode ratio = report.path("ratio");
+        if (!ratio.isMissingNode()) {
+            out.printf("%-26s %14s%n", "ratio items/s over raw", ratio.path("itemsPerSecOverRawMsgsPerSec").asText());
+        }
+        if (report.at("/mqpool/latencyMs").isObject()) {
+            out.printf("%-26s %14s %14s %14s%n", "latency ms", "p50", "p99", "max");
+            latencyRow(out, "mqpool submit", report.at("/mqpool/latencyMs"));
+            latencyRow(out, "raw round trip", report.at("/raw/latencyMs"));
+            if (!ratio.isMissingNode()) {
+                out.printf("%-26s %14s %14s%n", "ratio mqpool/raw", ratio.path("latencyP50").asText(),
+                        ratio.path("latencyP99").asText());
+            }
+        }
+        out.printf("%-26s producer %s, workers %s%n", "peak RSS MiB", report.at("/peakRssMiB/producer").asText(),
+                report.at("/peakRssMiB/workers").toString());
+        out.flush();
+    }
+
+    private static void row(List<String[]> rows, String name, JsonNode node) {
+        if (node.isObject()) {
+            rows.add(new String[] {name, String.format("%,d", node.path("median").asLong()),
+                String.format("%,d", node.path("min").asLong()), String.format("%,d", node.path("max").asLong())});
+        }
+    }
+
+    private static void latencyRow(PrintWriter out, String name, JsonNode node) {
+        if (node.isObject()) {
+            out.printf("%-26s %14s %14s %14s%n", name, node.path("p50").asText(), node.path("p99").asText(),
+                    node.path("max").asText());
+        }
+    }
+}
