@@ -12,13 +12,15 @@ import java.util.Objects;
  * @param job the job id copied from the task message (or its correlation id if the body was unreadable)
  * @param results one outcome per item of the task message, possibly empty when {@code error} is set
  * @param error a failure of the whole message (e.g. {@code MALFORMED}) when items could not be read
+ * @param us microseconds the worker spent running the message's items, or null; producers use it to size chunks
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResultMessage(
         @JsonProperty(required = true) int v,
         @JsonProperty(required = true) String job,
         List<ItemResult> results,
-        RemoteError error) {
+        RemoteError error,
+        Long us) {
     public ResultMessage {
         if (v < 1) {
             throw new IllegalArgumentException("protocol version must be >= 1, got " + v);
@@ -31,10 +33,15 @@ public record ResultMessage(
     }
 
     public static ResultMessage of(String job, List<ItemResult> results) {
-        return new ResultMessage(Protocol.VERSION, job, results, null);
+        return new ResultMessage(Protocol.VERSION, job, results, null, null);
+    }
+
+    /** Results with the time the worker spent on them. */
+    public static ResultMessage timed(String job, List<ItemResult> results, long micros) {
+        return new ResultMessage(Protocol.VERSION, job, results, null, micros);
     }
 
     public static ResultMessage failed(String job, RemoteError error) {
-        return new ResultMessage(Protocol.VERSION, Objects.requireNonNull(job, "job"), List.of(), error);
+        return new ResultMessage(Protocol.VERSION, Objects.requireNonNull(job, "job"), List.of(), error, null);
     }
 }

@@ -38,8 +38,10 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
     private final String id;
     private final String task;
     private final Iterator<JsonNode> input;
-    private final int chunkSize;
-    private final long window;
+    private final int fixedChunk;
+    private final int maxInFlightMessages;
+    private final long maxWindowItems;
+    private final ChunkSizer sizer;
     private final Long taskTimeoutMs;
     private final long deadlineNanos;
     private final Duration timeout;
@@ -66,13 +68,20 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
     private long emitted;
     private boolean exhausted;
 
-    Job(String id, String task, Iterator<JsonNode> input, int chunkSize, long window, JobOptions options,
-        boolean ordered, TaskPublisher publisher, Runnable onClose) {
+    /**
+     * @param fixedChunk items per message, or 0 to size chunks from the workers' reported times
+     * @param maxInFlightMessages messages published and not yet returned, at the most
+     * @param maxWindowItems items published and not yet returned, at the most (bounds memory)
+     */
+    Job(String id, String task, Iterator<JsonNode> input, long knownSize, int fixedChunk, int maxInFlightMessages,
+        long maxWindowItems, JobOptions options, boolean ordered, TaskPublisher publisher, Runnable onClose) {
         this.id = id;
         this.task = task;
         this.input = input;
-        this.chunkSize = chunkSize;
-        this.window = Math.max(window, chunkSize);
+        this.fixedChunk = fixedChunk;
+        this.maxInFlightMessages = maxInFlightMessages;
+        this.maxWindowItems = maxWindowItems;
+        this.sizer = new ChunkSizer(knownSize);
         this.taskTimeoutMs = options.taskTimeout() == null ? null : options.taskTimeout().toMillis();
         this.timeout = options.timeout();
         this.deadlineNanos = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
@@ -177,8 +186,25 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
         }
     }
 
+    private int chunkSize() {
+        if (fixedChunk > 0) {
+            return fixedChunk;
+        }
+        lock.lock();
+        try {
+            return sizer.next();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean canPublishMore() {
-        return !exhausted && assigned - emitted + chunkSize <= window;
+        if (exhausted) {
+            return false;
+        }
+        long chunk = chunkSize();
+        long window = Math.max(chunk, Math.min(maxWindowItems, chunk * maxInFlightMessages));
+        return assigned - emitted + chunk <= window;
     }
 
     /** Publishes pending republishes, then new chunks while the window has room. */
@@ -197,7 +223,8 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
             publisher.publish(this, r.message(), r.attempt() + 1);
         }
         while (canPublishMore()) {
-            List<TaskItem> items = new ArrayList<>(chunkSize);
+            int chunkSize = chunkSize();
+            List<TaskItem> items = new ArrayList<>(Math.min(chunkSize, 1_024));
             long before = assigned;
             while (assigned - before < chunkSize && input.hasNext()) {
                 long index = assigned++;
@@ -249,9 +276,9 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
             publisher.publish(this, message);
         } catch (MessageTooLargeException e) {
             if (items.size() > 1) {
-                for (TaskItem item : items) {
-                    publishChunk(List.of(item));
-                }
+                int half = items.size() / 2;
+                publishChunk(items.subList(0, half));
+                publishChunk(items.subList(half, items.size()));
                 return;
             }
             long i = items.get(0).i();
@@ -271,6 +298,9 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
             }
             for (ItemResult r : message.results()) {
                 buffer.accept(r);
+            }
+            if (message.us() != null) {
+                sizer.observe(message.us(), message.results().size());
             }
             maxBuffered = Math.max(maxBuffered, buffer.size());
             changed.signalAll();

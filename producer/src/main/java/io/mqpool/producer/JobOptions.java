@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * Per-call options.
  *
- * @param chunkSize items per task message, or 0 to choose from the input size
+ * @param chunkSize items per task message, or 0 to size chunks from the time workers report per item
  * @param timeout deadline for the whole call, or null for none
  * @param taskTimeout time limit of each item on the worker, or null for the task's default
  */
@@ -25,8 +25,8 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout) 
         }
     }
 
-    /** The chunk size a call with these options uses for an input of {@code knownSize} items (-1: unknown). */
-    public int effectiveChunkSize(long knownSize) {
+    /** The largest chunk a call with these options uses for an input of {@code knownSize} items (-1: unknown). */
+    public int maxChunkSize(long knownSize) {
         return chunkSize > 0 ? chunkSize : ChunkSizer.choose(knownSize);
     }
 

@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class Pool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pool.class);
     private static final int RESULT_PREFETCH = 1_000;
+    /** Items in flight per job at the most, whatever the chunk size: bounds the producer's memory. */
+    private static final long MAX_WINDOW_ITEMS = 262_144;
 
     private final PoolSettings settings;
     private final Codec codec;
@@ -246,10 +248,9 @@ public final class Pool implements AutoCloseable {
     public <R> Stream<Outcome<R>> outcomes(String task, Iterator<JsonNode> argLists, long knownSize,
                                            Class<R> resultType, JobOptions options, boolean ordered) {
         ensureOpen();
-        int chunk = options.effectiveChunkSize(knownSize);
-        long window = (long) chunk * settings.maxInFlightMessages();
         String jobId = poolId + "-" + jobCounter.incrementAndGet();
-        Job job = new Job(jobId, task, argLists, chunk, window, options, ordered, publisher, () -> sinks.remove(jobId));
+        Job job = new Job(jobId, task, argLists, knownSize, options.chunkSize(), settings.maxInFlightMessages(),
+                MAX_WINDOW_ITEMS, options, ordered, publisher, () -> sinks.remove(jobId));
         if (resumable) {
             job.expectPriorResults(readyResults());
         }

@@ -57,6 +57,7 @@ class PoolIT {
         try (RawClient client = new RawClient()) {
             client.deleteQueue(QUEUE);
             client.deleteQueue(QUEUE + ".dead");
+            client.deleteQueue(QUEUE + ".parked");
         }
     }
 

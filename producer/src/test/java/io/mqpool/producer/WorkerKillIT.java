@@ -56,6 +56,7 @@ class WorkerKillIT {
             try (RawClient client = new RawClient()) {
                 client.deleteQueue(queue);
                 client.deleteQueue(queue + ".dead");
+                client.deleteQueue(queue + ".parked");
             }
         }
     }

@@ -43,6 +43,6 @@ final class ResultSizer {
                     + " is about " + sizes[k] + " bytes; the message limit is " + codec.maxMessageBytes() + " bytes")));
             excess -= sizes[k];
         }
-        return new ResultMessage(result.v(), result.job(), items, null);
+        return new ResultMessage(result.v(), result.job(), items, null, result.us());
     }
 }

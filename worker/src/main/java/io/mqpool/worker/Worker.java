@@ -61,6 +61,8 @@ public final class Worker implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService housekeeping;
     private final Settler settler;
+    private final PrefetchPolicy prefetchPolicy;
+    private volatile int prefetch;
     private final Set<MessageRun> running = ConcurrentHashMap.newKeySet();
     private final AtomicLong resultCounter = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -81,6 +83,7 @@ public final class Worker implements AutoCloseable {
                 new NamedThreadFactory("mqpool-task", true));
         this.housekeeping = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-watchdog", true));
         this.settler = new Settler(settings.workerId(), housekeeping);
+        this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch());
     }
 
     /**
@@ -124,8 +127,10 @@ public final class Worker implements AutoCloseable {
         ready = true;
         housekeeping.scheduleAtFixedRate(this::expireOverdueItems, WATCHDOG_PERIOD_MS, WATCHDOG_PERIOD_MS,
                 TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::adaptPrefetch, 1, 1, TimeUnit.SECONDS);
         log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
-                settings.queue(), settings.concurrency(), settings.prefetch(), settings.connection().address(),
+                settings.queue(), settings.concurrency(), settings.prefetch() > 0 ? settings.prefetch() : "adaptive",
+                settings.connection().address(),
                 registry.names());
     }
 
@@ -150,7 +155,8 @@ public final class Worker implements AutoCloseable {
 
     private void startConsuming() throws IOException {
         Channel channel = connection.createChannel();
-        channel.basicQos(settings.prefetch());
+        prefetch = prefetchPolicy.prefetch();
+        channel.basicQos(prefetch);
         channel.addShutdownListener(this::onConsumerChannelShutdown);
         consumerChannel = channel;
         consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
@@ -185,6 +191,25 @@ public final class Worker implements AutoCloseable {
                 scheduleResubscribe();
             }
         }, 1, TimeUnit.SECONDS);
+    }
+
+    /** Quorum queues apply a new prefetch only to a new consumer, so a change re-subscribes on the same channel. */
+    private void adaptPrefetch() {
+        int wanted = prefetchPolicy.prefetch();
+        Channel channel = consumerChannel;
+        if (wanted == prefetch || closed.get() || channel == null || !channel.isOpen()) {
+            return;
+        }
+        try {
+            channel.basicCancel(consumerTag);
+            channel.basicQos(wanted);
+            consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
+                    + "." + System.nanoTime(), new TaskConsumer(channel));
+            log.debug("[{}] prefetch {} -> {}", settings.workerId(), prefetch, wanted);
+            prefetch = wanted;
+        } catch (IOException | RuntimeException e) {
+            log.warn("[{}] cannot change the prefetch to {}: {}", settings.workerId(), wanted, rootMessage(e));
+        }
     }
 
     private void expireOverdueItems() {
@@ -256,9 +281,13 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             MessageRun[] self = new MessageRun[1];
+            long start = System.nanoTime();
             self[0] = new MessageRun(message, task, d.attempt(), timeLimit(message, task), runner, executor, results -> {
                 running.remove(self[0]);
-                replyWith(d, replyTo, message, results);
+                long nanos = System.nanoTime() - start;
+                prefetchPolicy.record(nanos);
+                reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
+                        ResultMessage.timed(message.job(), results, nanos / 1_000)));
             });
             running.add(self[0]);
             self[0].run();

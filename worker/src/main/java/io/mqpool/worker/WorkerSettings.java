@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param connection broker connection settings
  * @param queue the task queue to consume
  * @param concurrency task threads
- * @param prefetch unacknowledged task messages the broker may push ahead; about {@code concurrency}
+ * @param prefetch unacknowledged task messages the broker may push ahead, or 0 to adapt it to the task
+ *     durations (see {@link PrefetchPolicy})
  * @param deliveryLimit deliveries of one task message before the broker dead-letters it
  * @param shutdownTimeout how long a stop waits for in-flight tasks
  * @param startupTimeout how long to keep retrying an unreachable broker at start, or null for ever
@@ -40,8 +41,8 @@ public record WorkerSettings(
         if (concurrency < 1 || concurrency > 1_024) {
             throw new IllegalArgumentException("concurrency must be 1..1024, got " + concurrency);
         }
-        if (prefetch < 1 || prefetch > 65_535) {
-            throw new IllegalArgumentException("prefetch must be 1..65535, got " + prefetch);
+        if (prefetch < 0 || prefetch > 65_535) {
+            throw new IllegalArgumentException("prefetch must be 0 (adaptive) or 1..65535, got " + prefetch);
         }
         if (deliveryLimit < 1) {
             throw new IllegalArgumentException("delivery limit must be >= 1, got " + deliveryLimit);

@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:done", "1:a run failed", "2:invalid command line", "3:broker unreachable"})
 final class BenchCommand implements Callable<Integer> {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** The raw consumer gets the prefetch a worker's adaptive policy settles on for short tasks. */
+    private static final int RAW_PREFETCH_PER_THREAD = 4;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -110,17 +112,18 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = cl.getErr();
         ObjectNode report = JsonNodeFactory.instance.objectNode();
         JobOptions options = JobOptions.DEFAULTS.withChunkSize(chunkSize);
-        int chunk = options.effectiveChunkSize(items);
-        report.put("task", task).put("items", items).put("chunkSize", chunk).put("window", window)
+        int chunk = options.maxChunkSize(items);
+        report.put("task", task).put("items", items).put("chunkSize", chunkSize > 0 ? String.valueOf(chunk) : "adaptive, max " + chunk).put("window", window)
                 .put("workers", workers).put("concurrency", concurrency).put("runs", runs);
-        List<String> workerJvm = List.of("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError");
+        // As bin/mqpool-worker starts a worker.
+        List<String> workerJvm = List.of("-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
         LocalWorkers.Launch worker = new LocalWorkers.Launch(io.mqpool.worker.cli.WorkerMain.class.getName(), workerJvm,
                 List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready"));
         PoolSettings settings = PoolSettings.of(ConnectionSettings.of(url)).withQueue(queue).withMaxInFlightMessages(window);
         try (Pool pool = Pool.create(settings);
              LocalWorkers fleet = LocalWorkers.start(workers, url, worker, READY_TIMEOUT, System.err)) {
-            err.printf("mqpool bench: %s x %,d items, chunk %d, window %d msgs, %d worker JVMs x %d threads%n",
-                    task, items, chunk, window, workers, concurrency);
+            err.printf("mqpool bench: %s x %,d items, chunk %s, window %d msgs, %d worker JVMs x %d threads%n",
+                    task, items, chunkSize > 0 ? String.valueOf(chunk) : "adaptive", window, workers, concurrency);
             run(pool, Math.min(items, 50_000), fixedArg, options);
             double[] rates = new double[runs];
             for (int r = 0; r < runs; r++) {
@@ -131,7 +134,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             ObjectNode mq = report.putObject("mqpool");
             stats(mq.putObject("itemsPerSec"), rates);
-            stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
+            if (chunkSize > 0) {
+                stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
+            }
             if (latencySamples > 0) {
                 long[] lat = new long[latencySamples];
                 for (int k = 0; k < Math.min(200, latencySamples); k++) {
@@ -160,8 +165,8 @@ final class BenchCommand implements Callable<Integer> {
     private void baseline(ObjectNode report, PrintWriter err) throws Exception {
         String queue = "mqpool.bench.raw." + UUID.randomUUID().toString().substring(0, 8);
         LocalWorkers.Launch echo = new LocalWorkers.Launch(RawEcho.class.getName(),
-                List.of("-XX:+UseParallelGC", "-Dlogback.configurationFile=io/mqpool/worker/cli/logback-worker.xml"),
-                List.of(queue, String.valueOf(concurrency)));
+                List.of("-XX:+UseSerialGC", "-Xmx160m", "-Dlogback.configurationFile=io/mqpool/worker/cli/logback-worker.xml"),
+                List.of(queue, String.valueOf(RAW_PREFETCH_PER_THREAD * concurrency)));
         try (RawBaseline raw = new RawBaseline(url, queue, window);
              LocalWorkers echoes = LocalWorkers.start(workers, url, echo, READY_TIMEOUT, System.err)) {
             raw.throughput(Math.min(baselineItems, 20_000));

@@ -43,7 +43,8 @@ final class LocalWorkers implements AutoCloseable {
     /** Worker JVMs tuned to start fast, for one-shot commands. */
     static Launch quickWorker(String queue, int concurrency) {
         return new Launch(WorkerMain.class.getName(),
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+ExitOnOutOfMemoryError"),
+                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx160m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
+                        "-Xshare:auto"),
                 List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready",
                         "--shutdown-timeout", "10s"));
     }

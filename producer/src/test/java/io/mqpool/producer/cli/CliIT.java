@@ -39,6 +39,7 @@ class CliIT {
         try (RawClient client = new RawClient()) {
             client.deleteQueue(QUEUE);
             client.deleteQueue(QUEUE + ".dead");
+            client.deleteQueue(QUEUE + ".parked");
         }
     }
 

@@ -59,7 +59,8 @@ public final class WorkerMain implements Callable<Integer> {
     private int concurrency;
 
     @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0",
-            description = "Task messages the broker may push ahead (default: the concurrency).",
+            description = "Task messages the broker may push ahead (default: adaptive, the concurrency for tasks "
+                    + "over 50 ms, 4x the concurrency for tasks under 10 ms).",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     private int prefetch;
 
@@ -138,7 +139,7 @@ public final class WorkerMain implements Callable<Integer> {
                     .withHeartbeat(Durations.parse(heartbeat))
                     .withMaxMessageBytes(maxMessageSize);
             int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
-            settings = new WorkerSettings(connection, queue, threads, prefetch > 0 ? prefetch : threads, deliveryLimit,
+            settings = new WorkerSettings(connection, queue, threads, prefetch, deliveryLimit,
                     Durations.parse(shutdownTimeout), startupTimeout == null ? null : Durations.parse(startupTimeout),
                     Durations.parse(taskTimeout), workerId != null ? workerId : defaultWorkerId());
         } catch (IllegalArgumentException e) {
