@@ -37,7 +37,7 @@ class WorkerFaultIT {
 
     /**
      * B1: 3,000 tasks of 20 ms on 3 workers (concurrency 1, prefetch 1, one item per message); one worker is
-     * SIGKILLed every 2 s and restarted, at least 25 times. Scaled down from the matrix's 10,000 tasks: on a 2-CPU
+     * SIGKILLed every 2 s and restarted, at least 25 times. Scaled down from the matrix's 10,000 tasks to 5,000: on a 2-CPU
      * CI machine a worker JVM restart every 2 s costs most of a core, and 10,000 tasks ran past 5 minutes. The
      * no-fault time is a 1,000-task run of the same shape, scaled x3, to keep the suite short.
      */
@@ -45,7 +45,8 @@ class WorkerFaultIT {
     @Timeout(300)
     void b1RepeatedWorkerKillsLoseAndDuplicateNothing() throws Exception {
         String queue = Rows.queue("B1");
-        int n = 3_000;
+        // Long enough for 25 kills 2 s apart (about 55 s at 3 x 1 slots of 20 ms on this machine).
+        int n = 5_000;
         JobOptions options = JobOptions.DEFAULTS.withChunkSize(1);
         try (WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue,
                 "--concurrency", "1", "--prefetch", "1", "--heartbeat", "5s")) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -70,6 +71,7 @@ public final class Worker implements AutoCloseable {
     private volatile Connection connection;
     private volatile Channel consumerChannel;
     private volatile String consumerTag;
+    private volatile TaskConsumer consumer;
     private volatile ConfirmedPublisher publisher;
     private volatile boolean ready;
 
@@ -159,8 +161,9 @@ public final class Worker implements AutoCloseable {
         channel.basicQos(prefetch);
         channel.addShutdownListener(this::onConsumerChannelShutdown);
         consumerChannel = channel;
+        consumer = new TaskConsumer(channel);
         consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
-                + "." + System.nanoTime(), new TaskConsumer(channel));
+                + "." + System.nanoTime(), consumer);
     }
 
     /** A channel-level close (not a lost connection, which the client recovers) needs a new channel. */
@@ -203,8 +206,9 @@ public final class Worker implements AutoCloseable {
         try {
             channel.basicCancel(consumerTag);
             channel.basicQos(wanted);
+            consumer = new TaskConsumer(channel);
             consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
-                    + "." + System.nanoTime(), new TaskConsumer(channel));
+                    + "." + System.nanoTime(), consumer);
             log.debug("[{}] prefetch {} -> {}", settings.workerId(), prefetch, wanted);
             prefetch = wanted;
         } catch (IOException | RuntimeException e) {
@@ -227,6 +231,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private final class TaskConsumer extends DefaultConsumer {
+        private final CountDownLatch cancelled = new CountDownLatch(1);
+
         TaskConsumer(Channel channel) {
             super(channel);
         }
@@ -234,15 +240,19 @@ public final class Worker implements AutoCloseable {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
             Delivery delivery = new Delivery(getChannel(), envelope.getDeliveryTag(), props, body);
-            if (closed.get()) {
-                return; // Stopping: left unacknowledged, the broker gives it to another worker.
-            }
+            // Also while stopping: a message delivered before the cancel took effect is ours to finish,
+            // so that a stop causes no redelivery.
             settler.opened();
             try {
                 executor.execute(() -> handle(delivery));
             } catch (RuntimeException e) {
                 settler.requeue(delivery);
             }
+        }
+
+        @Override
+        public void handleCancelOk(String tag) {
+            cancelled.countDown();
         }
 
         @Override
@@ -354,15 +364,19 @@ public final class Worker implements AutoCloseable {
         }
         log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
         Channel channel = consumerChannel;
-        if (channel != null && channel.isOpen() && consumerTag != null) {
-            try {
-                channel.basicCancel(consumerTag);
-            } catch (IOException | RuntimeException e) {
-                log.debug("cancel failed: {}", e.toString());
-            }
-        }
+        TaskConsumer current = consumer;
         boolean interrupted = false;
         try {
+            if (channel != null && channel.isOpen() && consumerTag != null) {
+                try {
+                    channel.basicCancel(consumerTag);
+                    // Deliveries dispatched before the cancel-ok are handled first, so once it arrives every
+                    // message this consumer will ever get has been opened.
+                    current.cancelled.await(5, TimeUnit.SECONDS);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("cancel failed: {}", e.toString());
+                }
+            }
             if (!settler.awaitDrained(settings.shutdownTimeout().toNanos())) {
                 log.warn("[{}] shutdown timeout {} expired with {} task messages unfinished; the broker redelivers them",
                         settings.workerId(), settings.shutdownTimeout(), settler.open());
