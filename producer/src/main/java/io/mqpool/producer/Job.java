@@ -334,16 +334,6 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
         }
     }
 
-    /** Duplicate results dropped so far. */
-    long duplicates() {
-        lock.lock();
-        try {
-            return buffer.duplicates();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The most results held for reordering at once. */
     long maxBuffered() {
         lock.lock();
