@@ -88,9 +88,11 @@ public final class Codec {
 
     /** Encodes a message, refusing one above the size limit. */
     public byte[] encode(Object message, String what) {
+        Object wire = message instanceof TaskMessage t ? TaskWire.of(t)
+                : message instanceof ResultMessage r ? ResultWire.of(r) : message;
         byte[] bytes;
         try {
-            bytes = mapper.writeValueAsBytes(message);
+            bytes = mapper.writeValueAsBytes(wire);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + what + ": " + e.getOriginalMessage(), e);
         }
@@ -101,11 +103,21 @@ public final class Codec {
     }
 
     public TaskMessage decodeTask(byte[] body) {
-        return decode(body, TaskMessage.class, "task message");
+        TaskWire wire = decode(body, TaskWire.class, "task message");
+        try {
+            return wire.toMessage();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("invalid task message: " + oneLine(e.getMessage()), e);
+        }
     }
 
     public ResultMessage decodeResult(byte[] body) {
-        return decode(body, ResultMessage.class, "result message");
+        ResultWire wire = decode(body, ResultWire.class, "result message");
+        try {
+            return wire.toMessage();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("invalid result message: " + oneLine(e.getMessage()), e);
+        }
     }
 
     /** Parses one JSON value (e.g. a command-line argument) under the same limits. */

@@ -2,8 +2,10 @@ package io.mqpool.protocol;
 
 /** Constants of the mqpool wire protocol; {@code docs/PROTOCOL.md} is the normative description. */
 public final class Protocol {
-    /** The protocol version written by this build and the only one it accepts. */
-    public static final int VERSION = 1;
+    /** The protocol version written by this build: version 1 plus the compact chunk forms. */
+    public static final int VERSION = 2;
+    /** The oldest version this build still reads, and answers in kind. */
+    public static final int MIN_VERSION = 1;
     /** The content type of every task and result body. */
     public static final String CONTENT_TYPE = "application/json";
     /** Header on a result naming the worker that produced it. */

@@ -32,13 +32,14 @@ public record ResultMessage(
         }
     }
 
-    public static ResultMessage of(String job, List<ItemResult> results) {
-        return new ResultMessage(Protocol.VERSION, job, results, null, null);
+    /** Results answering a task message of protocol version {@code v}, in the same version. */
+    public static ResultMessage of(int v, String job, List<ItemResult> results) {
+        return new ResultMessage(v, job, results, null, null);
     }
 
-    /** Results with the time the worker spent on them. */
-    public static ResultMessage timed(String job, List<ItemResult> results, long micros) {
-        return new ResultMessage(Protocol.VERSION, job, results, null, micros);
+    /** Results with the time the worker spent on them, in protocol version {@code v}. */
+    public static ResultMessage timed(int v, String job, List<ItemResult> results, long micros) {
+        return new ResultMessage(v, job, results, null, micros);
     }
 
     public static ResultMessage failed(String job, RemoteError error) {

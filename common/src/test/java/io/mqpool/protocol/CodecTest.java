@@ -29,12 +29,89 @@ class CodecTest {
 
     @Test
     void resultMessageKeepsNullValuesAndOmitsAbsentErrors() {
-        ResultMessage m = ResultMessage.of("j", List.of(ItemResult.ok(0, null),
+        ResultMessage m = ResultMessage.of(1, "j", List.of(ItemResult.ok(0, null),
                 ItemResult.failed(1, RemoteError.of(ErrorCode.TASK_ERROR, "boom"))));
         String json = new String(codec.encode(m, "result"), StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"v\":1,\"job\":\"j\",\"results\":[{\"i\":0,\"value\":null},"
                 + "{\"i\":1,\"error\":{\"code\":\"TASK_ERROR\",\"message\":\"boom\"}}]}");
         assertThat(codec.decodeResult(utf8(json))).isEqualTo(m);
+    }
+
+    @Test
+    void version2WritesConsecutiveItemsCompactly() {
+        TaskMessage m = new TaskMessage(2, "job-1", "cube", List.of(item(7, 7), item(8, 8)), null);
+        String json = new String(codec.encode(m, "task"), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"v\":2,\"job\":\"job-1\",\"task\":\"cube\",\"first\":7,\"args\":[[7],[8]]}");
+        assertThat(codec.decodeTask(utf8(json))).isEqualTo(m);
+    }
+
+    @Test
+    void version2ListsItemsThatAreNotConsecutive() {
+        TaskMessage m = new TaskMessage(2, "job-1", "cube", List.of(item(7, 7), item(9, 9)), null);
+        String json = new String(codec.encode(m, "task"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"items\":[{\"i\":7,").doesNotContain("first");
+        assertThat(codec.decodeTask(utf8(json))).isEqualTo(m);
+    }
+
+    @Test
+    void version2ResultsCarryValuesInOrderAndErrorsApart() {
+        ResultMessage m = new ResultMessage(2, "j", List.of(ItemResult.ok(4, IntNode.valueOf(64)),
+                ItemResult.failed(5, RemoteError.of(ErrorCode.TASK_ERROR, "boom")), ItemResult.ok(6, null)), null, 12L);
+        String json = new String(codec.encode(m, "result"), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"v\":2,\"job\":\"j\",\"first\":4,\"values\":[64,null,null],"
+                + "\"errors\":[{\"i\":5,\"error\":{\"code\":\"TASK_ERROR\",\"message\":\"boom\"}}],\"us\":12}");
+        assertThat(codec.decodeResult(utf8(json))).isEqualTo(m);
+        ResultMessage gaps = new ResultMessage(2, "j", List.of(ItemResult.ok(4, null), ItemResult.ok(9, null)), null, null);
+        assertThat(codec.decodeResult(codec.encode(gaps, "result"))).isEqualTo(gaps);
+        ResultMessage failed = ResultMessage.failed("j", RemoteError.of(ErrorCode.MALFORMED, "bad"));
+        assertThat(codec.decodeResult(codec.encode(failed, "result"))).isEqualTo(failed);
+    }
+
+    @Test
+    void version1IgnoresTheCompactMembers() {
+        TaskMessage m = codec.decodeTask(utf8("{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"first\":5,\"args\":[[1]],"
+                + "\"items\":[{\"i\":0,\"args\":[2]}]}"));
+        assertThat(m.items()).containsExactly(item(0, 2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\"}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"args\":[[1]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":-1,\"args\":[[1]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[1]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[null]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":9223372036854775807,\"args\":[[1],[2]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]],\"items\":[{\"i\":0,\"args\":[1]}]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":\"0\",\"args\":[[1]]}",
+    })
+    void malformedCompactTaskMessagesAreRejectedWithAReason(String body) {
+        assertThatThrownBy(() -> codec.decodeTask(utf8(body))).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("task message");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"v\":2,\"job\":\"j\",\"first\":0}",
+        "{\"v\":2,\"job\":\"j\",\"values\":[1]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[1],\"results\":[{\"i\":0,\"value\":1}]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[null],\"errors\":[{\"i\":1,\"error\":{\"code\":\"X\",\"message\":\"\"}}]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[null],\"errors\":[{\"i\":0,\"value\":3}]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[5],\"errors\":[{\"i\":0,\"error\":{\"code\":\"X\",\"message\":\"\"}}]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[null],\"errors\":[{\"i\":0,\"error\":{\"code\":\"X\",\"message\":\"\"}},"
+                + "{\"i\":0,\"error\":{\"code\":\"Y\",\"message\":\"\"}}]}",
+    })
+    void malformedCompactResultMessagesAreRejectedWithAReason(String body) {
+        assertThatThrownBy(() -> codec.decodeResult(utf8(body))).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("result message");
+    }
+
+    private static TaskItem item(long i, int arg) {
+        return new TaskItem(i, JsonNodeFactory.instance.arrayNode().add(IntNode.valueOf(arg)));
     }
 
     @ParameterizedTest

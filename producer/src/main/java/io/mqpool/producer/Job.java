@@ -31,6 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
     /** How long a resumed job waits for the results its queue already holds before publishing. */
     private static final long PRIOR_RESULTS_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Results moved out of the reorder buffer per lock acquisition, so that tiny items don't pay a lock each. */
+    private static final int DRAIN_BATCH = 1_024;
 
     private record Retry(TaskMessage message, int attempt, long notBefore) {
     }
@@ -67,6 +69,7 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
     private long assigned;
     private long emitted;
     private boolean exhausted;
+    private final ArrayDeque<ItemResult> drained = new ArrayDeque<>();
 
     /**
      * @param fixedChunk items per message, or 0 to size chunks from the workers' reported times
@@ -118,6 +121,9 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
         if (closed.get() && failure == null) {
             return false;
         }
+        if (!drained.isEmpty()) {
+            return true;
+        }
         while (true) {
             boolean resuming;
             lock.lock();
@@ -135,6 +141,10 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
                     throw failure;
                 }
                 if (buffer.hasReady()) {
+                    for (int n = 0; n < DRAIN_BATCH && buffer.hasReady(); n++) {
+                        drained.add(buffer.poll());
+                        emitted++;
+                    }
                     return true;
                 }
                 if (exhausted && emitted == assigned) {
@@ -177,13 +187,7 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        lock.lock();
-        try {
-            emitted++;
-            return buffer.poll();
-        } finally {
-            lock.unlock();
-        }
+        return drained.poll();
     }
 
     private int chunkSize() {
@@ -282,7 +286,7 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
                 return;
             }
             long i = items.get(0).i();
-            deliver(ResultMessage.of(id, List.of(ItemResult.failed(i, RemoteError.of(ErrorCode.TOO_LARGE,
+            deliver(ResultMessage.of(Protocol.VERSION, id, List.of(ItemResult.failed(i, RemoteError.of(ErrorCode.TOO_LARGE,
                     "arguments of item " + i + " refused before publishing: " + e.getMessage())))));
         }
     }

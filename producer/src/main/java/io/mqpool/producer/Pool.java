@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -320,6 +323,10 @@ public final class Pool implements AutoCloseable {
         if (type.isInstance(r.value())) {
             return new Outcome<>(r.i(), (R) r.value(), null);
         }
+        Object fast = fastConvert(r.value(), type);
+        if (fast != null) {
+            return new Outcome<>(r.i(), type.cast(fast), null);
+        }
         try {
             return new Outcome<>(r.i(), codec.mapper().treeToValue(r.value(), type), null);
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -340,10 +347,41 @@ public final class Pool implements AutoCloseable {
             @Override
             public JsonNode next() {
                 ArrayNode args = mapper.createArrayNode();
-                args.add(mapper.valueToTree(it.next()));
+                args.add(toNode(mapper, it.next()));
                 return args;
             }
         };
+    }
+
+    /** The common conversions, exactly as the hardened mapper does them, or null to ask the mapper. */
+    private static Object fastConvert(JsonNode value, Class<?> type) {
+        if (type == Long.class && value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if (type == Integer.class && value.isIntegralNumber() && value.canConvertToInt()) {
+            return value.intValue();
+        }
+        if (type == String.class && value.isTextual()) {
+            return value.textValue();
+        }
+        return null;
+    }
+
+    /** The JSON form of one argument; the common scalar types skip the mapper's (much slower) general path. */
+    private static JsonNode toNode(ObjectMapper mapper, Object value) {
+        if (value instanceof Integer n) {
+            return IntNode.valueOf(n);
+        }
+        if (value instanceof Long n) {
+            return LongNode.valueOf(n);
+        }
+        if (value instanceof String text) {
+            return TextNode.valueOf(text);
+        }
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        return mapper.valueToTree(value);
     }
 
     private static long sizeOf(Iterable<?> items) {

@@ -55,7 +55,7 @@ final class DeadLetterRelay extends DefaultConsumer {
                 log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
                         workerId, props.getMessageId(), message.job());
                 publisher.publishResult(replyTo, message.job(), props.getMessageId(), workerId + ":dl:" + props.getMessageId(),
-                        codec.encode(ResultMessage.of(message.job(), failures(message)), "result"), outcome(d));
+                        codec.encode(ResultMessage.of(message.v(), message.job(), failures(message)), "result"), outcome(d));
                 return;
             }
             park(d);

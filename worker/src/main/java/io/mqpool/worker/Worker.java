@@ -276,9 +276,10 @@ public final class Worker implements AutoCloseable {
                 answerOrDeadLetter(d, replyTo, RemoteError.of(ErrorCode.MALFORMED, e.getMessage()));
                 return;
             }
-            if (message.v() != Protocol.VERSION) {
+            if (message.v() > Protocol.VERSION) {
                 answerOrDeadLetter(d, replyTo, RemoteError.of(ErrorCode.UNSUPPORTED_VERSION,
-                        "protocol version " + message.v() + " is not supported; this worker speaks " + Protocol.VERSION));
+                        "protocol version " + message.v() + " is not supported; this worker speaks "
+                                + Protocol.MIN_VERSION + " to " + Protocol.VERSION));
                 return;
             }
             if (replyTo == null || replyTo.isBlank()) {
@@ -297,7 +298,7 @@ public final class Worker implements AutoCloseable {
                 long nanos = System.nanoTime() - start;
                 prefetchPolicy.record(nanos);
                 reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
-                        ResultMessage.timed(message.job(), results, nanos / 1_000)));
+                        ResultMessage.timed(message.v(), message.job(), results, nanos / 1_000)));
             });
             running.add(self[0]);
             self[0].run();
@@ -318,7 +319,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void replyWith(Delivery d, String replyTo, TaskMessage message, List<ItemResult> results) {
-        byte[] body = ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.job(), results));
+        byte[] body = ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.v(), message.job(), results));
         reply(d, replyTo, message.job(), body);
     }
 

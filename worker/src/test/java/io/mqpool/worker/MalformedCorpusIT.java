@@ -40,7 +40,11 @@ class MalformedCorpusIT {
             texts.add(w);
         }
         texts.add("{\"v\":1,\"job\":\"j\",\"task\":\"nosuchtask\",\"items\":[{\"i\":0,\"args\":[1]}]}");
-        texts.add("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"items\":[{\"i\":0,\"args\":[1]}]}");
+        texts.add("{\"v\":3,\"job\":\"j\",\"task\":\"cube\",\"items\":[{\"i\":0,\"args\":[1]}]}");
+        // The compact form of version 2, broken.
+        texts.add("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"first\":0}");
+        texts.add("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"first\":0,\"args\":[7]}");
+        texts.add("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"first\":9223372036854775807,\"args\":[[1],[2]]}");
         texts.add("{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":[{\"i\":0,\"args\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}]}");
         texts.add("{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":[{\"i\":0,\"args\":[" + "7".repeat(100_000) + "]}]}");
         texts.add("{\"v\":1,\"job\":\"j\",\"task\":\"echo\",\"items\":[{\"i\":0,\"args\":[\"" + "x".repeat(5 << 20) + "\"]}]}");

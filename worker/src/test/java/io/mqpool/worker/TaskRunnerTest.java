@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.TaskRegistry;
@@ -61,7 +62,7 @@ class TaskRunnerTest {
     @Test
     void oversizeResultsBecomeTooLargeErrorsNotRedeliveries() {
         Codec small = new Codec(4_096);
-        ResultMessage big = ResultMessage.of("j", List.of(
+        ResultMessage big = ResultMessage.of(Protocol.VERSION, "j", List.of(
                 ItemResult.ok(0, small.mapper().valueToTree("x".repeat(10_000))),
                 ItemResult.ok(1, small.mapper().valueToTree(42))));
         ResultMessage decoded = small.decodeResult(ResultSizer.encodeWithinLimit(small, big));

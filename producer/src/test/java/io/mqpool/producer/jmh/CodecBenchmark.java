@@ -44,7 +44,7 @@ public class CodecBenchmark {
         }
         task = new TaskMessage(Protocol.VERSION, "bench-1", "cube", calls, null);
         taskBytes = codec.encode(task, "task");
-        result = ResultMessage.of("bench-1", results);
+        result = ResultMessage.of(Protocol.VERSION, "bench-1", results);
         resultBytes = codec.encode(result, "result");
     }
 
