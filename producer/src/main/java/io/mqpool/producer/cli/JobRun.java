@@ -50,6 +50,14 @@ final class JobRun {
         }
     }
 
+    /** The pool, once the local workers (if any) consume; fails if one of them exits first. */
+    private static Pool whenReady(LocalWorkers workers, Pool pool) throws InterruptedException {
+        if (workers != null) {
+            workers.awaitReady(WORKER_READY_TIMEOUT);
+        }
+        return pool;
+    }
+
     /** Runs the job and writes every outcome; returns 0, or 1 when some item failed. */
     int run(String task, Iterator<JsonNode> args, long knownSize, JobOptions jobOptions, boolean ordered,
             ResultWriter.Format format, boolean single) throws Exception {
@@ -58,10 +66,12 @@ final class JobRun {
         PrintWriter err = commandLine.getErr();
         long failed = 0;
         long done = 0;
-        try (Pool pool = Pool.create(settings);
-             LocalWorkers workers = options.workers > 0 ? LocalWorkers.start(options.workers, options.url,
-                     LocalWorkers.quickWorker(settings.queue(), 1), WORKER_READY_TIMEOUT, System.err) : null;
-             Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);
+        // The workers' JVMs start while this one connects; the job starts once they consume.
+        try (LocalWorkers workers = options.workers > 0 ? LocalWorkers.spawn(options.workers, options.url,
+                     LocalWorkers.quickWorker(settings.queue(), 1), System.err) : null;
+             Pool pool = Pool.create(settings);
+             Stream<Outcome<JsonNode>> outcomes = whenReady(workers, pool)
+                     .outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);
              ResultWriter writer = new ResultWriter(out, format, single);
              Progress progress = new Progress(err, System.console() != null)) {
             Iterator<Outcome<JsonNode>> it = outcomes.iterator();

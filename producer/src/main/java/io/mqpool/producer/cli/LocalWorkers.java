@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +41,19 @@ final class LocalWorkers implements AutoCloseable {
         }
     }
 
+    /** Set by bin/mqpool to its class-data-sharing archive, which the workers it starts map too. */
+    static final String CDS_ARCHIVE_PROPERTY = "mqpool.cds.archive";
+
     /** Worker JVMs tuned to start fast, for one-shot commands. */
     static Launch quickWorker(String queue, int concurrency) {
-        return new Launch(WorkerMain.class.getName(),
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx160m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
-                        "-Xshare:auto"),
+        List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx160m", "-Xss512k",
+                "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto"));
+        // bin/mqpool's class-data-sharing archive was trained on a worker too, and workers share its class path.
+        String archive = System.getProperty(CDS_ARCHIVE_PROPERTY);
+        if (archive != null && Files.isRegularFile(Path.of(archive))) {
+            jvm.add("-XX:SharedArchiveFile=" + archive);
+        }
+        return new Launch(WorkerMain.class.getName(), List.copyOf(jvm),
                 List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready",
                         "--shutdown-timeout", "10s"));
     }
@@ -56,6 +65,21 @@ final class LocalWorkers implements AutoCloseable {
      */
     static LocalWorkers start(int count, String url, Launch launch, Duration readyTimeout, PrintStream err)
             throws IOException, InterruptedException {
+        LocalWorkers workers = spawn(count, url, launch, err);
+        try {
+            workers.awaitReady(readyTimeout);
+            return workers;
+        } catch (InterruptedException | RuntimeException e) {
+            workers.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts {@code count} processes without waiting for them, so that the caller can do its own start-up
+     * meanwhile; call {@link #awaitReady} before relying on them.
+     */
+    static LocalWorkers spawn(int count, String url, Launch launch, PrintStream err) throws IOException {
         LocalWorkers workers = new LocalWorkers(count, err);
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -78,9 +102,8 @@ final class LocalWorkers implements AutoCloseable {
                 workers.pumps.add(pump);
                 pump.start();
             }
-            workers.awaitReady(readyTimeout);
             return workers;
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             workers.close();
             throw e;
         }
@@ -97,7 +120,7 @@ final class LocalWorkers implements AutoCloseable {
 
     static long peakRssKib(long pid) {
         try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("\\D", ""));
                 }
@@ -127,7 +150,7 @@ final class LocalWorkers implements AutoCloseable {
         };
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException {
+    void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.await(50, TimeUnit.MILLISECONDS)) {
             for (int k = 0; k < processes.size(); k++) {

@@ -1,0 +1,69 @@
+package io.mqpool.producer.cli;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.mqpool.amqp.Connections;
+import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.amqp.Topology;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.task.TaskRegistry;
+import io.mqpool.worker.Worker;
+import io.mqpool.worker.WorkerSettings;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * The training run behind the class-data-sharing archive that {@code bin/mqpool} and the workers it starts map
+ * at start-up ({@code bin/_build-if-stale} runs it under {@code -XX:ArchiveClassesAtExit}).
+ *
+ * <p>It loads what a one-shot {@code mqpool map --workers N} loads, in one JVM: the command line, logging, the
+ * codec, and a real round trip through an in-process worker on a private queue of the broker at
+ * {@code $MQPOOL_URL}. Without a broker the round trip fails fast and the archive holds what loaded before, which
+ * is most of it. Prints nothing; always exits 0, since the archive is an optimisation.
+ */
+public final class CdsTraining {
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "io/mqpool/producer/cli/logback-cli.xml");
+        }
+        PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+        System.setOut(silent);
+        System.setErr(silent);
+        String url = System.getenv().getOrDefault("MQPOOL_URL", "amqp://localhost");
+        String queue = "mqpool.cds-training." + ProcessHandle.current().pid();
+        MqpoolMain.commandLine().execute("map", "--help");
+        try {
+            ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(url));
+            WorkerSettings settings = new WorkerSettings(connection, queue, 1, 0, Topology.DEFAULT_DELIVERY_LIMIT,
+                    Duration.ofSeconds(5), Duration.ofSeconds(2), WorkerSettings.DEFAULT_TASK_TIMEOUT, "cds-training");
+            try (Worker worker = new Worker(settings, TaskRegistry.load(CdsTraining.class.getClassLoader()), silent)) {
+                worker.start();
+                MqpoolMain.commandLine().execute("map", "--url", url, "--queue", queue, "cube", "1", "2", "3");
+            } finally {
+                deleteQueues(connection, queue);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // No broker: the archive keeps what loaded so far.
+        }
+        System.exit(0);
+    }
+
+    private static void deleteQueues(ConnectionSettings settings, String queue) {
+        try (Connection c = Connections.open(settings, "mqpool-cds-training",
+                new NamedThreadFactory("mqpool-cds-training", true));
+             Channel ch = c.createChannel()) {
+            ch.queueDelete(queue);
+            ch.queueDelete(Topology.deadLetterQueue(queue));
+            ch.queueDelete(Topology.parkingQueue(queue));
+        } catch (Exception e) {
+            // Best effort; nothing was published to them after the round trip.
+        }
+    }
+}
