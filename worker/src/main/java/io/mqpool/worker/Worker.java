@@ -362,6 +362,12 @@ public final class Worker implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (connection == null) {
+            // Never connected (refused at start): nothing to stop, and the cause is reported by the caller.
+            executor.shutdownNow();
+            housekeeping.shutdownNow();
+            return;
+        }
         log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
         Channel channel = consumerChannel;
         TaskConsumer current = consumer;

@@ -43,7 +43,8 @@ final class JobRun {
                 throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
             }
             ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(options.url))
-                    .withMaxMessageBytes(options.maxMessageSize);
+                    .withMaxMessageBytes(options.maxMessageSize)
+                    .withTlsCaFile(options.tlsCa);
             return PoolSettings.of(connection).withQueue(options.queue).withPoolId(options.jobId);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
@@ -59,7 +60,8 @@ final class JobRun {
         long failed = 0;
         long done = 0;
         try (Pool pool = Pool.create(settings);
-             LocalWorkers workers = options.workers > 0 ? LocalWorkers.start(options.workers, options.url,
+             LocalWorkers workers = options.workers > 0 ? LocalWorkers.start(options.workers,
+                     LocalWorkers.environment(options.url, settings.connection().tlsCaFile()),
                      LocalWorkers.quickWorker(settings.queue(), 1), WORKER_READY_TIMEOUT, System.err) : null;
              Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);
              ResultWriter writer = new ResultWriter(out, format, single);

@@ -1,6 +1,8 @@
 package io.mqpool.producer.cli;
 
 import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
 import io.mqpool.worker.cli.WorkerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -50,12 +53,30 @@ final class LocalWorkers implements AutoCloseable {
     }
 
     /**
-     * Starts {@code count} processes and waits until each announced that it is ready (consuming).
+     * The connection settings for the workers' environment ({@code MQPOOL_URL}, {@code MQPOOL_TLS_CA}), never their
+     * command line, so the password stays out of {@code ps}.
      *
-     * @param url passed in the environment, never on the command line, so the password stays out of {@code ps}
+     * @param tlsCaFile the CA file for amqps://, or null for the JVM's trust store
      */
+    static Map<String, String> environment(String url, Path tlsCaFile) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(BrokerAddress.ENV_URL, url);
+        env.put(ConnectionSettings.ENV_TLS_CA, tlsCaFile == null ? null : tlsCaFile.toAbsolutePath().toString());
+        return env;
+    }
+
     static LocalWorkers start(int count, String url, Launch launch, Duration readyTimeout, PrintStream err)
             throws IOException, InterruptedException {
+        return start(count, environment(url, null), launch, readyTimeout, err);
+    }
+
+    /**
+     * Starts {@code count} processes and waits until each announced that it is ready (consuming).
+     *
+     * @param connection environment variables to set (a null value removes the variable), see {@link #environment}
+     */
+    static LocalWorkers start(int count, Map<String, String> connection, Launch launch, Duration readyTimeout,
+                              PrintStream err) throws IOException, InterruptedException {
         LocalWorkers workers = new LocalWorkers(count, err);
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -68,7 +89,13 @@ final class LocalWorkers implements AutoCloseable {
                 command.addAll(launch.args());
                 ProcessBuilder pb = new ProcessBuilder(command);
                 Map<String, String> env = pb.environment();
-                env.put("MQPOOL_URL", url);
+                connection.forEach((name, value) -> {
+                    if (value == null) {
+                        env.remove(name);
+                    } else {
+                        env.put(name, value);
+                    }
+                });
                 pb.redirectErrorStream(true);
                 pb.redirectInput(ProcessBuilder.Redirect.PIPE);
                 Process p = pb.start();
