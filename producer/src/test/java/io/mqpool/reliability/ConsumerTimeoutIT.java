@@ -7,8 +7,6 @@ import io.mqpool.producer.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,21 +27,13 @@ class ConsumerTimeoutIT {
                     + "consumer_timeout \\(PRECONDITION_FAILED - delivery acknowledgement on channel \\d+ timed out.*\\); "
                     + "\\d+ task messages in progress were abandoned .*set --task-timeout below the broker's "
                     + "consumer_timeout, or raise consumer_timeout; consuming again in 1 s");
-    private static PrivateBroker broker;
+    @PrivateNode(setup = "shortConsumerTimeout")
+    static PrivateBroker broker;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.setup()
+    static PrivateBroker.Setup shortConsumerTimeout() {
+        return PrivateBroker.setup()
                 .conf("consumer_timeout", String.valueOf(CONSUMER_TIMEOUT_MS))
-                .advancedConfig("[{rabbit, [{channel_tick_interval, 500}]}].")
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+                .advancedConfig("[{rabbit, [{channel_tick_interval, 500}]}].");
     }
 
     /**

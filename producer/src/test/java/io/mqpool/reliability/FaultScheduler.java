@@ -43,6 +43,11 @@ public final class FaultScheduler implements AutoCloseable {
 
     /** Runs {@code fault} every {@code period}, the first after one period; a late run delays the next. */
     public void every(Duration period, JobDriver.ThrowingRunnable fault) {
+        every(period, period, fault);
+    }
+
+    /** Runs {@code fault} after {@code initialDelay}, then every {@code period}; a late run delays the next. */
+    public void every(Duration initialDelay, Duration period, JobDriver.ThrowingRunnable fault) {
         if (periodic != null) {
             throw new IllegalStateException("a periodic fault is already scheduled");
         }
@@ -55,7 +60,7 @@ public final class FaultScheduler implements AutoCloseable {
                 periodicFailures.add(e);
                 throw new IllegalStateException("periodic fault failed; no further runs", e);
             }
-        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        }, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops the periodic fault, waits for a run in progress to end, and rethrows the first failure of any run. */

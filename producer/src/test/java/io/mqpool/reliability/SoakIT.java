@@ -19,8 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,19 +46,8 @@ class SoakIT {
     private static final int N = 1_000;
     private static final int CHUNK = 5;
     private static final long SLEEP_MS = 10;
-    private static PrivateBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @PrivateNode
+    static PrivateBroker broker;
 
     /** What a phase of back-to-back jobs did. */
     private record Phase(int jobs, long items, long elapsedMs, long maxJobMs) {
@@ -156,6 +143,9 @@ class SoakIT {
                         faulted.items(), faulted.maxJobMs(), baseline.itemsPerSecond(), faulted.itemsPerSecond(), ratio,
                         heap.max() >> 20, heap.afterGcMiB(), fleet.started(), seed));
                 assertThat(faultCount).as("faults").isGreaterThanOrEqualTo((int) (faultPhase.toSeconds() / 10) - 2);
+                // A fault can cost at most every worker's unacknowledged messages (prefetch x chunk) a second run.
+                assertThat(dupExec).as("duplicate executions")
+                        .isLessThanOrEqualTo((long) faultCount * WORKERS * PREFETCH * CHUNK);
                 assertThat(heap.max()).as("producer heap used, max").isLessThan(HEAP_LIMIT);
                 assertThat(heap.growth()).as("post-GC heap growth over the fault phase").isLessThan(HEAP_FLAT_SLACK);
                 assertThat(ratio).as("throughput under faults / no-fault throughput").isGreaterThanOrEqualTo(0.5);

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,26 +38,22 @@ class TlsIT {
     private static Path certs;
     private static Path rightCa;
     private static Path wrongCa;
-    private static PrivateBroker broker;
+    @PrivateNode(setup = "tlsNode")
+    static PrivateBroker broker;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
+    /** Makes the throwaway CAs and the server certificate before the node starts with them. */
+    static PrivateBroker.Setup tlsNode() throws IOException, InterruptedException {
         certs = Files.createDirectories(Path.of("target", "tls-it", Long.toString(System.nanoTime())).toAbsolutePath());
         rightCa = newCa("ca");
         wrongCa = newCa("other-ca");
         Path serverCert = newServerCert("ca", "server", "localhost");
-        broker = PrivateBroker.setup()
-                .tls(new PrivateBroker.Tls(rightCa, serverCert, certs.resolve("server.key")))
-                .start();
-        broker.ctl("add_user", USER, PASSWORD);
-        broker.ctl("set_permissions", "-p", "/", USER, ".*", ".*", ".*");
+        return PrivateBroker.setup().tls(new PrivateBroker.Tls(rightCa, serverCert, certs.resolve("server.key")));
     }
 
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    @BeforeAll
+    static void createUser() {
+        broker.ctl("add_user", USER, PASSWORD);
+        broker.ctl("set_permissions", "-p", "/", USER, ".*", ".*", ".*");
     }
 
     /** H1: a verified TLS connection (CA from --tls-ca, host name localhost) runs a whole job on worker JVMs. */
