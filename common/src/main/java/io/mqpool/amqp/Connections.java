@@ -18,6 +18,9 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +40,7 @@ public final class Connections {
      *
      * @param name the client-provided connection name shown in the management UI
      * @throws BrokerUnavailableException when the broker is unreachable or refuses us
+     * @throws IllegalArgumentException when the TLS CA file cannot be read or holds no valid certificate
      */
     public static Connection open(ConnectionSettings settings, String name, ThreadFactory threads) {
         ConnectionFactory factory = factory(settings, threads);
@@ -60,12 +64,10 @@ public final class Connections {
         factory.setUsername(address.username());
         factory.setPassword(address.password());
         if (address.tls()) {
-            try {
-                // The JVM's default trust store and full hostname verification; there is no trust-all mode.
-                factory.useSslProtocol(SSLContext.getDefault());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no default TLS context in this JVM", e);
-            }
+            // The given CA file or the JVM's default trust store, and hostname verification either way;
+            // there is no trust-all mode.
+            factory.useSslProtocol(settings.tlsCaFile() != null ? PemTrust.sslContext(settings.tlsCaFile())
+                    : defaultSslContext());
             factory.enableHostnameVerification();
         }
         int timeoutMs = Math.toIntExact(settings.connectTimeout().toMillis());
@@ -95,6 +97,28 @@ public final class Connections {
         factory.setRecoveryDelayHandler(new RecoveryDelayHandler.ExponentialBackoffDelayHandler(RECOVERY_DELAYS_MS));
         factory.setThreadFactory(threads);
         return factory;
+    }
+
+    private static String tlsWhy(BrokerAddress address, Throwable e, Throwable root) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return "its certificate is not issued by a trusted CA (give the CA's PEM file with --tls-ca or "
+                        + ConnectionSettings.ENV_TLS_CA + "): " + root.getMessage();
+            }
+        }
+        String m = String.valueOf(root.getMessage());
+        if (root instanceof CertificateException && (m.contains("subject alternative names") || m.contains("No name matching"))) {
+            return "its certificate does not name the host '" + address.host() + "' of the URL: " + m;
+        }
+        return m;
+    }
+
+    private static SSLContext defaultSslContext() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context in this JVM", e);
+        }
     }
 
     /**
@@ -130,8 +154,7 @@ public final class Connections {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SSLException) {
                 return new BrokerUnavailableException(BrokerUnavailableException.Reason.PROTOCOL,
-                        "TLS handshake with broker " + address + " failed (certificate or hostname not trusted?): "
-                                + root.getMessage(), e);
+                        "TLS handshake with broker " + address + " failed: " + tlsWhy(address, e, root), e);
             }
         }
         String why;

@@ -1,5 +1,6 @@
 package io.mqpool.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,10 +11,15 @@ import java.util.Objects;
  * @param connectTimeout TCP connect and AMQP handshake timeout
  * @param heartbeat AMQP heartbeat; a dead link is noticed after about twice this
  * @param maxMessageBytes the largest message body this side sends or accepts
+ * @param tlsCaFile for {@code amqps://}: a PEM file of the CA certificates to trust instead of the JVM's trust
+ *     store, or null for the JVM's default; the host name is verified either way
  */
-public record ConnectionSettings(BrokerAddress address, Duration connectTimeout, Duration heartbeat, int maxMessageBytes) {
+public record ConnectionSettings(BrokerAddress address, Duration connectTimeout, Duration heartbeat, int maxMessageBytes,
+                                 Path tlsCaFile) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+    /** The environment variable naming the default CA file, for {@code --tls-ca}. */
+    public static final String ENV_TLS_CA = "MQPOOL_TLS_CA";
 
     public ConnectionSettings {
         Objects.requireNonNull(address, "address");
@@ -25,11 +31,15 @@ public record ConnectionSettings(BrokerAddress address, Duration connectTimeout,
         if (maxMessageBytes < 1_024) {
             throw new IllegalArgumentException("max message size must be >= 1024 bytes, got " + maxMessageBytes);
         }
+        if (tlsCaFile != null && !address.tls()) {
+            throw new IllegalArgumentException("a TLS CA file is set but the broker URL " + address
+                    + " is not amqps://");
+        }
     }
 
     public static ConnectionSettings of(BrokerAddress address) {
         return new ConnectionSettings(address, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HEARTBEAT,
-                io.mqpool.protocol.Codec.DEFAULT_MAX_MESSAGE_BYTES);
+                io.mqpool.protocol.Codec.DEFAULT_MAX_MESSAGE_BYTES, null);
     }
 
     public static ConnectionSettings of(String url) {
@@ -37,10 +47,18 @@ public record ConnectionSettings(BrokerAddress address, Duration connectTimeout,
     }
 
     public ConnectionSettings withHeartbeat(Duration value) {
-        return new ConnectionSettings(address, connectTimeout, value, maxMessageBytes);
+        return new ConnectionSettings(address, connectTimeout, value, maxMessageBytes, tlsCaFile);
     }
 
     public ConnectionSettings withMaxMessageBytes(int value) {
-        return new ConnectionSettings(address, connectTimeout, heartbeat, value);
+        return new ConnectionSettings(address, connectTimeout, heartbeat, value, tlsCaFile);
+    }
+
+    /**
+     * Trusts exactly the CA certificates in {@code pemFile} (one or more {@code -----BEGIN CERTIFICATE-----}
+     * blocks) for {@code amqps://}; null restores the JVM's default trust store. The file is read on connect.
+     */
+    public ConnectionSettings withTlsCaFile(Path pemFile) {
+        return new ConnectionSettings(address, connectTimeout, heartbeat, maxMessageBytes, pemFile);
     }
 }

@@ -182,6 +182,17 @@ public final class Pool implements AutoCloseable {
         return create(PoolSettings.of(ConnectionSettings.of(url)));
     }
 
+    /** The reorder buffer's high-water mark over the ordered jobs open now, or -1 if none is open; for tests. */
+    long maxReorderBuffered() {
+        long max = -1;
+        for (ResultSink sink : sinks.values()) {
+            if (sink instanceof Job job) {
+                max = Math.max(max, job.maxBuffered());
+            }
+        }
+        return max;
+    }
+
     /** The id naming this pool's result queue. */
     public String id() {
         return poolId;

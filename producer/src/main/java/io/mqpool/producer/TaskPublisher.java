@@ -100,11 +100,30 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
             pending.put(seq, new Sent(sink, message, attempt, false));
             try {
                 channel.basicPublish("", queue, true, props, body);
-            } catch (IOException e) {
+            } catch (IOException | ShutdownSignalException e) {
+                if (broken == null && connectionLost(e)) {
+                    // Left unconfirmed: the client reconnects and republishUnconfirmed sends it again.
+                    return;
+                }
                 pending.remove(seq);
-                throw new UncheckedIOException("cannot publish to queue '" + queue + "': " + e.getMessage(), e);
+                if (broken != null) {
+                    throw broken;
+                }
+                throw new UncheckedIOException("cannot publish to queue '" + queue + "': " + e.getMessage(),
+                        e instanceof IOException io ? io : new IOException(e));
             }
         }
+    }
+
+    /**
+     * Whether a failed publish met a lost connection, which the client recovers (a socket error, or the channel
+     * closed with its connection), rather than a closed pool or a channel error.
+     */
+    private static boolean connectionLost(Exception e) {
+        if (e instanceof ShutdownSignalException sse) {
+            return sse.isHardError() && !sse.isInitiatedByApplication();
+        }
+        return true;
     }
 
     /** After a reconnect nothing unconfirmed will be confirmed: send it all again. */

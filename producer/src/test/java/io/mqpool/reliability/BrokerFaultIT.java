@@ -8,17 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,46 +17,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(400)
 class BrokerFaultIT {
     private static final Duration CLIENTS_BACK = Duration.ofSeconds(15);
-    private static PrivateBroker broker;
-    private ExecutorService faults;
-    private final List<Future<?>> faultRuns = new CopyOnWriteArrayList<>();
+    @PrivateNode
+    static PrivateBroker broker;
+    private final FaultScheduler faults = new FaultScheduler("broker");
     /** Milliseconds from the broker being back to all workers consuming, per fault. */
     private final List<Long> backMs = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void faultThread() {
-        faults = Executors.newSingleThreadExecutor(r -> new Thread(r, "broker-faults"));
-    }
-
     @AfterEach
     void stopFaults() {
-        faults.shutdownNow();
-    }
-
-    /** Queues a fault sequence; it runs after the previous one ended, off the consuming thread. */
-    private JobDriver.ThrowingRunnable async(JobDriver.ThrowingRunnable fault) {
-        return () -> faultRuns.add(faults.submit(() -> {
-            fault.run();
-            return null;
-        }));
-    }
-
-    private void awaitFaults() throws Exception {
-        for (Future<?> f : faultRuns) {
-            f.get(120, TimeUnit.SECONDS);
-        }
+        faults.close();
     }
 
     private void awaitWorkersBack(String queue, int workers) throws Exception {
@@ -108,9 +68,9 @@ class BrokerFaultIT {
             try (Pool pool = Rows.pool(broker.url(), queue)) {
                 poolId = pool.id();
                 run = JobDriver.run(pool, "sleep", n, i -> 10L, JobOptions.DEFAULTS.withChunkSize(5),
-                        Map.of(n * 3 / 10, async(fault), n * 7 / 10, async(fault)));
+                        Map.of(n * 3 / 10, faults.async(fault), n * 7 / 10, faults.async(fault)));
             }
-            awaitFaults();
+            faults.awaitFaults(Duration.ofSeconds(120));
             // Per fault, each worker may lose its prefetch (4 messages of 5 items) of unacknowledged work.
             InvariantChecker.row(row, n).values(i -> 10L).maxDupExec(2L * 3 * 4 * 5).maxWall(Duration.ofSeconds(120))
                     .note("workersBackMs=" + backMs)
@@ -151,34 +111,30 @@ class BrokerFaultIT {
         String queue = Rows.queue("E6");
         int n = 10_000;
         int closes = 10;
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "e6-closer"));
         AtomicInteger done = new AtomicInteger();
         try (WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue,
                 "--concurrency", "2", "--heartbeat", "5s")) {
             JobDriver.Run run;
             String poolId;
-            ScheduledFuture<?>[] closer = new ScheduledFuture<?>[1];
             try (Pool pool = Rows.pool(broker.url(), queue)) {
                 poolId = pool.id();
                 run = JobDriver.run(pool, "sleep", n, i -> 20L, JobOptions.DEFAULTS.withChunkSize(5), Map.of(n / 20,
-                        () -> closer[0] = timer.scheduleAtFixedRate(() -> {
+                        () -> faults.every(Duration.ZERO, Duration.ofSeconds(3), () -> {
                             if (done.get() < closes) {
                                 broker.closeAllConnections();
                                 done.incrementAndGet();
                             }
-                        }, 0, 3, TimeUnit.SECONDS)));
+                        })));
             }
             int closedDuringJob = done.get();
             Rows.awaitMillis(Duration.ofSeconds(60), () -> done.get() >= closes);
-            closer[0].cancel(false);
+            faults.stopPeriodic(Duration.ofSeconds(60));
             awaitWorkersBack(queue, 3);
             InvariantChecker.row("E6", n).values(i -> 20L).maxDupExec((long) closes * 3 * 2 * 5)
                     .maxWall(Duration.ofSeconds(150))
                     .note("closes=" + done.get() + " closesDuringJob=" + closedDuringJob + " workersBackMs=" + backMs)
                     .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(closedDuringJob).as("close_all_connections during the job").isEqualTo(closes);
-        } finally {
-            timer.shutdownNow();
         }
     }
 }

@@ -40,6 +40,7 @@ public final class InvariantChecker {
     private long expectedDeadLettered;
     private boolean requireExecLogs = true;
     private String extra = "";
+    private boolean quiet;
 
     private InvariantChecker(String row, int n) {
         this.row = row;
@@ -88,6 +89,12 @@ public final class InvariantChecker {
     /** Extra figures for the summary line, e.g. {@code kills=27}. */
     public InvariantChecker note(String text) {
         this.extra = extra + " " + text;
+        return this;
+    }
+
+    /** Neither prints nor records the summary line (for the many jobs of a soak, summed up by the caller). */
+    public InvariantChecker quiet() {
+        this.quiet = true;
         return this;
     }
 
@@ -196,6 +203,18 @@ public final class InvariantChecker {
 
         Summary summary = new Summary(row, lost, dupOut, dupExec, dlq, run.wallMs(), breaches);
         String line = summary.line() + extra + (breaches.isEmpty() ? " OK" : " BREACHES=" + breaches.size());
+        if (!quiet || !breaches.isEmpty()) {
+            record(line);
+        }
+        if (!breaches.isEmpty()) {
+            throw new AssertionError(line + "\n  - " + String.join("\n  - ", breaches)
+                    + (fleet == null ? "" : "\nworker logs (tails):\n" + fleet.logsTail(2_000)));
+        }
+        return summary;
+    }
+
+    /** Prints a summary line and appends it to {@code target/reliability-summary.txt}. */
+    public static void record(String line) {
         System.out.println(line);
         System.err.println(line);
         Path file = Path.of("target", "reliability-summary.txt");
@@ -205,11 +224,6 @@ public final class InvariantChecker {
         } catch (IOException e) {
             // The line is printed anyway.
         }
-        if (!breaches.isEmpty()) {
-            throw new AssertionError(line + "\n  - " + String.join("\n  - ", breaches)
-                    + (fleet == null ? "" : "\nworker logs (tails):\n" + fleet.logsTail(2_000)));
-        }
-        return summary;
     }
 
     private long checkHygiene(Hygiene h, List<String> breaches) throws InterruptedException {

@@ -10,27 +10,14 @@ import io.mqpool.protocol.MessageTooLargeException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Row D2 of docs/RELIABILITY.md: message-size limits. */
 @Timeout(120)
 class LimitsIT {
-    private static PrivateBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @PrivateNode
+    static PrivateBroker broker;
 
     /** D2: an argument above the 1 MiB limit is refused by the producer before publishing, as that item's error. */
     @Test

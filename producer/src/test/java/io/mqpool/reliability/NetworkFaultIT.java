@@ -7,16 +7,9 @@ import io.mqpool.producer.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,43 +20,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(400)
 class NetworkFaultIT {
     private static final Duration CUT = Duration.ofSeconds(30);
-    private static PrivateBroker broker;
-    private ExecutorService faults;
-    private final List<Future<?>> faultRuns = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void faultThread() {
-        faults = Executors.newSingleThreadExecutor(r -> new Thread(r, "network-faults"));
-    }
+    @PrivateNode
+    static PrivateBroker broker;
+    private final FaultScheduler faults = new FaultScheduler("network");
 
     @AfterEach
     void stopFaults() {
-        faults.shutdownNow();
-    }
-
-    private JobDriver.ThrowingRunnable async(JobDriver.ThrowingRunnable fault) {
-        return () -> faultRuns.add(faults.submit(() -> {
-            fault.run();
-            return null;
-        }));
-    }
-
-    private void awaitFaults() throws Exception {
-        for (Future<?> f : faultRuns) {
-            f.get(120, TimeUnit.SECONDS);
-        }
+        faults.close();
     }
 
     /** F1: one of 3 workers has its connection reset and refused for 30 s. */
@@ -93,7 +56,7 @@ class NetworkFaultIT {
             try (Pool pool = Rows.pool(broker.url(), queue)) {
                 poolId = pool.id();
                 run = JobDriver.run(pool, "sleep", n, i -> 20L, JobOptions.DEFAULTS.withChunkSize(2),
-                        Map.of(n / 10, async(() -> {
+                        Map.of(n / 10, faults.async(() -> {
                             long start = System.nanoTime();
                             cut.accept(proxy);
                             // The broker requeues the cut worker's tasks once it drops that consumer.
@@ -108,7 +71,7 @@ class NetworkFaultIT {
                                     () -> Rows.consumers(broker, queue) == 3));
                         })));
             }
-            awaitFaults();
+            faults.awaitFaults(Duration.ofSeconds(120));
             // The cut worker's unacknowledged work: its prefetch of 2 messages of 2 items.
             InvariantChecker.row(row, n).values(i -> 20L).maxDupExec(2 * 2).maxWall(Duration.ofSeconds(120))
                     .note("noticedMs=" + noticedMs.get() + " reconnectMs=" + backMs.get())
@@ -135,12 +98,12 @@ class NetworkFaultIT {
              WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue, "--concurrency", "2", "--heartbeat", "5s")) {
             JobDriver.Run run;
             String poolId;
-            JobDriver.ThrowingRunnable cut = async(() -> {
+            JobDriver.ThrowingRunnable cut = faults.async(() -> {
                 proxy.reset();
                 Thread.sleep(CUT.toMillis());  // the cut itself
                 proxy.pass();
             });
-            JobDriver.ThrowingRunnable cutAgain = async(() -> {
+            JobDriver.ThrowingRunnable cutAgain = faults.async(() -> {
                 proxy.reset();
                 Thread.sleep(CUT.toMillis());
                 proxy.pass();
@@ -150,7 +113,7 @@ class NetworkFaultIT {
                 run = JobDriver.run(pool, "sleep", n, i -> 5L, JobOptions.DEFAULTS.withChunkSize(chunk),
                         Map.of(n / 10, cut, n * 9 / 10, cutAgain));
             }
-            awaitFaults();
+            faults.awaitFaults(Duration.ofSeconds(120));
             // Workers are not cut; the producer's republished messages can run twice: the window, twice.
             InvariantChecker.row("F3", n).values(i -> 5L).maxDupExec(2L * window * chunk)
                     .maxWall(Duration.ofSeconds(150))

@@ -5,33 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Outcome;
 import io.mqpool.producer.Pool;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
+import io.mqpool.producer.PoolProbe;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Rows A1, A2 and C2 of docs/RELIABILITY.md: no infrastructure fault. */
 @Timeout(300)
 class NoFaultIT {
-    private static PrivateBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @PrivateNode
+    static PrivateBroker broker;
 
     /** A1: 10,000 tasks of 1 ms on 3 workers, automatic chunk size. */
     @Test
@@ -74,7 +60,7 @@ class NoFaultIT {
                 poolId = pool.id();
                 // Just before the last result, while the job is still open, read its high-water mark.
                 run = JobDriver.run(pool, "sleep", n, i -> sleeps[(int) i], JobOptions.DEFAULTS.withChunkSize(1),
-                        Map.of(n - 1, () -> maxBuffered.set(maxBuffered(pool))));
+                        Map.of(n - 1, () -> maxBuffered.set(PoolProbe.maxReorderBuffered(pool))));
             }
             InvariantChecker.row("A2", n).values(i -> sleeps[(int) i]).maxDupExec(0).maxWall(Duration.ofSeconds(60))
                     .note("maxBuffered=" + maxBuffered.get() + " window=" + window)
@@ -110,17 +96,4 @@ class NoFaultIT {
         }
     }
 
-    /** The open job's reorder-buffer high-water mark, read reflectively (the figure is not public API). */
-    static long maxBuffered(Pool pool) throws Exception {
-        Field sinks = Pool.class.getDeclaredField("sinks");
-        sinks.setAccessible(true);
-        Map<?, ?> open = (Map<?, ?>) sinks.get(pool);
-        long max = -1;
-        for (Object job : open.values()) {
-            Method m = job.getClass().getDeclaredMethod("maxBuffered");
-            m.setAccessible(true);
-            max = Math.max(max, (long) m.invoke(job));
-        }
-        return max;
-    }
 }

@@ -10,7 +10,6 @@ import io.mqpool.producer.Pool;
 import io.mqpool.testing.WorkerProcess;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,11 +25,11 @@ class PermissionsIT {
     private static final String VHOST_B = "rel-b";
     private static final String QUEUE = "rel.h3.tasks";
     private static final String Q = "rel\\.h3\\.tasks";
-    private static PrivateBroker broker;
+    @PrivateNode
+    static PrivateBroker broker;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.start();
+    static void createVhostsAndUsers() {
         broker.ctl("add_vhost", VHOST_A);
         broker.ctl("add_vhost", VHOST_B);
         broker.ctl("set_permissions", "-p", VHOST_A, "guest", ".*", ".*", ".*");
@@ -53,13 +52,6 @@ class PermissionsIT {
 
     private static String url(String user, String vhost) {
         return broker.url(user, "secret-" + user, vhost);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test

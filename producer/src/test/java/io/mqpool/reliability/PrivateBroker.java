@@ -35,17 +35,20 @@ public final class PrivateBroker implements AutoCloseable {
     private final Path dir;
     private final int amqpPort;
     private final int distPort;
+    /** The TLS listener's port, or -1 without one. */
+    private final int tlsPort;
     private final Map<String, String> env = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private volatile Process server;
 
-    private PrivateBroker(Map<String, String> extraConfig) throws IOException {
+    private PrivateBroker(Setup setup) throws IOException {
         String id = UUID.randomUUID().toString().substring(0, 8);
         node = "mqpooltest-" + id + "@localhost";
         dir = Path.of("target", "private-broker", id).toAbsolutePath();
         amqpPort = freePort();
         distPort = freePort();
+        tlsPort = setup.tls == null ? -1 : freePort();
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cookie = home.resolve(".erlang.cookie");
         // Written before the node and the CLI race to create different ones.
@@ -56,7 +59,16 @@ public final class PrivateBroker implements AutoCloseable {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("loopback_users", "none");
         conf.put("listeners.tcp.default", "127.0.0.1:" + amqpPort);
-        conf.putAll(extraConfig);
+        if (setup.tls != null) {
+            conf.put("listeners.ssl.default", "127.0.0.1:" + tlsPort);
+            conf.put("ssl_options.cacertfile", setup.tls.caFile().toAbsolutePath().toString());
+            conf.put("ssl_options.certfile", setup.tls.certFile().toAbsolutePath().toString());
+            conf.put("ssl_options.keyfile", setup.tls.keyFile().toAbsolutePath().toString());
+            // Server authentication only: clients log in with user name and password.
+            conf.put("ssl_options.verify", "verify_none");
+            conf.put("ssl_options.fail_if_no_peer_cert", "false");
+        }
+        conf.putAll(setup.conf);
         StringBuilder text = new StringBuilder();
         conf.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
         Files.writeString(dir.resolve("rabbitmq.conf"), text);
@@ -71,25 +83,73 @@ public final class PrivateBroker implements AutoCloseable {
         env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
         env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+        if (setup.advancedConfig != null) {
+            Files.writeString(dir.resolve("advanced.config"), setup.advancedConfig + "\n");
+            env.put("RABBITMQ_ADVANCED_CONFIG_FILE", dir.resolve("advanced.config").toString());
+        }
         shutdownHook = new Thread(this::killProcesses, "mqpool-test-private-broker-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts a node with {@code loopback_users = none} and waits until it accepts AMQP connections. */
     public static PrivateBroker start() throws Exception {
-        return start(Map.of());
+        return setup().start();
     }
 
     /** Starts a node with extra {@code rabbitmq.conf} lines, e.g. {@code consumer_timeout = 60000}. */
     public static PrivateBroker start(Map<String, String> extraConfig) throws Exception {
-        PrivateBroker broker = new PrivateBroker(extraConfig);
-        try {
-            broker.launch();
-        } catch (Exception | Error e) {
-            broker.close();
-            throw e;
+        Setup setup = setup();
+        extraConfig.forEach(setup::conf);
+        return setup.start();
+    }
+
+    /** How to configure a node before it starts. */
+    public static Setup setup() {
+        return new Setup();
+    }
+
+    /** The certificate files of a TLS listener (PEM). */
+    public record Tls(Path caFile, Path certFile, Path keyFile) {
+    }
+
+    /** A node's configuration: {@code rabbitmq.conf} lines, a TLS listener, {@code advanced.config} terms. */
+    public static final class Setup {
+        private final Map<String, String> conf = new LinkedHashMap<>();
+        private Tls tls;
+        private String advancedConfig;
+
+        private Setup() {
         }
-        return broker;
+
+        /** One {@code rabbitmq.conf} line, e.g. {@code conf("consumer_timeout", "3000")}. */
+        public Setup conf(String key, String value) {
+            conf.put(key, value);
+            return this;
+        }
+
+        /** Adds a TLS listener on a free port of 127.0.0.1 (see {@link #tlsPort()}), server authentication only. */
+        public Setup tls(Tls files) {
+            this.tls = files;
+            return this;
+        }
+
+        /** The content of {@code advanced.config}, e.g. {@code [{rabbit, [{channel_tick_interval, 500}]}].} */
+        public Setup advancedConfig(String erlangTerms) {
+            this.advancedConfig = erlangTerms;
+            return this;
+        }
+
+        /** Starts the node and waits until it accepts AMQP connections. */
+        public PrivateBroker start() throws Exception {
+            PrivateBroker broker = new PrivateBroker(this);
+            try {
+                broker.launch();
+            } catch (Exception | Error e) {
+                broker.close();
+                throw e;
+            }
+            return broker;
+        }
     }
 
     public String node() {
@@ -113,6 +173,19 @@ public final class PrivateBroker implements AutoCloseable {
     public String url(String user, String password, String vhost) {
         String path = vhost.equals("/") ? "" : "/" + java.net.URLEncoder.encode(vhost, StandardCharsets.UTF_8);
         return "amqp://" + user + ":" + password + "@127.0.0.1:" + amqpPort + path;
+    }
+
+    /** The TLS listener's port; fails when the node was set up without {@link Setup#tls}. */
+    public int tlsPort() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("node " + node + " has no TLS listener");
+        }
+        return tlsPort;
+    }
+
+    /** {@code amqps://user:password@host:TLSPORT}, e.g. with host {@code localhost} (in the certificate) or not. */
+    public String tlsUrl(String user, String password, String host) {
+        return "amqps://" + user + ":" + password + "@" + host + ":" + tlsPort();
     }
 
     /** A URL for the same credentials but another port, e.g. a {@link TcpProxy} in front of this node. */

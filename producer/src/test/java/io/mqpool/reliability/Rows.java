@@ -28,6 +28,11 @@ final class Rows {
         return Pool.create(PoolSettings.of(ConnectionSettings.of(url).withHeartbeat(HEARTBEAT)).withQueue(queue));
     }
 
+    /** A pool with these connection settings (e.g. a TLS CA file), the test heartbeat, serving {@code queue}. */
+    static Pool pool(ConnectionSettings connection, String queue) {
+        return Pool.create(PoolSettings.of(connection.withHeartbeat(HEARTBEAT)).withQueue(queue));
+    }
+
     static Pool pool(String url, String queue, int maxInFlightMessages) {
         return Pool.create(PoolSettings.of(ConnectionSettings.of(url).withHeartbeat(HEARTBEAT)).withQueue(queue)
                 .withMaxInFlightMessages(maxInFlightMessages));

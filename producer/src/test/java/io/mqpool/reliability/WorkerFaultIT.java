@@ -6,34 +6,16 @@ import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Pool;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Rows B1 and B3 of docs/RELIABILITY.md: workers killed or stopped mid-job. */
 @Timeout(400)
 class WorkerFaultIT {
-    private static PrivateBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = PrivateBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @PrivateNode
+    static PrivateBroker broker;
 
     /**
      * B1: 3,000 tasks of 20 ms on 3 workers (concurrency 1, prefetch 1, one item per message); one worker is
@@ -54,39 +36,22 @@ class WorkerFaultIT {
             try (Pool pool = Rows.pool(broker.url(), queue)) {
                 baselineMs = JobDriver.run(pool, "sleep", 1_000, i -> 20L, options).wallMs() * (n / 1_000);
             }
-            AtomicBoolean done = new AtomicBoolean();
             AtomicInteger kills = new AtomicInteger();
-            ExecutorService killer = Executors.newSingleThreadExecutor(r -> new Thread(r, "b1-killer"));
             JobDriver.Run run;
             String poolId;
-            Future<?> killing;
-            try (Pool pool = Rows.pool(broker.url(), queue)) {
+            try (FaultScheduler faults = new FaultScheduler("b1");
+                 Pool pool = Rows.pool(broker.url(), queue)) {
                 poolId = pool.id();
-                killing = killer.submit(() -> {
-                    long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-                    while (!done.get()) {
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        }
-                        if (done.get()) {
-                            break;
-                        }
-                        next += TimeUnit.SECONDS.toNanos(2);
-                        int slot = kills.getAndIncrement() % fleet.size();
-                        fleet.kill(slot);
-                        fleet.restart(slot);
-                    }
-                    return null;
+                faults.every(Duration.ofSeconds(2), () -> {
+                    int slot = kills.getAndIncrement() % fleet.size();
+                    fleet.kill(slot);
+                    fleet.restart(slot);
                 });
                 try {
                     run = JobDriver.run(pool, "sleep", n, i -> 20L, options);
                 } finally {
-                    done.set(true);
+                    faults.stopPeriodic(Duration.ofSeconds(90));
                 }
-                killing.get(90, TimeUnit.SECONDS);
-            } finally {
-                killer.shutdownNow();
             }
             // Each kill loses at most the prefetch (1 message of 1 item) in flight.
             InvariantChecker.row("B1", n).values(i -> 20L).maxDupExec(kills.get())

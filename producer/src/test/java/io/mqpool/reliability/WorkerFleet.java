@@ -109,6 +109,15 @@ public final class WorkerFleet implements AutoCloseable {
         return result;
     }
 
+    /** Lines of every worker ever started that match {@code pattern} (found anywhere in the line). */
+    public List<String> logLines(Pattern pattern) {
+        List<String> result = new ArrayList<>();
+        for (WorkerProcess w : everyone) {
+            w.output().lines().filter(l -> pattern.matcher(l).find()).forEach(result::add);
+        }
+        return result;
+    }
+
     /** Every worker's output, for failure messages. */
     public String logsTail(int chars) {
         StringBuilder sb = new StringBuilder();

@@ -98,6 +98,25 @@ final class MessageRun implements Runnable {
         return true;
     }
 
+    /**
+     * Stops this run without answering: the broker took its message back (its channel was closed), so the
+     * result would only duplicate the redelivery's. Interrupts the item in progress; returns false if already done.
+     */
+    boolean abandon() {
+        synchronized (this) {
+            if (done) {
+                return false;
+            }
+            done = true;
+            generation++;
+            if (owner != null) {
+                owner.interrupt();
+                owner = null;
+            }
+            return true;
+        }
+    }
+
     synchronized boolean isDone() {
         return done;
     }

@@ -26,7 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,7 +64,8 @@ public final class Worker implements AutoCloseable {
     private final Settler settler;
     private final PrefetchPolicy prefetchPolicy;
     private volatile int prefetch;
-    private final Set<MessageRun> running = ConcurrentHashMap.newKeySet();
+    /** Task messages being run, with the delivery each answers. */
+    private final Map<MessageRun, Delivery> running = new ConcurrentHashMap<>();
     private final AtomicLong resultCounter = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -159,26 +160,51 @@ public final class Worker implements AutoCloseable {
         Channel channel = connection.createChannel();
         prefetch = prefetchPolicy.prefetch();
         channel.basicQos(prefetch);
-        channel.addShutdownListener(this::onConsumerChannelShutdown);
+        channel.addShutdownListener(cause -> onConsumerChannelShutdown(channel, cause));
         consumerChannel = channel;
         consumer = new TaskConsumer(channel);
         consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
                 + "." + System.nanoTime(), consumer);
     }
 
-    /** A channel-level close (not a lost connection, which the client recovers) needs a new channel. */
-    private void onConsumerChannelShutdown(ShutdownSignalException cause) {
+    /**
+     * A channel-level close (not a lost connection, which the client recovers) needs a new channel. The broker
+     * has put every message unacknowledged on the closed channel back in the queue, so the runs of those messages
+     * are abandoned: their results would only duplicate the redeliveries' work, and could never be acknowledged.
+     */
+    private void onConsumerChannelShutdown(Channel channel, ShutdownSignalException cause) {
         if (!ready || closed.get() || cause.isHardError() || cause.isInitiatedByApplication()) {
             return;
         }
-        String why = String.valueOf(cause.getMessage());
+        int abandoned = 0;
+        for (Map.Entry<MessageRun, Delivery> e : running.entrySet()) {
+            if (e.getValue().channel() == channel && e.getKey().abandon()) {
+                running.remove(e.getKey());
+                settler.requeue(e.getValue());
+                abandoned++;
+            }
+        }
+        String why = reason(cause);
         if (why.contains("acknowledgement") && why.contains("timed out")) {
-            log.warn("[{}] broker closed the consumer channel: a task message stayed unacknowledged past the "
-                    + "broker's consumer_timeout; its task is redelivered; reopening the channel", settings.workerId());
+            log.warn("[{}] broker closed the consumer channel because a task message stayed unacknowledged longer "
+                    + "than its consumer_timeout ({}); {} task messages in progress were abandoned and go back to the "
+                    + "queue, where each counts a delivery; set --task-timeout below the broker's consumer_timeout, "
+                    + "or raise consumer_timeout; consuming again in 1 s", settings.workerId(), why, abandoned);
         } else {
-            log.warn("[{}] broker closed the consumer channel ({}); reopening it", settings.workerId(), why);
+            log.warn("[{}] broker closed the consumer channel ({}); {} task messages in progress were abandoned and "
+                    + "go back to the queue; consuming again in 1 s", settings.workerId(), why, abandoned);
         }
         scheduleResubscribe();
+    }
+
+    /** The broker's reply text, e.g. {@code PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out...}. */
+    private static String reason(ShutdownSignalException cause) {
+        String text = String.valueOf(cause.getMessage());
+        int at = text.indexOf("reply-text=");
+        if (at >= 0) {
+            text = text.substring(at + "reply-text=".length()).replaceAll(", class-id=.*", "");
+        }
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     private void scheduleResubscribe() {
@@ -218,7 +244,7 @@ public final class Worker implements AutoCloseable {
 
     private void expireOverdueItems() {
         long now = System.nanoTime();
-        for (MessageRun run : running) {
+        for (MessageRun run : running.keySet()) {
             try {
                 if (run.expireIfOverdue(now)) {
                     log.warn("[{}] an item ran past its time limit; answered TIMEOUT and abandoned its thread",
@@ -300,7 +326,7 @@ public final class Worker implements AutoCloseable {
                 reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
                         ResultMessage.timed(message.v(), message.job(), results, nanos / 1_000)));
             });
-            running.add(self[0]);
+            running.put(self[0], d);
             self[0].run();
         } catch (RuntimeException | Error e) {
             log.error("[{}] unexpected failure handling a delivery; it will be redelivered", settings.workerId(), e);
@@ -361,6 +387,12 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (connection == null) {
+            // Never connected (refused at start): nothing to stop, and the cause is reported by the caller.
+            executor.shutdownNow();
+            housekeeping.shutdownNow();
             return;
         }
         log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());

@@ -9,6 +9,7 @@ import io.mqpool.producer.Outcome;
 import io.mqpool.producer.Pool;
 import io.mqpool.producer.PoolSettings;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.stream.Stream;
@@ -42,8 +43,11 @@ final class JobRun {
             if (options.workers < 0) {
                 throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
             }
+            // An empty MQPOOL_TLS_CA means none, as if unset.
+            Path tlsCa = options.tlsCa == null || options.tlsCa.toString().isBlank() ? null : options.tlsCa;
             ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(options.url))
-                    .withMaxMessageBytes(options.maxMessageSize);
+                    .withMaxMessageBytes(options.maxMessageSize)
+                    .withTlsCaFile(tlsCa);
             return PoolSettings.of(connection).withQueue(options.queue).withPoolId(options.jobId);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
@@ -67,7 +71,8 @@ final class JobRun {
         long failed = 0;
         long done = 0;
         // The workers' JVMs start while this one connects; the job starts once they consume.
-        try (LocalWorkers workers = options.workers > 0 ? LocalWorkers.spawn(options.workers, options.url,
+        try (LocalWorkers workers = options.workers > 0 ? LocalWorkers.spawn(options.workers,
+                     LocalWorkers.environment(options.url, settings.connection().tlsCaFile()),
                      LocalWorkers.quickWorker(settings.queue(), 1), System.err) : null;
              Pool pool = Pool.create(settings);
              Stream<Outcome<JsonNode>> outcomes = whenReady(workers, pool)

@@ -1,6 +1,8 @@
 package io.mqpool.producer.cli;
 
 import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
 import io.mqpool.worker.cli.WorkerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -59,13 +62,31 @@ final class LocalWorkers implements AutoCloseable {
     }
 
     /**
-     * Starts {@code count} processes and waits until each announced that it is ready (consuming).
+     * The connection settings for the workers' environment ({@code MQPOOL_URL}, {@code MQPOOL_TLS_CA}), never their
+     * command line, so the password stays out of {@code ps}.
      *
-     * @param url passed in the environment, never on the command line, so the password stays out of {@code ps}
+     * @param tlsCaFile the CA file for amqps://, or null for the JVM's trust store
      */
+    static Map<String, String> environment(String url, Path tlsCaFile) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(BrokerAddress.ENV_URL, url);
+        env.put(ConnectionSettings.ENV_TLS_CA, tlsCaFile == null ? null : tlsCaFile.toAbsolutePath().toString());
+        return env;
+    }
+
     static LocalWorkers start(int count, String url, Launch launch, Duration readyTimeout, PrintStream err)
             throws IOException, InterruptedException {
-        LocalWorkers workers = spawn(count, url, launch, err);
+        return start(count, environment(url, null), launch, readyTimeout, err);
+    }
+
+    /**
+     * Starts {@code count} processes and waits until each announced that it is ready (consuming).
+     *
+     * @param connection environment variables to set (a null value removes the variable), see {@link #environment}
+     */
+    static LocalWorkers start(int count, Map<String, String> connection, Launch launch, Duration readyTimeout,
+                              PrintStream err) throws IOException, InterruptedException {
+        LocalWorkers workers = spawn(count, connection, launch, err);
         try {
             workers.awaitReady(readyTimeout);
             return workers;
@@ -79,7 +100,8 @@ final class LocalWorkers implements AutoCloseable {
      * Starts {@code count} processes without waiting for them, so that the caller can do its own start-up
      * meanwhile; call {@link #awaitReady} before relying on them.
      */
-    static LocalWorkers spawn(int count, String url, Launch launch, PrintStream err) throws IOException {
+    static LocalWorkers spawn(int count, Map<String, String> connection, Launch launch, PrintStream err)
+            throws IOException {
         LocalWorkers workers = new LocalWorkers(count, err);
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -92,7 +114,13 @@ final class LocalWorkers implements AutoCloseable {
                 command.addAll(launch.args());
                 ProcessBuilder pb = new ProcessBuilder(command);
                 Map<String, String> env = pb.environment();
-                env.put("MQPOOL_URL", url);
+                connection.forEach((name, value) -> {
+                    if (value == null) {
+                        env.remove(name);
+                    } else {
+                        env.put(name, value);
+                    }
+                });
                 pb.redirectErrorStream(true);
                 pb.redirectInput(ProcessBuilder.Redirect.PIPE);
                 Process p = pb.start();

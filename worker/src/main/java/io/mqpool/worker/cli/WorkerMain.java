@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly",
-            "1:could not start (bad tasks jar, conflicting queue)",
+            "1:could not start (bad tasks jar, conflicting queue, unreadable --tls-ca file)",
             "2:invalid command line",
             "3:broker refused the credentials or a permission, or stayed unreachable past --startup-timeout"})
 public final class WorkerMain implements Callable<Integer> {
@@ -49,6 +49,12 @@ public final class WorkerMain implements Callable<Integer> {
                     + BrokerAddress.DEFAULT_URL + ").",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     private String url;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", defaultValue = "${env:" + ConnectionSettings.ENV_TLS_CA + "}",
+            description = "For amqps://: trust exactly the CA certificates in this PEM file instead of the JVM's "
+                    + "trust store; the host name is still verified (default: $" + ConnectionSettings.ENV_TLS_CA + ").",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    private Path tlsCa;
 
     @Option(names = "--queue", paramLabel = "NAME", defaultValue = "${env:MQPOOL_QUEUE:-" + Topology.DEFAULT_TASK_QUEUE + "}",
             description = "Task queue to serve (default: ${DEFAULT-VALUE}).")
@@ -135,9 +141,12 @@ public final class WorkerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         WorkerSettings settings;
         try {
+            // An empty MQPOOL_TLS_CA means none, as if unset.
+            Path caFile = tlsCa == null || tlsCa.toString().isBlank() ? null : tlsCa;
             ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(url))
                     .withHeartbeat(Durations.parse(heartbeat))
-                    .withMaxMessageBytes(maxMessageSize);
+                    .withMaxMessageBytes(maxMessageSize)
+                    .withTlsCaFile(caFile);
             int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
             settings = new WorkerSettings(connection, queue, threads, prefetch, deliveryLimit,
                     Durations.parse(shutdownTimeout), startupTimeout == null ? null : Durations.parse(startupTimeout),
