@@ -64,6 +64,8 @@ public final class Worker implements AutoCloseable {
     private final Settler settler;
     private final PrefetchPolicy prefetchPolicy;
     private volatile int prefetch;
+    /** Guards replacing the consumer (prefetch change, re-subscription) against the stop's cancel. */
+    private final Object subscription = new Object();
     /** Task messages being run, with the delivery each answers. */
     private final Map<MessageRun, Delivery> running = new ConcurrentHashMap<>();
     private final AtomicLong resultCounter = new AtomicLong();
@@ -209,11 +211,13 @@ public final class Worker implements AutoCloseable {
 
     private void scheduleResubscribe() {
         housekeeping.schedule(() -> {
-            if (closed.get()) {
-                return;
-            }
             try {
-                startConsuming();
+                synchronized (subscription) {
+                    if (closed.get()) {
+                        return;
+                    }
+                    startConsuming();
+                }
                 log.info("[{}] consuming {} again", settings.workerId(), settings.queue());
             } catch (IOException | RuntimeException e) {
                 log.warn("[{}] cannot resume consuming yet: {}", settings.workerId(), rootMessage(e));
@@ -224,6 +228,12 @@ public final class Worker implements AutoCloseable {
 
     /** Quorum queues apply a new prefetch only to a new consumer, so a change re-subscribes on the same channel. */
     private void adaptPrefetch() {
+        synchronized (subscription) {
+            switchPrefetch();
+        }
+    }
+
+    private void switchPrefetch() {
         int wanted = prefetchPolicy.prefetch();
         Channel channel = consumerChannel;
         if (wanted == prefetch || closed.get() || channel == null || !channel.isOpen()) {
@@ -396,13 +406,21 @@ public final class Worker implements AutoCloseable {
             return;
         }
         log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
-        Channel channel = consumerChannel;
-        TaskConsumer current = consumer;
+        Channel channel;
+        TaskConsumer current;
+        String tag;
+        // A prefetch change or a re-subscription in progress completes first, so the consumer cancelled here is
+        // the last one: none can start after it and take messages that this stop would then drop.
+        synchronized (subscription) {
+            channel = consumerChannel;
+            current = consumer;
+            tag = consumerTag;
+        }
         boolean interrupted = false;
         try {
-            if (channel != null && channel.isOpen() && consumerTag != null) {
+            if (channel != null && channel.isOpen() && tag != null) {
                 try {
-                    channel.basicCancel(consumerTag);
+                    channel.basicCancel(tag);
                     // Deliveries dispatched before the cancel-ok are handled first, so once it arrives every
                     // message this consumer will ever get has been opened.
                     current.cancelled.await(5, TimeUnit.SECONDS);
