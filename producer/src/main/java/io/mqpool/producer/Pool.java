@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -22,6 +19,7 @@ import io.mqpool.config.ConnectionSettings;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.JsonValues;
 import io.mqpool.protocol.MalformedMessageException;
 import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.RemoteError;
@@ -358,7 +356,7 @@ public final class Pool implements AutoCloseable {
             @Override
             public JsonNode next() {
                 ArrayNode args = mapper.createArrayNode();
-                args.add(toNode(mapper, it.next()));
+                args.add(JsonValues.toTree(mapper, it.next()));
                 return args;
             }
         };
@@ -376,23 +374,6 @@ public final class Pool implements AutoCloseable {
             return value.textValue();
         }
         return null;
-    }
-
-    /** The JSON form of one argument; the common scalar types skip the mapper's (much slower) general path. */
-    private static JsonNode toNode(ObjectMapper mapper, Object value) {
-        if (value instanceof Integer n) {
-            return IntNode.valueOf(n);
-        }
-        if (value instanceof Long n) {
-            return LongNode.valueOf(n);
-        }
-        if (value instanceof String text) {
-            return TextNode.valueOf(text);
-        }
-        if (value instanceof JsonNode node) {
-            return node;
-        }
-        return mapper.valueToTree(value);
     }
 
     private static long sizeOf(Iterable<?> items) {

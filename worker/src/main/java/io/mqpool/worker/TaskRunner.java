@@ -2,14 +2,10 @@ package io.mqpool.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.JsonValues;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
@@ -19,7 +15,6 @@ import io.mqpool.task.Task;
 import io.mqpool.task.TaskContext;
 import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,29 +76,6 @@ final class TaskRunner {
         return runOne(task, item, new TaskContext(message.job(), item.i(), attempt, workerId, taskLog, out));
     }
 
-    /** Common result types directly, everything else through Jackson. */
-    private JsonNode toTree(Object output) {
-        if (output == null) {
-            return NullNode.getInstance();
-        }
-        if (output instanceof JsonNode node) {
-            return node;
-        }
-        if (output instanceof Long n) {
-            return LongNode.valueOf(n);
-        }
-        if (output instanceof Integer n) {
-            return IntNode.valueOf(n);
-        }
-        if (output instanceof String text) {
-            return TextNode.valueOf(text);
-        }
-        if (output instanceof BigInteger n) {
-            return BigIntegerNode.valueOf(n);
-        }
-        return mapper.valueToTree(output);
-    }
-
     @SuppressWarnings("unchecked")
     private ItemResult runOne(Task<?, ?> task, TaskItem item, TaskContext context) {
         Object input;
@@ -126,7 +98,7 @@ final class TaskRunner {
             return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, e));
         }
         try {
-            JsonNode value = toTree(output);
+            JsonNode value = JsonValues.toTree(mapper, output);
             if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
                 throw new IllegalArgumentException("the result " + value.asText() + " is not a finite JSON number");
             }
