@@ -56,9 +56,11 @@ public record ConnectionSettings(BrokerAddress address, Duration connectTimeout,
 
     /**
      * Trusts exactly the CA certificates in {@code pemFile} (one or more {@code -----BEGIN CERTIFICATE-----}
-     * blocks) for {@code amqps://}; null restores the JVM's default trust store. The file is read on connect.
+     * blocks) for {@code amqps://}; null or an empty path (an empty {@code MQPOOL_TLS_CA}) restores the JVM's
+     * default trust store. The file is read on connect.
      */
     public ConnectionSettings withTlsCaFile(Path pemFile) {
-        return new ConnectionSettings(address, connectTimeout, heartbeat, maxMessageBytes, pemFile);
+        Path file = pemFile == null || pemFile.toString().isBlank() ? null : pemFile;
+        return new ConnectionSettings(address, connectTimeout, heartbeat, maxMessageBytes, file);
     }
 }

@@ -14,6 +14,7 @@ class ConnectionSettingsTest {
 
         assertThat(s.tlsCaFile()).isEqualTo(Path.of("ca.pem"));
         assertThat(s.withTlsCaFile(null).tlsCaFile()).isNull();
+        assertThat(s.withTlsCaFile(Path.of("")).tlsCaFile()).as("an empty MQPOOL_TLS_CA").isNull();
     }
 
     @Test

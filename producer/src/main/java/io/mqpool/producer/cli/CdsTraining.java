@@ -16,7 +16,7 @@ import java.time.Duration;
 
 /**
  * The training run behind the class-data-sharing archive that {@code bin/mqpool} and the workers it starts map
- * at start-up ({@code bin/_build-if-stale} runs it under {@code -XX:ArchiveClassesAtExit}).
+ * at start-up ({@code bin/_cds-archive} runs it under {@code -XX:ArchiveClassesAtExit}).
  *
  * <p>It loads what a one-shot {@code mqpool map --workers N} loads, in one JVM: the command line, logging, the
  * codec, and a real round trip through an in-process worker on a private queue of the broker at
@@ -28,13 +28,11 @@ public final class CdsTraining {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "io/mqpool/producer/cli/logback-cli.xml");
-        }
+        MqpoolMain.useCliLogging();
         PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
         System.setOut(silent);
         System.setErr(silent);
-        String url = System.getenv().getOrDefault("MQPOOL_URL", "amqp://localhost");
+        String url = System.getenv().getOrDefault(BrokerAddress.ENV_URL, BrokerAddress.DEFAULT_URL);
         String queue = "mqpool.cds-training." + ProcessHandle.current().pid();
         MqpoolMain.commandLine().execute("map", "--help");
         try {

@@ -9,7 +9,6 @@ import io.mqpool.producer.Outcome;
 import io.mqpool.producer.Pool;
 import io.mqpool.producer.PoolSettings;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.stream.Stream;
@@ -43,11 +42,9 @@ final class JobRun {
             if (options.workers < 0) {
                 throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
             }
-            // An empty MQPOOL_TLS_CA means none, as if unset.
-            Path tlsCa = options.tlsCa == null || options.tlsCa.toString().isBlank() ? null : options.tlsCa;
             ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(options.url))
                     .withMaxMessageBytes(options.maxMessageSize)
-                    .withTlsCaFile(tlsCa);
+                    .withTlsCaFile(options.tlsCa);
             return PoolSettings.of(connection).withQueue(options.queue).withPoolId(options.jobId);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);

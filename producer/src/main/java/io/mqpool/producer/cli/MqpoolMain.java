@@ -20,10 +20,15 @@ public final class MqpoolMain implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        useCliLogging();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line's logging configuration, unless the user gave one. */
+    static void useCliLogging() {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "io/mqpool/producer/cli/logback-cli.xml");
         }
-        System.exit(commandLine().execute(args));
     }
 
     /** The configured command line; tests call {@code execute} on it. */

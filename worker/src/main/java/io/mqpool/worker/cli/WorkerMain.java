@@ -141,12 +141,10 @@ public final class WorkerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         WorkerSettings settings;
         try {
-            // An empty MQPOOL_TLS_CA means none, as if unset.
-            Path caFile = tlsCa == null || tlsCa.toString().isBlank() ? null : tlsCa;
             ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(url))
                     .withHeartbeat(Durations.parse(heartbeat))
                     .withMaxMessageBytes(maxMessageSize)
-                    .withTlsCaFile(caFile);
+                    .withTlsCaFile(tlsCa);
             int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
             settings = new WorkerSettings(connection, queue, threads, prefetch, deliveryLimit,
                     Durations.parse(shutdownTimeout), startupTimeout == null ? null : Durations.parse(startupTimeout),
