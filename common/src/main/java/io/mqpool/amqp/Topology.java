@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -25,9 +26,22 @@ public final class Topology {
         return taskQueue + ".dead";
     }
 
+    /**
+     * Where task messages that came back from a worker that died (or gave them up) wait to be run one at a
+     * time, so that a task that kills its worker can no longer take innocent neighbours down with it.
+     */
+    public static String soloQueue(String taskQueue) {
+        return taskQueue + ".solo";
+    }
+
     /** Where dead-lettered messages that no one can answer are kept for an operator. */
     public static String parkingQueue(String taskQueue) {
         return taskQueue + ".parked";
+    }
+
+    /** A task queue and every companion queue mqpool declares for it: what to delete to remove it all. */
+    public static List<String> taskQueueFamily(String taskQueue) {
+        return List.of(taskQueue, soloQueue(taskQueue), deadLetterQueue(taskQueue), parkingQueue(taskQueue));
     }
 
     /** The result queue of a job or pool id. */
@@ -46,18 +60,7 @@ public final class Topology {
      */
     public static boolean ensureTaskQueue(Connection connection, String queue, int deliveryLimit)
             throws IOException, TimeoutException {
-        boolean exists;
-        Channel probe = connection.createChannel();
-        try {
-            probe.queueDeclarePassive(queue);
-            exists = true;
-        } catch (IOException e) {
-            exists = false; // 404 NOT_FOUND closes the probe channel.
-        } finally {
-            if (probe.isOpen()) {
-                probe.close();
-            }
-        }
+        boolean exists = exists(connection, queue);
         Channel channel = connection.createChannel();
         try {
             if (exists) {
@@ -73,6 +76,20 @@ public final class Topology {
         return !exists;
     }
 
+    private static boolean exists(Connection connection, String queue) throws IOException, TimeoutException {
+        Channel probe = connection.createChannel();
+        try {
+            probe.queueDeclarePassive(queue);
+            return true;
+        } catch (IOException e) {
+            return false; // 404 NOT_FOUND closes the probe channel.
+        } finally {
+            if (probe.isOpen()) {
+                probe.close();
+            }
+        }
+    }
+
     private static void declareCompanions(Channel channel, String queue) throws IOException {
         channel.queueDeclare(parkingQueue(queue), true, false, false, Map.of(
                 "x-queue-type", "classic",
@@ -83,11 +100,37 @@ public final class Topology {
     /** Declares a quorum task queue with an explicit delivery limit, its dead-letter and parking queues. */
     public static void declareTaskQueue(Channel channel, String queue, int deliveryLimit) throws IOException {
         declareCompanions(channel, queue);
-        channel.queueDeclare(queue, true, false, false, Map.of(
+        channel.queueDeclare(queue, true, false, false, quorumArguments(queue, deliveryLimit));
+    }
+
+    /**
+     * Makes sure the solo queue of a task queue exists: a quorum queue that dead-letters to the task queue's
+     * dead-letter queue. A message reaches it after one return from the task queue, and the move itself is a
+     * delivery that runs nothing, so a limit one lower keeps a message's runs at {@code deliveryLimit + 1}, as
+     * on the task queue alone. An existing solo queue is used as it is.
+     */
+    public static void ensureSoloQueue(Connection connection, String taskQueue, int deliveryLimit)
+            throws IOException, TimeoutException {
+        String solo = soloQueue(taskQueue);
+        if (exists(connection, solo)) {
+            return;
+        }
+        Channel channel = connection.createChannel();
+        try {
+            channel.queueDeclare(solo, true, false, false, quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1)));
+        } finally {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        }
+    }
+
+    private static Map<String, Object> quorumArguments(String taskQueue, int deliveryLimit) {
+        return Map.of(
                 "x-queue-type", "quorum",
                 "x-delivery-limit", deliveryLimit,
                 "x-dead-letter-exchange", "",
-                "x-dead-letter-routing-key", deadLetterQueue(queue)));
+                "x-dead-letter-routing-key", deadLetterQueue(taskQueue));
     }
 
     /** Declares a durable result queue that the broker deletes after {@code ttl} without consumers. */

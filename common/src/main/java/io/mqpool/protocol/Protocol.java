@@ -14,6 +14,8 @@ public final class Protocol {
     public static final String HEADER_IN_REPLY_TO = "mqpool-in-reply-to";
     /** Header that quorum queues set on redelivered messages: the number of earlier deliveries. */
     public static final String HEADER_DELIVERY_COUNT = "x-delivery-count";
+    /** Header a worker sets when it moves a task message to the solo queue: its deliveries before the move. */
+    public static final String HEADER_EARLIER_DELIVERIES = "mqpool-earlier-deliveries";
 
     private Protocol() {
     }

@@ -3,6 +3,7 @@ package io.mqpool.testing;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.mqpool.amqp.Topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,13 @@ public final class RawClient implements AutoCloseable {
 
     public void deleteQueue(String queue) throws Exception {
         channel.queueDelete(queue);
+    }
+
+    /** Deletes a task queue with its solo, dead-letter and parking queues. */
+    public void deleteTaskQueues(String queue) throws Exception {
+        for (String q : Topology.taskQueueFamily(queue)) {
+            channel.queueDelete(q);
+        }
     }
 
     @Override

@@ -55,9 +55,7 @@ class PoolIT {
             w.close();
         }
         try (RawClient client = new RawClient()) {
-            client.deleteQueue(QUEUE);
-            client.deleteQueue(QUEUE + ".dead");
-            client.deleteQueue(QUEUE + ".parked");
+            client.deleteTaskQueues(QUEUE);
         }
     }
 

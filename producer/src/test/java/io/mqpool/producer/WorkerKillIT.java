@@ -54,9 +54,7 @@ class WorkerKillIT {
                 w.close();
             }
             try (RawClient client = new RawClient()) {
-                client.deleteQueue(queue);
-                client.deleteQueue(queue + ".dead");
-                client.deleteQueue(queue + ".parked");
+                client.deleteTaskQueues(queue);
             }
         }
     }

@@ -247,6 +247,10 @@ public final class InvariantChecker {
                             + h.expectedConsumers() + " (live workers)");
                 }
             }
+            PrivateBroker.QueueStats solo = queues.get(Topology.soloQueue(h.taskQueue()));
+            if (solo != null && (solo.ready() != 0 || solo.unacked() != 0)) {
+                problems.add("solo queue has ready=" + solo.ready() + " unacked=" + solo.unacked());
+            }
             if (queues.containsKey(resultQueue)) {
                 problems.add("result queue " + resultQueue + " still exists after the pool closed");
             }

@@ -36,9 +36,7 @@ class PoisonAndLimitsIT {
             w.close();
         }
         try (RawClient client = new RawClient()) {
-            for (String q : List.of(queue, queue + ".dead", queue + ".parked")) {
-                client.deleteQueue(q);
-            }
+            client.deleteTaskQueues(queue);
         }
     }
 
@@ -107,6 +105,7 @@ class PoisonAndLimitsIT {
         }
         try (RawClient client = new RawClient()) {
             assertThat(client.ready(queue)).isZero();
+            assertThat(client.ready(queue + ".solo")).isZero();
             assertThat(client.ready(queue + ".dead")).isZero();
             assertThat(client.ready(queue + ".parked")).isZero();
         }
@@ -168,6 +167,7 @@ class PoisonAndLimitsIT {
         }
         try (RawClient client = new RawClient()) {
             assertThat(client.ready(queue)).isZero();
+            assertThat(client.ready(queue + ".solo")).isZero();
         }
         assertThat(w.output()).doesNotContain("redeliver");
     }

@@ -89,9 +89,8 @@ class ProducerRestartIT {
                 w.close();
             }
             try (RawClient client = new RawClient()) {
-                for (String q : List.of(queue, queue + ".dead", queue + ".parked", "mqpool.results." + jobId)) {
-                    client.deleteQueue(q);
-                }
+                client.deleteTaskQueues(queue);
+                client.deleteQueue("mqpool.results." + jobId);
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Pool;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,17 +19,17 @@ class WorkerFaultIT {
     static PrivateBroker broker;
 
     /**
-     * B1: 3,000 tasks of 20 ms on 3 workers (concurrency 1, prefetch 1, one item per message); one worker is
-     * SIGKILLed every 2 s and restarted, at least 25 times. Scaled down from the matrix's 10,000 tasks to 5,000: on a 2-CPU
+     * B1: 7,000 tasks of 20 ms on 3 workers (concurrency 1, prefetch 1, one item per message); one worker is
+     * SIGKILLed every 2 s and restarted, at least 25 times. Scaled down from the matrix's 10,000 tasks: on a 2-CPU
      * CI machine a worker JVM restart every 2 s costs most of a core, and 10,000 tasks ran past 5 minutes. The
-     * no-fault time is a 1,000-task run of the same shape, scaled x3, to keep the suite short.
+     * no-fault time is a 1,000-task run of the same shape, scaled x7, to keep the suite short.
      */
     @Test
     @Timeout(300)
     void b1RepeatedWorkerKillsLoseAndDuplicateNothing() throws Exception {
         String queue = Rows.queue("B1");
-        // Long enough for 25 kills 2 s apart (about 55 s at 3 x 1 slots of 20 ms on this machine).
-        int n = 5_000;
+        // Long enough for 25 kills 2 s apart: 5,000 tasks took 46 s with 22 kills on this machine.
+        int n = 7_000;
         JobOptions options = JobOptions.DEFAULTS.withChunkSize(1);
         try (WorkerFleet fleet = WorkerFleet.start(3, broker.url(), queue,
                 "--concurrency", "1", "--prefetch", "1", "--heartbeat", "5s")) {
@@ -90,7 +91,13 @@ class WorkerFaultIT {
                     .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 1, 1));
             assertThat(exitCode.get()).as("exit code after SIGTERM").isZero();
             assertThat(exitMs.get()).as("ms from SIGTERM to exit").isBetween(0L, 5_000L);
-            assertThat(fleet.executions(poolId + "-")).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
+            // RabbitMQ 3.10 quorum queues hand back a delivery still on its way when the consumer is cancelled, which
+            // counts as a delivery although no worker saw it: at most the prefetch (2) of those, each run only once.
+            List<WorkerFleet.Exec> executions = fleet.executions(poolId + "-");
+            assertThat(executions.stream().filter(e -> e.attempt() > 1).count())
+                    .as("messages handed back in the cancel race").isLessThanOrEqualTo(2);
+            assertThat(executions.stream().map(WorkerFleet.Exec::index).distinct().count())
+                    .as("each item run once").isEqualTo(executions.size());
             assertThat(fleet.get(0).output()).contains("stopped");
         }
     }

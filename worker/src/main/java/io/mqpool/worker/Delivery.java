@@ -41,10 +41,22 @@ final class Delivery {
         return settled.compareAndSet(false, true);
     }
 
-    /** 1 on the first delivery; quorum queues count earlier ones in {@code x-delivery-count}. */
+    /**
+     * 1 on the first delivery. Quorum queues count earlier ones in {@code x-delivery-count}; a message moved to
+     * the solo queue carries those from the task queue in {@link Protocol#HEADER_EARLIER_DELIVERIES}.
+     */
     int attempt() {
-        Object count = header(Protocol.HEADER_DELIVERY_COUNT);
-        return count instanceof Number n ? n.intValue() + 1 : 1;
+        return redeliveries() + count(Protocol.HEADER_EARLIER_DELIVERIES) + 1;
+    }
+
+    /** Earlier deliveries from the queue this one came from: each a worker that died or gave the message back. */
+    int redeliveries() {
+        return count(Protocol.HEADER_DELIVERY_COUNT);
+    }
+
+    private int count(String name) {
+        Object count = header(name);
+        return count instanceof Number n ? Math.max(0, n.intValue()) : 0;
     }
 
     Object header(String name) {

@@ -25,6 +25,7 @@ import io.mqpool.task.TaskRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * result confirmed then ack; unanswerable then reject without requeue (dead-lettered); or requeued when
  * the result could not be published. The prefetch bounds the task messages in progress; an item past its
  * time limit is answered with {@code TIMEOUT} and abandoned (see {@link MessageRun}).
+ *
+ * <p>A task message that comes back from a worker that died holding it is suspect: it may be the one that
+ * killed that worker. The worker moves it to the solo queue, which every worker consumes one message at a
+ * time, so a task that kills its worker uses up only its own delivery limit there, never that of the
+ * innocent messages that happened to be prefetched beside it.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -75,6 +81,9 @@ public final class Worker implements AutoCloseable {
     private volatile Channel consumerChannel;
     private volatile String consumerTag;
     private volatile TaskConsumer consumer;
+    private volatile Channel soloChannel;
+    private volatile String soloTag;
+    private volatile TaskConsumer soloConsumer;
     private volatile ConfirmedPublisher publisher;
     private volatile boolean ready;
 
@@ -105,6 +114,7 @@ public final class Worker implements AutoCloseable {
             if (!Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit())) {
                 log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), settings.queue());
             }
+            Topology.ensureSoloQueue(connection, settings.queue(), settings.deliveryLimit());
             publisher = new ConfirmedPublisher(connection, settings.workerId(), housekeeping);
             ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
                 @Override
@@ -118,6 +128,7 @@ public final class Worker implements AutoCloseable {
                 }
             });
             startConsuming();
+            startSolo();
             Channel dead = connection.createChannel();
             dead.basicQos(DEAD_LETTER_PREFETCH);
             dead.basicConsume(Topology.deadLetterQueue(settings.queue()), false, new DeadLetterRelay(dead, codec,
@@ -158,15 +169,33 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Starts a subscription: the task queue's or the solo queue's. */
+    private interface Subscribe {
+        void start() throws IOException;
+    }
+
     private void startConsuming() throws IOException {
         Channel channel = connection.createChannel();
         prefetch = prefetchPolicy.prefetch();
         channel.basicQos(prefetch);
-        channel.addShutdownListener(cause -> onConsumerChannelShutdown(channel, cause));
+        channel.addShutdownListener(cause -> onConsumerChannelShutdown(channel, cause, this::startConsuming));
         consumerChannel = channel;
-        consumer = new TaskConsumer(channel);
-        consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
-                + "." + System.nanoTime(), consumer);
+        consumer = new TaskConsumer(channel, false);
+        consumerTag = channel.basicConsume(settings.queue(), false, consumerTag(), consumer);
+    }
+
+    /** One solo message at a time, beside the task queue's: while it runs it is the only one it could kill. */
+    private void startSolo() throws IOException {
+        Channel channel = connection.createChannel();
+        channel.basicQos(1);
+        channel.addShutdownListener(cause -> onConsumerChannelShutdown(channel, cause, this::startSolo));
+        soloChannel = channel;
+        soloConsumer = new TaskConsumer(channel, true);
+        soloTag = channel.basicConsume(Topology.soloQueue(settings.queue()), false, consumerTag(), soloConsumer);
+    }
+
+    private String consumerTag() {
+        return "mqpool-worker." + settings.workerId() + "." + System.nanoTime();
     }
 
     /**
@@ -174,7 +203,7 @@ public final class Worker implements AutoCloseable {
      * has put every message unacknowledged on the closed channel back in the queue, so the runs of those messages
      * are abandoned: their results would only duplicate the redeliveries' work, and could never be acknowledged.
      */
-    private void onConsumerChannelShutdown(Channel channel, ShutdownSignalException cause) {
+    private void onConsumerChannelShutdown(Channel channel, ShutdownSignalException cause, Subscribe again) {
         if (!ready || closed.get() || cause.isHardError() || cause.isInitiatedByApplication()) {
             return;
         }
@@ -196,7 +225,7 @@ public final class Worker implements AutoCloseable {
             log.warn("[{}] broker closed the consumer channel ({}); {} task messages in progress were abandoned and "
                     + "go back to the queue; consuming again in 1 s", settings.workerId(), why, abandoned);
         }
-        scheduleResubscribe();
+        scheduleResubscribe(again);
     }
 
     /** The broker's reply text, e.g. {@code PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out...}. */
@@ -209,19 +238,19 @@ public final class Worker implements AutoCloseable {
         return text.replaceAll("\\s+", " ").strip();
     }
 
-    private void scheduleResubscribe() {
+    private void scheduleResubscribe(Subscribe again) {
         housekeeping.schedule(() -> {
             try {
                 synchronized (subscription) {
                     if (closed.get()) {
                         return;
                     }
-                    startConsuming();
+                    again.start();
                 }
-                log.info("[{}] consuming {} again", settings.workerId(), settings.queue());
+                log.info("[{}] consuming again", settings.workerId());
             } catch (IOException | RuntimeException e) {
                 log.warn("[{}] cannot resume consuming yet: {}", settings.workerId(), rootMessage(e));
-                scheduleResubscribe();
+                scheduleResubscribe(again);
             }
         }, 1, TimeUnit.SECONDS);
     }
@@ -242,9 +271,8 @@ public final class Worker implements AutoCloseable {
         try {
             channel.basicCancel(consumerTag);
             channel.basicQos(wanted);
-            consumer = new TaskConsumer(channel);
-            consumerTag = channel.basicConsume(settings.queue(), false, "mqpool-worker." + settings.workerId()
-                    + "." + System.nanoTime(), consumer);
+            consumer = new TaskConsumer(channel, false);
+            consumerTag = channel.basicConsume(settings.queue(), false, consumerTag(), consumer);
             log.debug("[{}] prefetch {} -> {}", settings.workerId(), prefetch, wanted);
             prefetch = wanted;
         } catch (IOException | RuntimeException e) {
@@ -268,9 +296,11 @@ public final class Worker implements AutoCloseable {
 
     private final class TaskConsumer extends DefaultConsumer {
         private final CountDownLatch cancelled = new CountDownLatch(1);
+        private final boolean solo;
 
-        TaskConsumer(Channel channel) {
+        TaskConsumer(Channel channel, boolean solo) {
             super(channel);
+            this.solo = solo;
         }
 
         @Override
@@ -280,7 +310,7 @@ public final class Worker implements AutoCloseable {
             // so that a stop causes no redelivery.
             settler.opened();
             try {
-                executor.execute(() -> handle(delivery));
+                executor.execute(() -> handle(delivery, solo));
             } catch (RuntimeException e) {
                 settler.requeue(delivery);
             }
@@ -295,15 +325,19 @@ public final class Worker implements AutoCloseable {
         public void handleCancel(String tag) {
             if (!closed.get()) {
                 log.warn("[{}] broker cancelled the consumer (queue {} deleted?); subscribing again",
-                        settings.workerId(), settings.queue());
-                scheduleResubscribe();
+                        settings.workerId(), solo ? Topology.soloQueue(settings.queue()) : settings.queue());
+                scheduleResubscribe(solo ? Worker.this::startSolo : Worker.this::startConsuming);
             }
         }
     }
 
     /** The single decision point for a task delivery; never throws. */
-    private void handle(Delivery d) {
+    private void handle(Delivery d, boolean solo) {
         try {
+            if (!solo && d.redeliveries() > 0) {
+                moveToSolo(d);
+                return;
+            }
             String replyTo = d.props().getReplyTo();
             TaskMessage message;
             try {
@@ -345,6 +379,35 @@ public final class Worker implements AutoCloseable {
                 throw vme;
             }
         }
+    }
+
+    /** Moves a suspect message to the solo queue: acknowledged here once the broker confirms the copy there. */
+    private void moveToSolo(Delivery d) {
+        String solo = Topology.soloQueue(settings.queue());
+        Map<String, Object> headers = d.props().getHeaders() == null ? new HashMap<>()
+                : new HashMap<>(d.props().getHeaders());
+        headers.remove(Protocol.HEADER_DELIVERY_COUNT);
+        headers.put(Protocol.HEADER_EARLIER_DELIVERIES, d.attempt() - 1);
+        log.info("[{}] task message {} came back after {} deliveries: a worker that held it died or gave it up; "
+                + "it goes to {} to run alone", settings.workerId(), d.props().getMessageId(), d.attempt() - 1, solo);
+        publisher.publish(solo, d.props().builder().headers(headers).build(), d.body(), new ConfirmedPublisher.Outcome() {
+            @Override
+            public void confirmed() {
+                settler.ack(d);
+            }
+
+            @Override
+            public void unroutable() {
+                log.warn("[{}] solo queue {} is missing (restart a worker to declare it); running the message here",
+                        settings.workerId(), solo);
+                executor.execute(() -> handle(d, true));
+            }
+
+            @Override
+            public void failed(String why) {
+                settler.requeue(d);
+            }
+        });
     }
 
     private Duration timeLimit(TaskMessage message, Task<?, ?> task) {
@@ -406,27 +469,13 @@ public final class Worker implements AutoCloseable {
             return;
         }
         log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
-        Channel channel;
-        TaskConsumer current;
-        String tag;
-        // A prefetch change or a re-subscription in progress completes first, so the consumer cancelled here is
-        // the last one: none can start after it and take messages that this stop would then drop.
-        synchronized (subscription) {
-            channel = consumerChannel;
-            current = consumer;
-            tag = consumerTag;
-        }
         boolean interrupted = false;
         try {
-            if (channel != null && channel.isOpen() && tag != null) {
-                try {
-                    channel.basicCancel(tag);
-                    // Deliveries dispatched before the cancel-ok are handled first, so once it arrives every
-                    // message this consumer will ever get has been opened.
-                    current.cancelled.await(5, TimeUnit.SECONDS);
-                } catch (IOException | RuntimeException e) {
-                    log.debug("cancel failed: {}", e.toString());
-                }
+            // A prefetch change or a re-subscription in progress completes first, so the consumers cancelled
+            // here are the last ones: none can start after them and take messages that this stop would then drop.
+            synchronized (subscription) {
+                cancel(consumerChannel, consumerTag, consumer);
+                cancel(soloChannel, soloTag, soloConsumer);
             }
             if (!settler.awaitDrained(settings.shutdownTimeout().toNanos())) {
                 log.warn("[{}] shutdown timeout {} expired with {} task messages unfinished; the broker redelivers them",
@@ -448,6 +497,20 @@ public final class Worker implements AutoCloseable {
         log.info("[{}] stopped", settings.workerId());
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void cancel(Channel channel, String tag, TaskConsumer current) throws InterruptedException {
+        if (channel == null || !channel.isOpen() || tag == null) {
+            return;
+        }
+        try {
+            channel.basicCancel(tag);
+            // Deliveries dispatched before the cancel-ok are handled first, so once it arrives every message
+            // this consumer will ever get has been opened.
+            current.cancelled.await(5, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            log.debug("cancel failed: {}", e.toString());
         }
     }
 

@@ -108,9 +108,8 @@ class MalformedCorpusIT {
             assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/mqpool-pwned"))).isFalse();
         } finally {
             try (RawClient client = new RawClient()) {
-                for (String q : List.of(queue, queue + ".dead", queue + ".parked", replies)) {
-                    client.deleteQueue(q);
-                }
+                client.deleteTaskQueues(queue);
+                client.deleteQueue(replies);
             }
         }
     }

@@ -46,9 +46,7 @@ class WorkerIT {
         for (WorkerProcess w : workers) {
             w.close();
         }
-        client.deleteQueue(queue);
-        client.deleteQueue(queue + ".dead");
-        client.deleteQueue(queue + ".parked");
+        client.deleteTaskQueues(queue);
         client.deleteQueue(replies);
         client.close();
     }

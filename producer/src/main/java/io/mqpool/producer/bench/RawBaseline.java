@@ -91,7 +91,8 @@ public final class RawBaseline implements AutoCloseable {
     @Override
     public void close() throws Exception {
         Channel c = connection.createChannel();
-        for (String q : new String[] {queue, replies, Topology.deadLetterQueue(queue), Topology.parkingQueue(queue)}) {
+        c.queueDelete(replies);
+        for (String q : Topology.taskQueueFamily(queue)) {
             c.queueDelete(q);
         }
         connection.close();

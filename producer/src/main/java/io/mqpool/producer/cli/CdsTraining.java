@@ -57,9 +57,9 @@ public final class CdsTraining {
         try (Connection c = Connections.open(settings, "mqpool-cds-training",
                 new NamedThreadFactory("mqpool-cds-training", true));
              Channel ch = c.createChannel()) {
-            ch.queueDelete(queue);
-            ch.queueDelete(Topology.deadLetterQueue(queue));
-            ch.queueDelete(Topology.parkingQueue(queue));
+            for (String q : Topology.taskQueueFamily(queue)) {
+                ch.queueDelete(q);
+            }
         } catch (Exception e) {
             // Best effort; nothing was published to them after the round trip.
         }

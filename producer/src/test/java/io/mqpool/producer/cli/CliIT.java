@@ -37,9 +37,7 @@ class CliIT {
     static void stopWorker() throws Exception {
         worker.close();
         try (RawClient client = new RawClient()) {
-            client.deleteQueue(QUEUE);
-            client.deleteQueue(QUEUE + ".dead");
-            client.deleteQueue(QUEUE + ".parked");
+            client.deleteTaskQueues(QUEUE);
         }
     }
 
