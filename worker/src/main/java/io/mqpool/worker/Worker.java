@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +73,14 @@ public final class Worker implements AutoCloseable {
     private volatile int prefetch;
     /** Guards replacing the consumer (prefetch change, re-subscription) against the stop's cancel. */
     private final Object subscription = new Object();
-    /** Task messages being run, with the delivery each answers. */
-    private final Map<MessageRun, Delivery> running = new ConcurrentHashMap<>();
+    /** Task messages being run, with the delivery each answers and the release of its run slot. */
+    private final Map<MessageRun, Running> running = new ConcurrentHashMap<>();
+    /**
+     * One permit per {@code --concurrency}: a prefetch above the concurrency keeps messages at hand, but never
+     * runs more of them at once. A timed-out item's abandoned thread gives its message's permit to the thread
+     * that carries on with the rest of the message, so abandoned threads never count.
+     */
+    private final Semaphore slots;
     private final AtomicLong resultCounter = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -98,6 +105,11 @@ public final class Worker implements AutoCloseable {
         this.housekeeping = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-watchdog", true));
         this.settler = new Settler(settings.workerId(), housekeeping);
         this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch());
+        this.slots = new Semaphore(settings.concurrency(), true);
+    }
+
+    /** A message being run: the delivery it answers, and the release of its run slot (idempotent). */
+    private record Running(Delivery delivery, Runnable releaseSlot) {
     }
 
     /**
@@ -208,10 +220,11 @@ public final class Worker implements AutoCloseable {
             return;
         }
         int abandoned = 0;
-        for (Map.Entry<MessageRun, Delivery> e : running.entrySet()) {
-            if (e.getValue().channel() == channel && e.getKey().abandon()) {
+        for (Map.Entry<MessageRun, Running> e : running.entrySet()) {
+            if (e.getValue().delivery().channel() == channel && e.getKey().abandon()) {
                 running.remove(e.getKey());
-                settler.requeue(e.getValue());
+                e.getValue().releaseSlot().run();
+                settler.requeue(e.getValue().delivery());
                 abandoned++;
             }
         }
@@ -361,23 +374,51 @@ public final class Worker implements AutoCloseable {
                 replyWith(d, replyTo, message, runner.unknownTask(message));
                 return;
             }
-            MessageRun[] self = new MessageRun[1];
-            long start = System.nanoTime();
-            self[0] = new MessageRun(message, task, d.attempt(), timeLimit(message, task), runner, executor, results -> {
-                running.remove(self[0]);
-                long nanos = System.nanoTime() - start;
-                prefetchPolicy.record(nanos);
-                reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
-                        ResultMessage.timed(message.v(), message.job(), results, nanos / 1_000)));
-            });
-            running.put(self[0], d);
-            self[0].run();
+            run(d, replyTo, message, task);
+        } catch (InterruptedException e) {
+            // Only a forced stop interrupts a thread waiting for a slot; the message goes back to the queue.
+            settler.requeue(d);
+            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             log.error("[{}] unexpected failure handling a delivery; it will be redelivered", settings.workerId(), e);
             settler.requeue(d);
             if (e instanceof VirtualMachineError vme) {
                 throw vme;
             }
+        }
+    }
+
+    /** Runs a message's items once one of the {@code --concurrency} slots is free. */
+    private void run(Delivery d, String replyTo, TaskMessage message, Task<?, ?> task) throws InterruptedException {
+        slots.acquire();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable releaseSlot = () -> {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
+        };
+        try {
+            if (!d.channel().isOpen()) {
+                // Its channel closed while it waited: the broker has taken it back already.
+                releaseSlot.run();
+                settler.requeue(d);
+                return;
+            }
+            MessageRun[] self = new MessageRun[1];
+            long start = System.nanoTime();
+            self[0] = new MessageRun(message, task, d.attempt(), timeLimit(message, task), runner, executor, results -> {
+                releaseSlot.run();
+                running.remove(self[0]);
+                long nanos = System.nanoTime() - start;
+                prefetchPolicy.record(nanos);
+                reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
+                        ResultMessage.timed(message.v(), message.job(), results, nanos / 1_000)));
+            });
+            running.put(self[0], new Running(d, releaseSlot));
+            self[0].run();
+        } catch (RuntimeException | Error e) {
+            releaseSlot.run();
+            throw e;
         }
     }
 

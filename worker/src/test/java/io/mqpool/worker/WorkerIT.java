@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +91,34 @@ class WorkerIT {
         assertThat(bad.at("/results/1/error/code").asText()).isEqualTo("BAD_ARGUMENTS");
         assertThat(bad.at("/results/2/error/code").asText()).isEqualTo("BAD_ARGUMENTS");
         assertThat(bad.at("/results/2/error/message").asText()).contains("takes 1 argument");
+    }
+
+    /**
+     * A prefetch above the concurrency keeps messages at hand but never runs more at once: with one slot, each
+     * 300 ms sleep starts after the previous one ended. (Slowness only widens the gaps, so this cannot flake.)
+     */
+    @Test
+    void prefetchAboveConcurrencyNeverRunsMoreThanTheConcurrency() throws Exception {
+        WorkerProcess w = WorkerProcess.start(TestBroker.url(), queue, List.of("-DMQPOOL_LOG_LEVEL=DEBUG"),
+                "--concurrency", "1", "--prefetch", "4");
+        workers.add(w);
+        w.awaitReady(WAIT);
+        for (int k = 0; k < 4; k++) {
+            client.publishJson(queue, replies, "job-1",
+                    "{\"v\":1,\"job\":\"job-1\",\"task\":\"sleep\",\"items\":[{\"i\":" + k + ",\"args\":[300]}]}");
+        }
+        assertThat(client.take(replies, 4, WAIT)).hasSize(4);
+        Matcher m = Pattern.compile("(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) DEBUG .*exec job=job-1").matcher(w.output());
+        List<Long> starts = new ArrayList<>();
+        while (m.find()) {
+            starts.add(((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60
+                    + Long.parseLong(m.group(3))) * 1_000 + Long.parseLong(m.group(4)));
+        }
+        assertThat(starts).hasSize(4);
+        for (int k = 1; k < starts.size(); k++) {
+            assertThat(Math.floorMod(starts.get(k) - starts.get(k - 1), 86_400_000L))
+                    .as("ms between the starts of runs %d and %d", k - 1, k).isGreaterThanOrEqualTo(290L);
+        }
     }
 
     @Test
