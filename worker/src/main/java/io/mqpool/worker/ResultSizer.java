@@ -10,17 +10,41 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Encodes a result message within the size limit by turning the largest values into {@code TOO_LARGE} errors. */
+/**
+ * Encodes a result message within the size limit. Results of several items that are too large together are split
+ * into several result messages, so a large chunk never costs its items their values; only a single item whose
+ * result alone exceeds the limit becomes a {@code TOO_LARGE} error.
+ */
 final class ResultSizer {
     private ResultSizer() {
     }
 
-    static byte[] encodeWithinLimit(Codec codec, ResultMessage result) {
+    /** One or more encoded result messages that together answer every item of {@code result}, in order. */
+    static List<byte[]> encodeWithinLimit(Codec codec, ResultMessage result) {
+        List<byte[]> bodies = new ArrayList<>(1);
+        encodeInto(codec, result, bodies);
+        return bodies;
+    }
+
+    private static void encodeInto(Codec codec, ResultMessage result, List<byte[]> bodies) {
         try {
-            return codec.encode(result, "result");
+            bodies.add(codec.encode(result, "result"));
         } catch (MessageTooLargeException e) {
-            return codec.encode(shrink(codec, result, e.size()), "result");
+            List<ItemResult> items = result.results();
+            if (items.size() > 1) {
+                int half = items.size() / 2;
+                encodeInto(codec, part(result, items.subList(0, half)), bodies);
+                encodeInto(codec, part(result, items.subList(half, items.size())), bodies);
+            } else {
+                bodies.add(codec.encode(shrink(codec, result, e.size()), "result"));
+            }
         }
+    }
+
+    /** Some of the items, with the message's time shared out by item count (the producer sizes chunks from it). */
+    private static ResultMessage part(ResultMessage result, List<ItemResult> items) {
+        Long us = result.us() == null ? null : result.us() * items.size() / result.results().size();
+        return new ResultMessage(result.v(), result.job(), List.copyOf(items), null, us);
     }
 
     private static ResultMessage shrink(Codec codec, ResultMessage result, long size) {

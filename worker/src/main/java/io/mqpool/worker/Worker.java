@@ -38,6 +38,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -459,8 +460,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private void replyWith(Delivery d, String replyTo, TaskMessage message, List<ItemResult> results) {
-        byte[] body = ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.v(), message.job(), results));
-        reply(d, replyTo, message.job(), body);
+        reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
+                ResultMessage.of(message.v(), message.job(), results)));
     }
 
     private void answerOrDeadLetter(Delivery d, String replyTo, RemoteError error) {
@@ -470,15 +471,18 @@ public final class Worker implements AutoCloseable {
             return;
         }
         log.warn("[{}] answering message {} with {}", settings.workerId(), d.props().getMessageId(), error.summary());
-        reply(d, replyTo, job, codec.encode(ResultMessage.failed(job, error), "error reply"));
+        reply(d, replyTo, job, List.of(codec.encode(ResultMessage.failed(job, error), "error reply")));
     }
 
-    private void reply(Delivery d, String replyTo, String job, byte[] body) {
-        String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
-        publisher.publishResult(replyTo, job, d.props().getMessageId(), messageId, body, new ConfirmedPublisher.Outcome() {
+    /** Publishes the result messages answering a delivery; acknowledges it once every one is confirmed. */
+    private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies) {
+        AtomicInteger unconfirmed = new AtomicInteger(bodies.size());
+        ConfirmedPublisher.Outcome outcome = new ConfirmedPublisher.Outcome() {
             @Override
             public void confirmed() {
-                settler.ack(d);
+                if (unconfirmed.decrementAndGet() == 0) {
+                    settler.ack(d);
+                }
             }
 
             @Override
@@ -491,7 +495,11 @@ public final class Worker implements AutoCloseable {
                 log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
                 settler.requeue(d);
             }
-        });
+        };
+        for (byte[] body : bodies) {
+            String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
+            publisher.publishResult(replyTo, job, d.props().getMessageId(), messageId, body, outcome);
+        }
     }
 
     /**

@@ -60,13 +60,30 @@ class TaskRunnerTest {
     }
 
     @Test
-    void oversizeResultsBecomeTooLargeErrorsNotRedeliveries() {
+    void anOversizeResultBecomesTooLargeAndItsNeighboursKeepTheirValues() {
         Codec small = new Codec(4_096);
         ResultMessage big = ResultMessage.of(Protocol.VERSION, "j", List.of(
                 ItemResult.ok(0, small.mapper().valueToTree("x".repeat(10_000))),
                 ItemResult.ok(1, small.mapper().valueToTree(42))));
-        ResultMessage decoded = small.decodeResult(ResultSizer.encodeWithinLimit(small, big));
-        assertThat(decoded.results().get(0).error().code()).isEqualTo("TOO_LARGE");
-        assertThat(decoded.results().get(1).value().asInt()).isEqualTo(42);
+        List<ResultMessage> decoded = ResultSizer.encodeWithinLimit(small, big).stream().map(small::decodeResult).toList();
+        List<ItemResult> results = decoded.stream().flatMap(m -> m.results().stream()).toList();
+        assertThat(results).extracting(ItemResult::i).containsExactly(0L, 1L);
+        assertThat(results.get(0).error().code()).isEqualTo("TOO_LARGE");
+        assertThat(results.get(1).value().asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void resultsTooLargeTogetherAreSplitIntoMessagesThatFitWithEveryValueKept() {
+        Codec small = new Codec(4_096);
+        List<ItemResult> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            items.add(ItemResult.ok(i, small.mapper().valueToTree("v" + i + "-" + "y".repeat(300))));
+        }
+        List<byte[]> bodies = ResultSizer.encodeWithinLimit(small, ResultMessage.timed(Protocol.VERSION, "j", items, 4_000));
+        assertThat(bodies).hasSizeGreaterThan(1).allSatisfy(b -> assertThat(b.length).isLessThanOrEqualTo(4_096));
+        List<ResultMessage> decoded = bodies.stream().map(small::decodeResult).toList();
+        assertThat(decoded.stream().flatMap(m -> m.results().stream()).map(r -> r.value().asText()).toList())
+                .isEqualTo(items.stream().map(r -> r.value().asText()).toList());
+        assertThat(decoded.stream().mapToLong(ResultMessage::us).sum()).isBetween(4_000L - bodies.size(), 4_000L);
     }
 }
