@@ -4,7 +4,10 @@ package io.mqpool.producer;
  * Chooses how many items go in one task message when the caller does not say.
  *
  * <p>A job starts with one item per message, so that slow tasks spread over every worker thread from the
- * first item. Workers report how long each message took ({@code us}); from the average time per item the
+ * first item. Until the first timing arrives only {@link #PROBE_MESSAGES} such probes may be in flight, for at
+ * most {@link #PROBE_NANOS}: fast tasks answer well within that, and are then chunked, instead of hundreds of
+ * single-item messages each paying a message's whole cost; slow ones do not, and single items are right for
+ * them, so the limit lapses. Workers report how long each message took ({@code us}); from the average time per item the
  * sizer picks chunks of about {@link #TARGET_MESSAGE_MICROS}, long enough to amortise a message's fixed
  * cost (publish, confirm, deliver, reply) and short enough to keep workers evenly loaded. A known input
  * size caps the chunk so that the input is cut into at least {@link #MIN_MESSAGES} messages. Not
@@ -16,11 +19,15 @@ final class ChunkSizer {
     static final int MAX_CHUNK = 8_192;
     /** For an input of unknown size, before any measurement. */
     static final int STREAMING_CHUNK = 256;
-    static final long TARGET_MESSAGE_MICROS = 20_000;
+    static final long TARGET_MESSAGE_MICROS = 100_000;
+    static final int PROBE_MESSAGES = 8;
+    static final long PROBE_NANOS = 20_000_000L;
     private static final double WEIGHT = 0.3;
 
     private final int cap;
     private double microsPerItem = -1;
+    private long probeStart;
+    private boolean probing;
 
     /** @param knownSize the input size, or -1 when unknown */
     ChunkSizer(long knownSize) {
@@ -44,6 +51,26 @@ final class ChunkSizer {
         }
         double sample = (double) micros / items;
         microsPerItem = microsPerItem < 0 ? sample : microsPerItem + WEIGHT * (sample - microsPerItem);
+    }
+
+    /**
+     * Items that may be in flight at {@code nowNanos} as far as the sizer is concerned: {@link #PROBE_MESSAGES}
+     * while it probes (from its first call until a timing arrives or {@link #PROBE_NANOS} pass), else no limit.
+     */
+    long inFlightLimit(long nowNanos) {
+        if (microsPerItem >= 0) {
+            return Long.MAX_VALUE;
+        }
+        if (!probing) {
+            probing = true;
+            probeStart = nowNanos;
+        }
+        return nowNanos - probeStart < PROBE_NANOS ? PROBE_MESSAGES : Long.MAX_VALUE;
+    }
+
+    /** Nanoseconds until the probe's limit lapses, or 0 when it does not apply. */
+    long probeNanosLeft(long nowNanos) {
+        return microsPerItem >= 0 || !probing ? 0 : Math.max(0, PROBE_NANOS - (nowNanos - probeStart));
     }
 
     /** The chunk to publish next. */

@@ -171,6 +171,10 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
                 if (resuming) {
                     nap = Math.min(nap, Math.max(1, priorDeadline - now));
                 }
+                long probe = sizer.probeNanosLeft(now);
+                if (probe > 0) {
+                    nap = Math.min(nap, probe);
+                }
                 changed.awaitNanos(nap);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -206,8 +210,21 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
         if (exhausted) {
             return false;
         }
-        long chunk = chunkSize();
-        long window = Math.max(chunk, Math.min(maxWindowItems, chunk * maxInFlightMessages));
+        long chunk;
+        long window;
+        if (fixedChunk > 0) {
+            chunk = fixedChunk;
+            window = Math.max(chunk, Math.min(maxWindowItems, chunk * maxInFlightMessages));
+        } else {
+            lock.lock();
+            try {
+                chunk = sizer.next();
+                window = Math.min(sizer.inFlightLimit(System.nanoTime()),
+                        Math.max(chunk, Math.min(maxWindowItems, chunk * maxInFlightMessages)));
+            } finally {
+                lock.unlock();
+            }
+        }
         return assigned - emitted + chunk <= window;
     }
 

@@ -91,13 +91,4 @@ class ReorderBufferTest {
         assertThat(drain(b)).containsExactly(3L, 1L);
         assertThat(b.accept(r(1))).isFalse();
     }
-
-    @Test
-    void chunkSizeSpreadsKnownInputsAndCapsLargeOnes() {
-        assertThat(ChunkSizer.choose(9)).isEqualTo(1);
-        assertThat(ChunkSizer.choose(0)).isEqualTo(1);
-        assertThat(ChunkSizer.choose(3_200)).isEqualTo(100);
-        assertThat(ChunkSizer.choose(10_000_000)).isEqualTo(ChunkSizer.MAX_CHUNK);
-        assertThat(ChunkSizer.choose(-1)).isEqualTo(ChunkSizer.STREAMING_CHUNK);
-    }
 }

@@ -79,6 +79,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs; the median is reported (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+            description = "Unmeasured runs of the same size before the measured ones, for mqpool and the baseline; "
+                    + "raise it for short runs, whose first ones still run partly interpreted (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--latency", paramLabel = "N", defaultValue = "1000",
             description = "Single round trips timed one at a time, 0 to skip (default: ${DEFAULT-VALUE}).")
     int latencySamples;
@@ -99,9 +104,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         if (items < 1 || runs < 1 || workers < 1 || concurrency < 1 || window < 1 || latencySamples < 0
-                || baselineItems < 1 || chunkSize < 0) {
+                || baselineItems < 1 || chunkSize < 0 || warmup < 0) {
             throw new CommandLine.ParameterException(cl, "counts must be positive (--items, --runs, --workers, "
-                    + "--concurrency, --window, --baseline-items; --latency and --chunk-size may be 0)");
+                    + "--concurrency, --window, --baseline-items; --latency, --warmup and --chunk-size may be 0)");
         }
         if (!format.equals("table") && !format.equals("json")) {
             throw new CommandLine.ParameterException(cl, "--format must be table or json");
@@ -114,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
         JobOptions options = JobOptions.DEFAULTS.withChunkSize(chunkSize);
         int chunk = options.maxChunkSize(items);
         report.put("task", task).put("items", items).put("chunkSize", chunkSize > 0 ? String.valueOf(chunk) : "adaptive, max " + chunk).put("window", window)
-                .put("workers", workers).put("concurrency", concurrency).put("runs", runs);
+                .put("workers", workers).put("concurrency", concurrency).put("warmup", warmup).put("runs", runs);
         // As bin/mqpool-worker starts a worker.
         List<String> workerJvm = List.of("-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
         LocalWorkers.Launch worker = new LocalWorkers.Launch(io.mqpool.worker.cli.WorkerMain.class.getName(), workerJvm,
@@ -124,7 +129,9 @@ final class BenchCommand implements Callable<Integer> {
              LocalWorkers fleet = LocalWorkers.start(workers, url, worker, READY_TIMEOUT, System.err)) {
             err.printf("mqpool bench: %s x %,d items, chunk %s, window %d msgs, %d worker JVMs x %d threads%n",
                     task, items, chunkSize > 0 ? String.valueOf(chunk) : "adaptive", window, workers, concurrency);
-            run(pool, Math.min(items, 50_000), fixedArg, options);
+            for (int k = 0; k < warmup; k++) {
+                run(pool, items, fixedArg, options);
+            }
             double[] rates = new double[runs];
             for (int r = 0; r < runs; r++) {
                 long nanos = run(pool, items, fixedArg, options);
@@ -169,7 +176,9 @@ final class BenchCommand implements Callable<Integer> {
                 List.of(queue, String.valueOf(RAW_PREFETCH_PER_THREAD * concurrency)));
         try (RawBaseline raw = new RawBaseline(url, queue, window);
              LocalWorkers echoes = LocalWorkers.start(workers, url, echo, READY_TIMEOUT, System.err)) {
-            raw.throughput(Math.min(baselineItems, 20_000));
+            for (int k = 0; k < warmup; k++) {
+                raw.throughput(baselineItems);
+            }
             double[] rates = new double[runs];
             for (int r = 0; r < runs; r++) {
                 rates[r] = baselineItems / (raw.throughput(baselineItems) / 1e9);
