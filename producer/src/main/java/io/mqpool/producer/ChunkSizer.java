@@ -16,7 +16,7 @@ package io.mqpool.producer;
 final class ChunkSizer {
     /** Messages a known-size input is cut into at least, so that work spreads over workers. */
     static final int MIN_MESSAGES = 32;
-    static final int MAX_CHUNK = 8_192;
+    static final int MAX_CHUNK = 32_768;
     /** For an input of unknown size, before any measurement. */
     static final int STREAMING_CHUNK = 256;
     static final long TARGET_MESSAGE_MICROS = 100_000;
