@@ -72,8 +72,9 @@ class NetworkFaultIT {
                         })));
             }
             faults.awaitFaults(Duration.ofSeconds(120));
-            // The cut worker's unacknowledged work: its prefetch of 2 messages of 2 items.
-            InvariantChecker.row(row, n).values(i -> 20L).maxDupExec(2 * 2).maxWall(Duration.ofSeconds(120))
+            // The cut worker's unacknowledged work: its prefetch of 2 items a message; messages of 2 x 20 ms are in
+            // the medium band, 2 x concurrency = 4 messages.
+            InvariantChecker.row(row, n).values(i -> 20L).maxDupExec(4 * 2).maxWall(Duration.ofSeconds(120))
                     .note("noticedMs=" + noticedMs.get() + " reconnectMs=" + backMs.get())
                     .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(noticedMs.get()).as("ms until the broker dropped the cut worker")

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p>A task message is acknowledged only after its result is confirmed by the broker, so a worker that
  * dies mid-task loses nothing: the broker redelivers the message. Every delivery ends in exactly one of:
  * result confirmed then ack; unanswerable then reject without requeue (dead-lettered); or requeued when
- * the result could not be published. The prefetch bounds the task messages in progress; an item past its
- * time limit is answered with {@code TIMEOUT} and abandoned (see {@link MessageRun}).
+ * the result could not be published. The prefetch bounds the task messages held, the concurrency those run at
+ * once; an item past its time limit is answered with {@code TIMEOUT} and abandoned (see {@link MessageRun}).
  *
  * <p>A task message that comes back from a worker that died holding it is suspect: it may be the one that
  * killed that worker. The worker moves it to the solo queue, which every worker consumes one message at a
