@@ -44,6 +44,16 @@ public final class Topology {
         return List.of(taskQueue, soloQueue(taskQueue), deadLetterQueue(taskQueue), parkingQueue(taskQueue));
     }
 
+    /** Deletes a task queue and its companions: for tools and tests that made a private one. */
+    public static void deleteTaskQueueFamily(Connection connection, String taskQueue)
+            throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            for (String q : taskQueueFamily(taskQueue)) {
+                channel.queueDelete(q);
+            }
+        }
+    }
+
     /** The result queue of a job or pool id. */
     public static String resultQueue(String id) {
         return RESULT_QUEUE_PREFIX + id;

@@ -95,23 +95,34 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
                 .replyTo(replyTo)
                 .messageId(messageId)
                 .build();
-        synchronized (publishLock) {
-            long seq = channel.getNextPublishSeqNo();
-            pending.put(seq, new Sent(sink, message, attempt, false));
-            try {
-                channel.basicPublish("", queue, true, props, body);
-            } catch (IOException | ShutdownSignalException e) {
-                if (broken == null && connectionLost(e)) {
-                    // Left unconfirmed: the client reconnects and republishUnconfirmed sends it again.
-                    return;
+        List<Sent> orphaned = List.of();
+        try {
+            synchronized (publishLock) {
+                long seq = channel.getNextPublishSeqNo();
+                if (pending.ceilingKey(seq) != null) {
+                    // The channel was recovered and numbers its publishes afresh, before the recovery listener's
+                    // republishUnconfirmed ran: what is pending will never be confirmed, and its numbers are reused.
+                    orphaned = new ArrayList<>(pending.values());
+                    pending.clear();
                 }
-                pending.remove(seq);
-                if (broken != null) {
-                    throw broken;
+                pending.put(seq, new Sent(sink, message, attempt, false));
+                try {
+                    channel.basicPublish("", queue, true, props, body);
+                } catch (IOException | ShutdownSignalException e) {
+                    if (broken == null && connectionLost(e)) {
+                        // Left unconfirmed: the client reconnects and republishUnconfirmed sends it again.
+                        return;
+                    }
+                    pending.remove(seq);
+                    if (broken != null) {
+                        throw broken;
+                    }
+                    throw new UncheckedIOException("cannot publish to queue '" + queue + "': " + e.getMessage(),
+                            e instanceof IOException io ? io : new IOException(e));
                 }
-                throw new UncheckedIOException("cannot publish to queue '" + queue + "': " + e.getMessage(),
-                        e instanceof IOException io ? io : new IOException(e));
             }
+        } finally {
+            republish(orphaned);
         }
     }
 
@@ -130,6 +141,10 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
     void republishUnconfirmed() {
         List<Sent> lost = new ArrayList<>(pending.values());
         pending.clear();
+        republish(lost);
+    }
+
+    private static void republish(List<Sent> lost) {
         for (Sent s : lost) {
             if (s.message() != null) {
                 s.sink().republish(s.message(), s.attempt());

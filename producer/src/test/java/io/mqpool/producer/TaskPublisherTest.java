@@ -103,4 +103,34 @@ class TaskPublisherTest {
         publisher.republishUnconfirmed();
         assertThat(sink.republished).isEmpty();
     }
+
+    @Test
+    void publishesUnconfirmedOnAChannelThatRestartedItsNumberingAreSentAgain() throws Exception {
+        AtomicLong seq = new AtomicLong(1);
+        Channel channel = (Channel) Proxy.newProxyInstance(Channel.class.getClassLoader(), new Class<?>[] {Channel.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getNextPublishSeqNo" -> seq.get();
+                    case "basicPublish" -> {
+                        seq.incrementAndGet();
+                        yield null;
+                    }
+                    default -> null;
+                });
+        TaskPublisher publisher = publisher(channel);
+        Sink sink = new Sink();
+        TaskMessage second = new TaskMessage(Protocol.VERSION, "job-1", "cube",
+                List.of(new TaskItem(8, JsonNodeFactory.instance.arrayNode().add(8))), null);
+
+        publisher.publish(sink, MESSAGE);
+        publisher.publish(sink, second);
+        seq.set(1); // recovered: the new channel numbers its publishes from 1 again, before any listener ran
+        TaskMessage third = new TaskMessage(Protocol.VERSION, "job-1", "cube",
+                List.of(new TaskItem(9, JsonNodeFactory.instance.arrayNode().add(9))), null);
+        publisher.publish(sink, third);
+
+        assertThat(sink.republished).containsExactly(MESSAGE, second);
+        publisher.handleAck(1, false);
+        publisher.republishUnconfirmed();
+        assertThat(sink.republished).as("the third was confirmed under its new number").containsExactly(MESSAGE, second);
+    }
 }

@@ -90,11 +90,10 @@ public final class RawBaseline implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        Channel c = connection.createChannel();
-        c.queueDelete(replies);
-        for (String q : Topology.taskQueueFamily(queue)) {
-            c.queueDelete(q);
+        try (Channel c = connection.createChannel()) {
+            c.queueDelete(replies);
         }
+        Topology.deleteTaskQueueFamily(connection, queue);
         connection.close();
     }
 

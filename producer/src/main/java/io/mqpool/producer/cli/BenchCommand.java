@@ -161,6 +161,8 @@ final class BenchCommand implements Callable<Integer> {
             mem.put("producer", LocalWorkers.peakRssKib(ProcessHandle.current().pid()) / 1024);
             ArrayNode w = mem.putArray("workers");
             rss.forEach(k -> w.add(k / 1024));
+        } finally {
+            PrivateQueue.delete(settings.connection(), queue);
         }
         if (!noBaseline) {
             baseline(report, err);

@@ -1,9 +1,5 @@
 package io.mqpool.producer.cli;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import io.mqpool.amqp.Connections;
-import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.config.ConnectionSettings;
@@ -43,7 +39,7 @@ public final class CdsTraining {
                 worker.start();
                 MqpoolMain.commandLine().execute("map", "--url", url, "--queue", queue, "cube", "1", "2", "3");
             } finally {
-                deleteQueues(connection, queue);
+                PrivateQueue.delete(connection, queue);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -53,15 +49,4 @@ public final class CdsTraining {
         System.exit(0);
     }
 
-    private static void deleteQueues(ConnectionSettings settings, String queue) {
-        try (Connection c = Connections.open(settings, "mqpool-cds-training",
-                new NamedThreadFactory("mqpool-cds-training", true));
-             Channel ch = c.createChannel()) {
-            for (String q : Topology.taskQueueFamily(queue)) {
-                ch.queueDelete(q);
-            }
-        } catch (Exception e) {
-            // Best effort; nothing was published to them after the round trip.
-        }
-    }
 }

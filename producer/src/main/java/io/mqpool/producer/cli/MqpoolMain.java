@@ -39,6 +39,9 @@ public final class MqpoolMain implements Callable<Integer> {
             c.getErr().println("mqpool: " + message.replaceAll("\\s+", " ").strip()
                     + (e instanceof BrokerUnavailableException b && b.retryable()
                         ? " (is RabbitMQ running? set --url or MQPOOL_URL)" : ""));
+            if (System.getenv("MQPOOL_DEBUG") != null) {
+                e.printStackTrace(c.getErr());
+            }
             c.getErr().flush();
             return e instanceof BrokerUnavailableException ? 3 : 1;
         });
