@@ -7,8 +7,8 @@ package io.mqpool.producer;
  * first item. Until the first timing arrives only {@link #PROBE_MESSAGES} such probes may be in flight, for at
  * most {@link #PROBE_NANOS}: fast tasks answer well within that, and are then chunked, instead of hundreds of
  * single-item messages each paying a message's whole cost; slow ones do not, and single items are right for
- * them, so the limit lapses. Workers report how long each message took ({@code us}); from the average time per item the
- * sizer picks chunks of about {@link #TARGET_MESSAGE_MICROS}, long enough to amortise a message's fixed
+ * them, so the limit lapses. Workers report how long each message took ({@code us}); from the average time
+ * per item the sizer picks chunks of about {@link #TARGET_MESSAGE_MICROS}, long enough to amortise a message's fixed
  * cost (publish, confirm, deliver, reply) and short enough to keep workers evenly loaded. A known input
  * size caps the chunk so that the input is cut into at least {@link #MIN_MESSAGES} messages. Not
  * thread-safe; the job guards it.
