@@ -8,6 +8,7 @@ import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Pool;
+import io.mqpool.producer.bench.RawBaseline;
 import io.mqpool.producer.cli.MqpoolMain;
 import io.mqpool.testing.WorkerProcess;
 import java.io.IOException;
@@ -100,6 +101,30 @@ class TlsIT {
                     assertThat(e.retryable()).isFalse();
                 })
                 .hasMessageContaining("TLS handshake with broker amqps://" + USER + "@localhost:" + broker.tlsPort())
+                .hasMessageContaining("not issued by a trusted CA")
+                .hasMessageNotContaining(PASSWORD));
+    }
+
+    /** H1: mqpool bench, its workers and its raw baseline all connect over verified TLS. */
+    @Test
+    @Timeout(180)
+    void h1BenchAndItsRawBaselineRunOverTls() {
+        Cli run = mqpool("bench", "--url", broker.tlsUrl(USER, PASSWORD, "localhost"), "--tls-ca", rightCa.toString(),
+                "--items", "200", "--runs", "1", "--warmup", "0", "--latency", "5", "--baseline-items", "100",
+                "--workers", "1", "--format", "json");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("\"mqpool\"").contains("\"raw\"").doesNotContain(PASSWORD);
+    }
+
+    /** The raw baseline is no trust-all back door: it refuses a broker certificate from a CA it was not given. */
+    @Test
+    void h1RawBaselineTrustingAnotherCaIsRefused() {
+        ConnectionSettings settings = ConnectionSettings.of(broker.tlsUrl(USER, PASSWORD, "localhost"))
+                .withTlsCaFile(wrongCa);
+        assertTimeoutPreemptively(CLEAR_ERROR_WITHIN, () -> assertThatThrownBy(() ->
+                new RawBaseline(settings, Rows.queue("H1raw"), 8).close())
+                .isInstanceOf(BrokerUnavailableException.class)
                 .hasMessageContaining("not issued by a trusted CA")
                 .hasMessageNotContaining(PASSWORD));
     }

@@ -3,11 +3,12 @@ package io.mqpool.producer.bench;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.mqpool.amqp.Connections;
 import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.Topology;
+import io.mqpool.config.ConnectionSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -28,11 +29,9 @@ public final class RawBaseline implements AutoCloseable {
     private final Semaphore inFlight;
     private final Semaphore received = new Semaphore(0);
 
-    public RawBaseline(String url, String queue, int window) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(url);
-        factory.setThreadFactory(new NamedThreadFactory("mqpool-bench-raw", true));
-        this.connection = factory.newConnection("mqpool-bench-raw");
+    /** Connects as mqpool does (TLS with certificate and host name checks, no trust-all), then declares its queues. */
+    public RawBaseline(ConnectionSettings settings, String queue, int window) throws Exception {
+        this.connection = Connections.open(settings, "mqpool-bench-raw", new NamedThreadFactory("mqpool-bench-raw", true));
         this.queue = queue;
         this.replies = queue + ".replies";
         this.inFlight = new Semaphore(window);

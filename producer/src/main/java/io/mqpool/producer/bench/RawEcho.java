@@ -3,12 +3,15 @@ package io.mqpool.producer.bench;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.mqpool.amqp.Connections;
 import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
 import io.mqpool.worker.cli.WorkerMain;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -16,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The baseline's consumer: plain amqp-client, no mqpool. It echoes each message to its reply_to, persistent
  * with publisher confirms, and acknowledges the original once the echo is confirmed, as a worker does.
- * Run as its own JVM by {@code mqpool bench}; the broker URL comes from {@code MQPOOL_URL}.
+ * Run as its own JVM by {@code mqpool bench}; the broker URL comes from {@code MQPOOL_URL}, a CA file for
+ * {@code amqps://} from {@code MQPOOL_TLS_CA}, and it connects as mqpool does (no trust-all TLS).
  */
 public final class RawEcho {
     private RawEcho() {
@@ -25,12 +29,13 @@ public final class RawEcho {
     public static void main(String[] args) throws Exception {
         String queue = args[0];
         int prefetch = Integer.parseInt(args[1]);
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(System.getenv("MQPOOL_URL"));
-        factory.setThreadFactory(new NamedThreadFactory("mqpool-raw-echo", true));
+        String ca = System.getenv(ConnectionSettings.ENV_TLS_CA);
+        ConnectionSettings settings = ConnectionSettings.of(System.getenv(BrokerAddress.ENV_URL))
+                .withTlsCaFile(ca == null ? null : Path.of(ca));
         CountDownLatch stop = new CountDownLatch(1);
         io.mqpool.worker.cli.Signals.onTerminate(stop::countDown);
-        try (Connection connection = factory.newConnection("mqpool-bench-raw-echo")) {
+        try (Connection connection = Connections.open(settings, "mqpool-bench-raw-echo",
+                new NamedThreadFactory("mqpool-raw-echo", true))) {
             Channel in = connection.createChannel();
             Channel out = connection.createChannel();
             out.confirmSelect();

@@ -15,6 +15,7 @@ import io.mqpool.producer.bench.RawBaseline;
 import io.mqpool.producer.bench.RawEcho;
 import io.mqpool.protocol.Codec;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,6 +52,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Broker URL (default: $MQPOOL_URL, then " + BrokerAddress.DEFAULT_URL + ").",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     String url;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", defaultValue = "${env:" + ConnectionSettings.ENV_TLS_CA + "}",
+            description = "For amqps://: trust exactly the CA certificates in this PEM file instead of the JVM's "
+                    + "trust store; the host name is still verified. Passed on to the workers and the baseline "
+                    + "(default: $" + ConnectionSettings.ENV_TLS_CA + ").",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    Path tlsCa;
 
     @Option(names = "--task", defaultValue = "cube", description = "Task to run (default: ${DEFAULT-VALUE}).")
     String task;
@@ -124,9 +132,11 @@ final class BenchCommand implements Callable<Integer> {
         List<String> workerJvm = List.of("-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
         LocalWorkers.Launch worker = new LocalWorkers.Launch(io.mqpool.worker.cli.WorkerMain.class.getName(), workerJvm,
                 List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready"));
-        PoolSettings settings = PoolSettings.of(ConnectionSettings.of(url)).withQueue(queue).withMaxInFlightMessages(window);
+        ConnectionSettings connection = connection(cl);
+        PoolSettings settings = PoolSettings.of(connection).withQueue(queue).withMaxInFlightMessages(window);
         try (Pool pool = Pool.create(settings);
-             LocalWorkers fleet = LocalWorkers.start(workers, url, worker, READY_TIMEOUT, System.err)) {
+             LocalWorkers fleet = LocalWorkers.start(workers, LocalWorkers.environment(url, connection.tlsCaFile()),
+                     worker, READY_TIMEOUT, System.err)) {
             err.printf("mqpool bench: %s x %,d items, chunk %s, window %d msgs, %d worker JVMs x %d threads%n",
                     task, items, chunkSize > 0 ? String.valueOf(chunk) : "adaptive", window, workers, concurrency);
             for (int k = 0; k < warmup; k++) {
@@ -165,19 +175,29 @@ final class BenchCommand implements Callable<Integer> {
             PrivateQueue.delete(settings.connection(), queue);
         }
         if (!noBaseline) {
-            baseline(report, err);
+            baseline(connection, report, err);
         }
         print(report, cl.getOut());
         return 0;
     }
 
-    private void baseline(ObjectNode report, PrintWriter err) throws Exception {
+    /** The broker connection; a bad URL is a usage error (exit 2). */
+    private ConnectionSettings connection(CommandLine cl) {
+        try {
+            return ConnectionSettings.of(url).withTlsCaFile(tlsCa);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+        }
+    }
+
+    private void baseline(ConnectionSettings connection, ObjectNode report, PrintWriter err) throws Exception {
         String queue = "mqpool.bench.raw." + UUID.randomUUID().toString().substring(0, 8);
         LocalWorkers.Launch echo = new LocalWorkers.Launch(RawEcho.class.getName(),
                 List.of("-XX:+UseSerialGC", "-Xmx160m", "-Dlogback.configurationFile=io/mqpool/worker/cli/logback-worker.xml"),
                 List.of(queue, String.valueOf(RAW_PREFETCH_PER_THREAD * concurrency)));
-        try (RawBaseline raw = new RawBaseline(url, queue, window);
-             LocalWorkers echoes = LocalWorkers.start(workers, url, echo, READY_TIMEOUT, System.err)) {
+        try (RawBaseline raw = new RawBaseline(connection, queue, window);
+             LocalWorkers echoes = LocalWorkers.start(workers, LocalWorkers.environment(url, connection.tlsCaFile()),
+                     echo, READY_TIMEOUT, System.err)) {
             for (int k = 0; k < warmup; k++) {
                 raw.throughput(baselineItems);
             }

@@ -74,11 +74,6 @@ final class LocalWorkers implements AutoCloseable {
         return env;
     }
 
-    static LocalWorkers start(int count, String url, Launch launch, Duration readyTimeout, PrintStream err)
-            throws IOException, InterruptedException {
-        return start(count, environment(url, null), launch, readyTimeout, err);
-    }
-
     /**
      * Starts {@code count} processes and waits until each announced that it is ready (consuming).
      *
