@@ -1,10 +1,7 @@
 package io.mqpool.worker;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -29,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -40,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,9 +68,8 @@ public final class Worker implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Settler settler;
     private final PrefetchPolicy prefetchPolicy;
-    private volatile int prefetch;
-    /** Guards replacing the consumer (prefetch change, re-subscription) against the stop's cancel. */
-    private final Object subscription = new Object();
+    /** Shared by the subscriptions: a re-subscription or prefetch change never races the stop's cancel. */
+    private final Object subscriptionLock = new Object();
     /** Task messages being run, with the delivery each answers and the release of its run slot. */
     private final Map<MessageRun, Running> running = new ConcurrentHashMap<>();
     /**
@@ -86,12 +82,8 @@ public final class Worker implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Connection connection;
-    private volatile Channel consumerChannel;
-    private volatile String consumerTag;
-    private volatile TaskConsumer consumer;
-    private volatile Channel soloChannel;
-    private volatile String soloTag;
-    private volatile TaskConsumer soloConsumer;
+    private volatile Subscription tasks;
+    private volatile Subscription solo;
     private volatile ConfirmedPublisher publisher;
     private volatile boolean ready;
 
@@ -140,8 +132,10 @@ public final class Worker implements AutoCloseable {
                     log.info("[{}] reconnected to {}; consuming again", settings.workerId(), settings.connection().address());
                 }
             });
-            startConsuming();
-            startSolo();
+            tasks = subscription(settings.queue(), prefetchPolicy::prefetch, false);
+            solo = subscription(Topology.soloQueue(settings.queue()), () -> 1, true);
+            tasks.start();
+            solo.start();
             Channel dead = connection.createChannel();
             dead.basicQos(DEAD_LETTER_PREFETCH);
             dead.basicConsume(Topology.deadLetterQueue(settings.queue()), false, new DeadLetterRelay(dead, codec,
@@ -156,7 +150,7 @@ public final class Worker implements AutoCloseable {
         ready = true;
         housekeeping.scheduleAtFixedRate(this::expireOverdueItems, WATCHDOG_PERIOD_MS, WATCHDOG_PERIOD_MS,
                 TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::adaptPrefetch, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(tasks::adaptPrefetch, 1, 1, TimeUnit.SECONDS);
         log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
                 settings.queue(), settings.concurrency(), settings.prefetch() > 0 ? settings.prefetch() : "adaptive",
                 settings.connection().address(),
@@ -182,33 +176,28 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Starts a subscription: the task queue's or the solo queue's. */
-    private interface Subscribe {
-        void start() throws IOException;
-    }
+    /**
+     * A subscription whose deliveries go to {@link #handle}; the solo queue's (prefetch 1) are never moved again.
+     */
+    private Subscription subscription(String queue, IntSupplier prefetch, boolean fromSolo) {
+        return new Subscription(connection, queue, prefetch, new Subscription.Listener() {
+            @Override
+            public void delivered(Delivery delivery) {
+                // Also while stopping: a message delivered before the cancel took effect is ours to finish,
+                // so that a stop causes no redelivery.
+                settler.opened();
+                try {
+                    executor.execute(() -> handle(delivery, fromSolo));
+                } catch (RuntimeException e) {
+                    settler.requeue(delivery);
+                }
+            }
 
-    private void startConsuming() throws IOException {
-        Channel channel = connection.createChannel();
-        prefetch = prefetchPolicy.prefetch();
-        channel.basicQos(prefetch);
-        channel.addShutdownListener(cause -> onConsumerChannelShutdown(channel, cause, this::startConsuming));
-        consumerChannel = channel;
-        consumer = new TaskConsumer(channel, false);
-        consumerTag = channel.basicConsume(settings.queue(), false, consumerTag(), consumer);
-    }
-
-    /** One solo message at a time, beside the task queue's: while it runs it is the only one it could kill. */
-    private void startSolo() throws IOException {
-        Channel channel = connection.createChannel();
-        channel.basicQos(1);
-        channel.addShutdownListener(cause -> onConsumerChannelShutdown(channel, cause, this::startSolo));
-        soloChannel = channel;
-        soloConsumer = new TaskConsumer(channel, true);
-        soloTag = channel.basicConsume(Topology.soloQueue(settings.queue()), false, consumerTag(), soloConsumer);
-    }
-
-    private String consumerTag() {
-        return "mqpool-worker." + settings.workerId() + "." + System.nanoTime();
+            @Override
+            public void channelClosed(Channel channel, ShutdownSignalException cause) {
+                abandonRunsOf(channel, cause);
+            }
+        }, () -> ready && !closed.get(), housekeeping, subscriptionLock, settings.workerId());
     }
 
     /**
@@ -216,10 +205,7 @@ public final class Worker implements AutoCloseable {
      * has put every message unacknowledged on the closed channel back in the queue, so the runs of those messages
      * are abandoned: their results would only duplicate the redeliveries' work, and could never be acknowledged.
      */
-    private void onConsumerChannelShutdown(Channel channel, ShutdownSignalException cause, Subscribe again) {
-        if (!ready || closed.get() || cause.isHardError() || cause.isInitiatedByApplication()) {
-            return;
-        }
+    private void abandonRunsOf(Channel channel, ShutdownSignalException cause) {
         int abandoned = 0;
         for (Map.Entry<MessageRun, Running> e : running.entrySet()) {
             if (e.getValue().delivery().channel() == channel && e.getKey().abandon()) {
@@ -239,7 +225,6 @@ public final class Worker implements AutoCloseable {
             log.warn("[{}] broker closed the consumer channel ({}); {} task messages in progress were abandoned and "
                     + "go back to the queue; consuming again in 1 s", settings.workerId(), why, abandoned);
         }
-        scheduleResubscribe(again);
     }
 
     /** The broker's reply text, e.g. {@code PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out...}. */
@@ -252,48 +237,6 @@ public final class Worker implements AutoCloseable {
         return text.replaceAll("\\s+", " ").strip();
     }
 
-    private void scheduleResubscribe(Subscribe again) {
-        housekeeping.schedule(() -> {
-            try {
-                synchronized (subscription) {
-                    if (closed.get()) {
-                        return;
-                    }
-                    again.start();
-                }
-                log.info("[{}] consuming again", settings.workerId());
-            } catch (IOException | RuntimeException e) {
-                log.warn("[{}] cannot resume consuming yet: {}", settings.workerId(), rootMessage(e));
-                scheduleResubscribe(again);
-            }
-        }, 1, TimeUnit.SECONDS);
-    }
-
-    /** Quorum queues apply a new prefetch only to a new consumer, so a change re-subscribes on the same channel. */
-    private void adaptPrefetch() {
-        synchronized (subscription) {
-            switchPrefetch();
-        }
-    }
-
-    private void switchPrefetch() {
-        int wanted = prefetchPolicy.prefetch();
-        Channel channel = consumerChannel;
-        if (wanted == prefetch || closed.get() || channel == null || !channel.isOpen()) {
-            return;
-        }
-        try {
-            channel.basicCancel(consumerTag);
-            channel.basicQos(wanted);
-            consumer = new TaskConsumer(channel, false);
-            consumerTag = channel.basicConsume(settings.queue(), false, consumerTag(), consumer);
-            log.debug("[{}] prefetch {} -> {}", settings.workerId(), prefetch, wanted);
-            prefetch = wanted;
-        } catch (IOException | RuntimeException e) {
-            log.warn("[{}] cannot change the prefetch to {}: {}", settings.workerId(), wanted, rootMessage(e));
-        }
-    }
-
     private void expireOverdueItems() {
         long now = System.nanoTime();
         for (MessageRun run : running.keySet()) {
@@ -304,43 +247,6 @@ public final class Worker implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 log.error("[{}] watchdog failure", settings.workerId(), e);
-            }
-        }
-    }
-
-    private final class TaskConsumer extends DefaultConsumer {
-        private final CountDownLatch cancelled = new CountDownLatch(1);
-        private final boolean solo;
-
-        TaskConsumer(Channel channel, boolean solo) {
-            super(channel);
-            this.solo = solo;
-        }
-
-        @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-            Delivery delivery = new Delivery(getChannel(), envelope.getDeliveryTag(), props, body);
-            // Also while stopping: a message delivered before the cancel took effect is ours to finish,
-            // so that a stop causes no redelivery.
-            settler.opened();
-            try {
-                executor.execute(() -> handle(delivery, solo));
-            } catch (RuntimeException e) {
-                settler.requeue(delivery);
-            }
-        }
-
-        @Override
-        public void handleCancelOk(String tag) {
-            cancelled.countDown();
-        }
-
-        @Override
-        public void handleCancel(String tag) {
-            if (!closed.get()) {
-                log.warn("[{}] broker cancelled the consumer (queue {} deleted?); subscribing again",
-                        settings.workerId(), solo ? Topology.soloQueue(settings.queue()) : settings.queue());
-                scheduleResubscribe(solo ? Worker.this::startSolo : Worker.this::startConsuming);
             }
         }
     }
@@ -522,9 +428,10 @@ public final class Worker implements AutoCloseable {
         try {
             // A prefetch change or a re-subscription in progress completes first, so the consumers cancelled
             // here are the last ones: none can start after them and take messages that this stop would then drop.
-            synchronized (subscription) {
-                cancel(consumerChannel, consumerTag, consumer);
-                cancel(soloChannel, soloTag, soloConsumer);
+            for (Subscription s : new Subscription[] {tasks, solo}) {
+                if (s != null) {
+                    s.cancel();
+                }
             }
             if (!settler.awaitDrained(settings.shutdownTimeout().toNanos())) {
                 log.warn("[{}] shutdown timeout {} expired with {} task messages unfinished; the broker redelivers them",
@@ -546,20 +453,6 @@ public final class Worker implements AutoCloseable {
         log.info("[{}] stopped", settings.workerId());
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void cancel(Channel channel, String tag, TaskConsumer current) throws InterruptedException {
-        if (channel == null || !channel.isOpen() || tag == null) {
-            return;
-        }
-        try {
-            channel.basicCancel(tag);
-            // Deliveries dispatched before the cancel-ok are handled first, so once it arrives every message
-            // this consumer will ever get has been opened.
-            current.cancelled.await(5, TimeUnit.SECONDS);
-        } catch (IOException | RuntimeException e) {
-            log.debug("cancel failed: {}", e.toString());
         }
     }
 
