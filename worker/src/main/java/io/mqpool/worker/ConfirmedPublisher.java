@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,26 @@ final class ConfirmedPublisher implements ConfirmListener, ReturnListener {
 
         /** The message could not be published; the task must be redelivered. */
         void failed(String why);
+
+        /** An outcome made of its three actions. */
+        static Outcome of(Runnable confirmed, Runnable unroutable, Consumer<String> failed) {
+            return new Outcome() {
+                @Override
+                public void confirmed() {
+                    confirmed.run();
+                }
+
+                @Override
+                public void unroutable() {
+                    unroutable.run();
+                }
+
+                @Override
+                public void failed(String why) {
+                    failed.accept(why);
+                }
+            };
+        }
     }
 
     private record Pending(String queue, AMQP.BasicProperties props, byte[] body, Outcome outcome, int attempt,

@@ -78,42 +78,14 @@ final class DeadLetterRelay extends DefaultConsumer {
     }
 
     private void park(Delivery d) {
-        publisher.publish(parkingQueue, d.props(), d.body(), new ConfirmedPublisher.Outcome() {
-            @Override
-            public void confirmed() {
-                settler.ack(d);
-            }
-
-            @Override
-            public void unroutable() {
-                log.warn("[{}] parking queue {} is missing; declare it again (restart a worker) — keeping the "
-                        + "message in the dead-letter queue meanwhile", workerId, parkingQueue);
-                settler.requeueLater(d);
-            }
-
-            @Override
-            public void failed(String why) {
-                settler.requeueLater(d);
-            }
-        });
+        publisher.publish(parkingQueue, d.props(), d.body(), ConfirmedPublisher.Outcome.of(() -> settler.ack(d), () -> {
+            log.warn("[{}] parking queue {} is missing; declare it again (restart a worker) — keeping the "
+                    + "message in the dead-letter queue meanwhile", workerId, parkingQueue);
+            settler.requeueLater(d);
+        }, why -> settler.requeueLater(d)));
     }
 
     private ConfirmedPublisher.Outcome outcome(Delivery d) {
-        return new ConfirmedPublisher.Outcome() {
-            @Override
-            public void confirmed() {
-                settler.ack(d);
-            }
-
-            @Override
-            public void unroutable() {
-                park(d);
-            }
-
-            @Override
-            public void failed(String why) {
-                settler.requeue(d);
-            }
-        };
+        return ConfirmedPublisher.Outcome.of(() -> settler.ack(d), () -> park(d), why -> settler.requeue(d));
     }
 }

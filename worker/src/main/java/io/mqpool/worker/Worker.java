@@ -338,24 +338,12 @@ public final class Worker implements AutoCloseable {
         headers.put(Protocol.HEADER_EARLIER_DELIVERIES, d.attempt() - 1);
         log.info("[{}] task message {} came back after {} deliveries: a worker that held it died or gave it up; "
                 + "it goes to {} to run alone", settings.workerId(), d.props().getMessageId(), d.attempt() - 1, solo);
-        publisher.publish(solo, d.props().builder().headers(headers).build(), d.body(), new ConfirmedPublisher.Outcome() {
-            @Override
-            public void confirmed() {
-                settler.ack(d);
-            }
-
-            @Override
-            public void unroutable() {
-                log.warn("[{}] solo queue {} is missing (restart a worker to declare it); running the message here",
-                        settings.workerId(), solo);
-                executor.execute(() -> handle(d, true));
-            }
-
-            @Override
-            public void failed(String why) {
-                settler.requeue(d);
-            }
-        });
+        publisher.publish(solo, d.props().builder().headers(headers).build(), d.body(),
+                ConfirmedPublisher.Outcome.of(() -> settler.ack(d), () -> {
+                    log.warn("[{}] solo queue {} is missing (restart a worker to declare it); running the message here",
+                            settings.workerId(), solo);
+                    executor.execute(() -> handle(d, true));
+                }, why -> settler.requeue(d)));
     }
 
     private Duration timeLimit(TaskMessage message, Task<?, ?> task) {
@@ -383,25 +371,14 @@ public final class Worker implements AutoCloseable {
     /** Publishes the result messages answering a delivery; acknowledges it once every one is confirmed. */
     private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies) {
         AtomicInteger unconfirmed = new AtomicInteger(bodies.size());
-        ConfirmedPublisher.Outcome outcome = new ConfirmedPublisher.Outcome() {
-            @Override
-            public void confirmed() {
-                if (unconfirmed.decrementAndGet() == 0) {
-                    settler.ack(d);
-                }
+        ConfirmedPublisher.Outcome outcome = ConfirmedPublisher.Outcome.of(() -> {
+            if (unconfirmed.decrementAndGet() == 0) {
+                settler.ack(d);
             }
-
-            @Override
-            public void unroutable() {
-                settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist");
-            }
-
-            @Override
-            public void failed(String why) {
-                log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
-                settler.requeue(d);
-            }
-        };
+        }, () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"), why -> {
+            log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
+            settler.requeue(d);
+        });
         for (byte[] body : bodies) {
             String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
             publisher.publishResult(replyTo, job, d.props().getMessageId(), messageId, body, outcome);
