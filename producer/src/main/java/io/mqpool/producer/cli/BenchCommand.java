@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mqpool.config.BrokerAddress;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Outcome;
@@ -15,7 +14,6 @@ import io.mqpool.producer.bench.RawBaseline;
 import io.mqpool.producer.bench.RawEcho;
 import io.mqpool.protocol.Codec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -48,17 +47,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MQPOOL_URL:-" + BrokerAddress.DEFAULT_URL + "}",
-            description = "Broker URL (default: $MQPOOL_URL, then " + BrokerAddress.DEFAULT_URL + ").",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    String url;
-
-    @Option(names = "--tls-ca", paramLabel = "FILE", defaultValue = "${env:" + ConnectionSettings.ENV_TLS_CA + "}",
-            description = "For amqps://: trust exactly the CA certificates in this PEM file instead of the JVM's "
-                    + "trust store; the host name is still verified. Passed on to the workers and the baseline "
-                    + "(default: $" + ConnectionSettings.ENV_TLS_CA + ").",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    Path tlsCa;
+    @Mixin
+    BrokerOptions broker;
 
     @Option(names = "--task", defaultValue = "cube", description = "Task to run (default: ${DEFAULT-VALUE}).")
     String task;
@@ -135,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
         ConnectionSettings connection = connection(cl);
         PoolSettings settings = PoolSettings.of(connection).withQueue(queue).withMaxInFlightMessages(window);
         try (Pool pool = Pool.create(settings);
-             LocalWorkers fleet = LocalWorkers.start(workers, LocalWorkers.environment(url, connection.tlsCaFile()),
+             LocalWorkers fleet = LocalWorkers.start(workers, LocalWorkers.environment(broker.url, connection.tlsCaFile()),
                      worker, READY_TIMEOUT, System.err)) {
             err.printf("mqpool bench: %s x %,d items, chunk %s, window %d msgs, %d worker JVMs x %d threads%n",
                     task, items, chunkSize > 0 ? String.valueOf(chunk) : "adaptive", window, workers, concurrency);
@@ -184,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The broker connection; a bad URL is a usage error (exit 2). */
     private ConnectionSettings connection(CommandLine cl) {
         try {
-            return ConnectionSettings.of(url).withTlsCaFile(tlsCa);
+            return broker.connection();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
@@ -196,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
                 List.of("-XX:+UseSerialGC", "-Xmx160m", "-Dlogback.configurationFile=io/mqpool/worker/cli/logback-worker.xml"),
                 List.of(queue, String.valueOf(RAW_PREFETCH_PER_THREAD * concurrency)));
         try (RawBaseline raw = new RawBaseline(connection, queue, window);
-             LocalWorkers echoes = LocalWorkers.start(workers, LocalWorkers.environment(url, connection.tlsCaFile()),
+             LocalWorkers echoes = LocalWorkers.start(workers, LocalWorkers.environment(broker.url, connection.tlsCaFile()),
                      echo, READY_TIMEOUT, System.err)) {
             for (int k = 0; k < warmup; k++) {
                 raw.throughput(baselineItems);

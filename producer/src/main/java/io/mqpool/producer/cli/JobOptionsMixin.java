@@ -1,27 +1,15 @@
 package io.mqpool.producer.cli;
 
 import io.mqpool.amqp.Topology;
-import io.mqpool.config.BrokerAddress;
-import io.mqpool.config.ConnectionSettings;
 import io.mqpool.protocol.Codec;
-import java.nio.file.Path;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every job command shares. */
 final class JobOptionsMixin {
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MQPOOL_URL:-" + BrokerAddress.DEFAULT_URL + "}",
-            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://... (default: $MQPOOL_URL, then "
-                    + BrokerAddress.DEFAULT_URL + ").",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    String url;
-
-    @Option(names = "--tls-ca", paramLabel = "FILE", defaultValue = "${env:" + ConnectionSettings.ENV_TLS_CA + "}",
-            description = "For amqps://: trust exactly the CA certificates in this PEM file instead of the JVM's "
-                    + "trust store; the host name is still verified. Passed on to --workers "
-                    + "(default: $" + ConnectionSettings.ENV_TLS_CA + ").",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    Path tlsCa;
+    @Mixin
+    BrokerOptions broker;
 
     @Option(names = "--queue", paramLabel = "NAME", defaultValue = "${env:MQPOOL_QUEUE:-" + Topology.DEFAULT_TASK_QUEUE + "}",
             description = "Task queue (default: ${DEFAULT-VALUE}).")

@@ -1,7 +1,6 @@
 package io.mqpool.producer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mqpool.config.BrokerAddress;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.config.Durations;
 import io.mqpool.producer.JobOptions;
@@ -42,9 +41,7 @@ final class JobRun {
             if (options.workers < 0) {
                 throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
             }
-            ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(options.url))
-                    .withMaxMessageBytes(options.maxMessageSize)
-                    .withTlsCaFile(options.tlsCa);
+            ConnectionSettings connection = options.broker.connection().withMaxMessageBytes(options.maxMessageSize);
             return PoolSettings.of(connection).withQueue(options.queue).withPoolId(options.jobId);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
@@ -69,7 +66,7 @@ final class JobRun {
         long done = 0;
         // The workers' JVMs start while this one connects; the job starts once they consume.
         try (LocalWorkers workers = options.workers > 0 ? LocalWorkers.spawn(options.workers,
-                     LocalWorkers.environment(options.url, settings.connection().tlsCaFile()),
+                     LocalWorkers.environment(options.broker.url, settings.connection().tlsCaFile()),
                      LocalWorkers.quickWorker(settings.queue(), 1), System.err) : null;
              Pool pool = Pool.create(settings);
              Stream<Outcome<JsonNode>> outcomes = whenReady(workers, pool)
