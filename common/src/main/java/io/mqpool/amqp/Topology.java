@@ -47,11 +47,11 @@ public final class Topology {
     /** Deletes a task queue and its companions: for tools and tests that made a private one. */
     public static void deleteTaskQueueFamily(Connection connection, String taskQueue)
             throws IOException, TimeoutException {
-        try (Channel channel = connection.createChannel()) {
+        onChannel(connection, channel -> {
             for (String q : taskQueueFamily(taskQueue)) {
                 channel.queueDelete(q);
             }
-        }
+        });
     }
 
     /** The result queue of a job or pool id. */
@@ -71,19 +71,30 @@ public final class Topology {
     public static boolean ensureTaskQueue(Connection connection, String queue, int deliveryLimit)
             throws IOException, TimeoutException {
         boolean exists = exists(connection, queue);
-        Channel channel = connection.createChannel();
-        try {
+        onChannel(connection, channel -> {
             if (exists) {
                 declareCompanions(channel, queue);
             } else {
                 declareTaskQueue(channel, queue, deliveryLimit);
             }
+        });
+        return !exists;
+    }
+
+    private interface ChannelWork {
+        void run(Channel channel) throws IOException;
+    }
+
+    /** Runs {@code work} on a channel of its own, closed after unless the broker closed it (a refused declare). */
+    private static void onChannel(Connection connection, ChannelWork work) throws IOException, TimeoutException {
+        Channel channel = connection.createChannel();
+        try {
+            work.run(channel);
         } finally {
             if (channel.isOpen()) {
                 channel.close();
             }
         }
-        return !exists;
     }
 
     private static boolean exists(Connection connection, String queue) throws IOException, TimeoutException {
@@ -125,14 +136,8 @@ public final class Topology {
         if (exists(connection, solo)) {
             return;
         }
-        Channel channel = connection.createChannel();
-        try {
-            channel.queueDeclare(solo, true, false, false, quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1)));
-        } finally {
-            if (channel.isOpen()) {
-                channel.close();
-            }
-        }
+        onChannel(connection, channel -> channel.queueDeclare(solo, true, false, false,
+                quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1))));
     }
 
     private static Map<String, Object> quorumArguments(String taskQueue, int deliveryLimit) {

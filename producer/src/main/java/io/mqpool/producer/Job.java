@@ -210,22 +210,22 @@ final class Job implements Iterator<ItemResult>, ResultSink, AutoCloseable {
         if (exhausted) {
             return false;
         }
-        long chunk;
-        long window;
-        if (fixedChunk > 0) {
-            chunk = fixedChunk;
-            window = Math.max(chunk, Math.min(maxWindowItems, chunk * maxInFlightMessages));
-        } else {
-            lock.lock();
-            try {
-                chunk = sizer.next();
-                window = Math.min(sizer.inFlightLimit(System.nanoTime()),
-                        Math.max(chunk, Math.min(maxWindowItems, chunk * maxInFlightMessages)));
-            } finally {
-                lock.unlock();
-            }
-        }
+        long chunk = chunkSize();
+        long window = Math.min(sizerLimit(), Math.max(chunk, Math.min(maxWindowItems, chunk * maxInFlightMessages)));
         return assigned - emitted + chunk <= window;
+    }
+
+    /** Items the chunk sizer lets be in flight now (it probes before the first timing); no limit for a fixed chunk. */
+    private long sizerLimit() {
+        if (fixedChunk > 0) {
+            return Long.MAX_VALUE;
+        }
+        lock.lock();
+        try {
+            return sizer.inFlightLimit(System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Publishes pending republishes, then new chunks while the window has room. */
