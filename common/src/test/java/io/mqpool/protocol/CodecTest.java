@@ -3,6 +3,7 @@ package io.mqpool.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
@@ -153,6 +154,22 @@ class CodecTest {
         TaskMessage m = codec.decodeTask(utf8(gadget));
         assertThat(m.items().get(0).args().get(0).isObject()).isTrue();
         assertThat(codec.mapper().getDeserializationConfig().getDefaultTyper(null)).isNull();
+    }
+
+    /** Row D5: the configuration itself, read back from the mapper, not only its effects. */
+    @Test
+    void mapperHasNoDefaultTypingAndBoundedReads() throws Exception {
+        Codec small = new Codec(4_096);
+        StreamReadConstraints read = small.mapper().getFactory().streamReadConstraints();
+        assertThat(read.getMaxNestingDepth()).isEqualTo(Codec.MAX_NESTING_DEPTH);
+        assertThat(read.getMaxNumberLength()).isEqualTo(Codec.MAX_NUMBER_LENGTH);
+        assertThat(read.getMaxStringLength()).isEqualTo(4_096);
+        assertThat(read.getMaxDocumentLength()).isEqualTo(4_096L);
+        assertThat(small.mapper().getDeserializationConfig().getDefaultTyper(null)).isNull();
+        assertThat(small.mapper().getSerializationConfig().getDefaultTyper(null)).isNull();
+        Object bound = small.mapper().readValue("{\"@class\":\"java.lang.ProcessBuilder\",\"command\":[\"id\"]}",
+                Object.class);
+        assertThat(bound).isInstanceOf(java.util.Map.class);
     }
 
     @Test
