@@ -86,12 +86,11 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
         }
     }
 
-    /** Encodes the message (refusing one above the size limit before anything is sent) and publishes it. */
-    void publish(Route route, TaskMessage message) {
-        publish(route, message, 1);
-    }
-
-    /** As {@link #publish(Route, TaskMessage)}, counting this as the given attempt. */
+    /**
+     * Encodes the message (refusing one above the size limit before anything is sent) and publishes it.
+     *
+     * @param attempt 1 for the first publish of this message, then one more per republish
+     */
     void publish(Route route, TaskMessage message, int attempt) {
         if (broken != null) {
             throw broken;

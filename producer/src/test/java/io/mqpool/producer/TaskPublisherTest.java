@@ -76,7 +76,7 @@ class TaskPublisherTest {
         TaskPublisher publisher = publisher(failingChannel(() -> new SocketException("Broken pipe")));
         Sink sink = new Sink();
 
-        publisher.publish(route(sink), MESSAGE);
+        publisher.publish(route(sink), MESSAGE, 1);
         assertThat(sink.republished).isEmpty();
         publisher.republishUnconfirmed();
 
@@ -90,7 +90,7 @@ class TaskPublisherTest {
         TaskPublisher publisher = publisher(failingChannel(() -> new AlreadyClosedException(lost)));
         Sink sink = new Sink();
 
-        publisher.publish(route(sink), MESSAGE);
+        publisher.publish(route(sink), MESSAGE, 1);
         publisher.republishUnconfirmed();
 
         assertThat(sink.republished).containsExactly(MESSAGE);
@@ -102,7 +102,7 @@ class TaskPublisherTest {
         TaskPublisher publisher = publisher(failingChannel(() -> new AlreadyClosedException(closedByUs)));
         Sink sink = new Sink();
 
-        assertThatThrownBy(() -> publisher.publish(route(sink), MESSAGE)).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> publisher.publish(route(sink), MESSAGE, 1)).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot publish to queue 'tasks'");
         publisher.republishUnconfirmed();
         assertThat(sink.republished).isEmpty();
@@ -125,12 +125,12 @@ class TaskPublisherTest {
         TaskMessage second = new TaskMessage(Protocol.VERSION, "job-1", "cube",
                 List.of(new TaskItem(8, JsonNodeFactory.instance.arrayNode().add(8))), null);
 
-        publisher.publish(route(sink), MESSAGE);
-        publisher.publish(route(sink), second);
+        publisher.publish(route(sink), MESSAGE, 1);
+        publisher.publish(route(sink), second, 1);
         seq.set(1); // recovered: the new channel numbers its publishes from 1 again, before any listener ran
         TaskMessage third = new TaskMessage(Protocol.VERSION, "job-1", "cube",
                 List.of(new TaskItem(9, JsonNodeFactory.instance.arrayNode().add(9))), null);
-        publisher.publish(route(sink), third);
+        publisher.publish(route(sink), third, 1);
 
         assertThat(sink.republished).containsExactly(MESSAGE, second);
         publisher.handleAck(1, false);
