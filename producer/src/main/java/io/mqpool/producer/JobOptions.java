@@ -9,9 +9,11 @@ import java.time.Duration;
  * @param chunkSize items per task message, or 0 to size chunks from the time workers report per item
  * @param timeout deadline for the whole call, or null for none
  * @param taskTimeout time limit of each item on the worker, or null for the task's default
+ * @param resumeKey makes the call resumable, or null for none: see {@link #withResumeKey(String)}
  */
-public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout) {
-    public static final JobOptions DEFAULTS = new JobOptions(0, null, null);
+public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, String resumeKey) {
+    public static final JobOptions DEFAULTS = new JobOptions(0, null, null, null);
+    private static final String RESUME_KEY_PATTERN = "[A-Za-z0-9_.-]{1,100}";
 
     public JobOptions {
         if (chunkSize < 0) {
@@ -23,6 +25,15 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout) 
         if (taskTimeout != null) {
             Durations.requirePositive(taskTimeout, "task timeout");
         }
+        if (resumeKey != null && !resumeKey.matches(RESUME_KEY_PATTERN)) {
+            throw new IllegalArgumentException("resume key must be 1-100 letters, digits, '_', '.' or '-', got '"
+                    + resumeKey + "'");
+        }
+    }
+
+    /** Options that are not resumable. */
+    public JobOptions(int chunkSize, Duration timeout, Duration taskTimeout) {
+        this(chunkSize, timeout, taskTimeout, null);
     }
 
     /** The largest chunk a call with these options uses for an input of {@code knownSize} items (-1: unknown). */
@@ -31,14 +42,26 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout) 
     }
 
     public JobOptions withChunkSize(int value) {
-        return new JobOptions(value, timeout, taskTimeout);
+        return new JobOptions(value, timeout, taskTimeout, resumeKey);
     }
 
     public JobOptions withTimeout(Duration value) {
-        return new JobOptions(chunkSize, value, taskTimeout);
+        return new JobOptions(chunkSize, value, taskTimeout, resumeKey);
     }
 
     public JobOptions withTaskTimeout(Duration value) {
-        return new JobOptions(chunkSize, timeout, value);
+        return new JobOptions(chunkSize, timeout, value, resumeKey);
+    }
+
+    /**
+     * Makes a map-like call resumable under {@code key} (null: not resumable). Its results wait, unacknowledged,
+     * in the durable queue {@code mqpool.results.<key>} until the call ends, and for the pool's result TTL (30
+     * minutes by default) after a crash: a process killed midway that makes the same call again, with the same
+     * key and the same input, reuses the results already computed, publishes only the items that were neither
+     * answered nor published, and yields the identical full output. A different input under the same key is not
+     * detected: use a new key per input. One call per key at a time; {@link Pool#submit} does not resume.
+     */
+    public JobOptions withResumeKey(String key) {
+        return new JobOptions(chunkSize, timeout, taskTimeout, key);
     }
 }

@@ -1,49 +1,28 @@
 package io.mqpool.producer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
+import io.mqpool.MqpoolException;
 import io.mqpool.amqp.BrokerUnavailableException;
-import io.mqpool.amqp.Connections;
 import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.protocol.Codec;
-import io.mqpool.protocol.ErrorCode;
-import io.mqpool.protocol.ItemResult;
-import io.mqpool.protocol.JsonValues;
-import io.mqpool.protocol.MalformedMessageException;
 import io.mqpool.protocol.Protocol;
-import io.mqpool.protocol.RemoteError;
-import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,64 +37,50 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pool.class);
-    private static final int RESULT_PREFETCH = 1_000;
     /** Items in flight per job at the most, whatever the chunk size: bounds the producer's memory. */
     private static final long MAX_WINDOW_ITEMS = 262_144;
+    private static final long IDLE_CALLBACK_THREAD_SECONDS = 60;
 
-    private final PoolSettings settings;
     private final Codec codec;
+    private final ResultConverter converter;
     private final String poolId;
-    private final String resultQueue;
-    private final Connection connection;
-    private final TaskPublisher publisher;
-    private final ScheduledExecutorService timer;
-    private final boolean resumable;
-    private volatile Channel consumerChannel;
-    private final Map<String, ResultSink> sinks = new ConcurrentHashMap<>();
+    private final Window.Limits limits;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService callbacks;
+    private final ResultRouter router;
+    private final PoolConnection broker;
+    private final SharedQueueLink shared;
+    private final ResumableLink resumable;
     private final AtomicLong jobCounter = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Pool(PoolSettings settings) {
-        this.settings = settings;
         this.codec = new Codec(settings.connection().maxMessageBytes());
+        this.converter = new ResultConverter(codec.mapper());
         this.poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
-        this.resultQueue = Topology.resultQueue(poolId);
-        this.resumable = settings.poolId() != null;
+        this.limits = new Window.Limits(settings.maxInFlightMessages(), MAX_WINDOW_ITEMS);
         this.timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-pool-" + poolId + "-timer", true));
-        this.connection = Connections.open(settings.connection(), "mqpool-producer " + poolId,
-                new NamedThreadFactory("mqpool-pool-" + poolId, true));
+        timer.setRemoveOnCancelPolicy(true);
+        // A thread per completion that is still running: a caller's slow stage delays only its own call.
+        this.callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_CALLBACK_THREAD_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new NamedThreadFactory("mqpool-pool-" + poolId + "-callbacks", true));
+        this.router = new ResultRouter(codec, poolId);
+        PoolConnection connection = null;
         try {
-            Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
-            Channel setup = connection.createChannel();
-            Topology.declareResultQueue(setup, resultQueue, settings.resultTtl());
-            setup.close();
-            publisher = new TaskPublisher(connection.createChannel(), codec, settings.queue(), resultQueue, resumable,
-                    settings.connection().address());
-            if (!resumable) {
-                startConsuming();
+            connection = PoolConnection.open(settings, poolId);
+            TaskPublisher publisher = connection.publisher(codec, settings.queue());
+            this.shared = new SharedQueueLink(connection, publisher, router, timer, Topology.resultQueue(poolId),
+                    settings.resultTtl());
+            this.resumable = new ResumableLink(connection, publisher, router, timer, settings.resultTtl());
+        } catch (RuntimeException e) {
+            if (connection != null) {
+                connection.close();
             }
-            ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
-                @Override
-                public void handleRecovery(Recoverable recoverable) {
-                    log.info("[pool {}] reconnected; republishing unconfirmed task messages", poolId);
-                    publisher.republishUnconfirmed();
-                }
-
-                @Override
-                public void handleRecoveryStarted(Recoverable recoverable) {
-                    log.info("[pool {}] connection lost; reconnecting", poolId);
-                }
-            });
-        } catch (IOException | java.util.concurrent.TimeoutException e) {
-            closeQuietly();
-            BrokerUnavailableException refused = Connections.accessRefused(settings.connection().address(), e);
-            if (refused != null) {
-                throw refused;
-            }
-            throw new IllegalStateException("cannot set up queues on " + settings.connection().address() + ": "
-                    + rootMessage(e), e);
+            shutDownExecutors();
+            throw e;
         }
-        log.debug("[pool {}] open on {}, results on {}", poolId, settings.connection().address(), resultQueue);
+        this.broker = connection;
+        log.debug("[pool {}] open on {}", poolId, settings.connection().address());
     }
 
     /**
@@ -127,68 +92,9 @@ public final class Pool implements AutoCloseable {
         return new Pool(settings);
     }
 
-    /**
-     * Consumes the result queue. A resumable pool acknowledges nothing until it closes, so that the results
-     * survive a crash of this process for a restarted producer with the same id; its prefetch is unlimited
-     * because unacknowledged results must not stall delivery (the in-flight window bounds them).
-     */
-    private void startConsuming() throws IOException {
-        Channel channel = connection.createChannel();
-        channel.basicQos(resumable ? 0 : RESULT_PREFETCH);
-        channel.addShutdownListener(cause -> {
-            if (!closed.get() && !cause.isHardError() && !cause.isInitiatedByApplication()) {
-                log.warn("[pool {}] broker closed the result channel ({}); reopening it", poolId, cause.getMessage());
-                timer.schedule(this::resumeConsuming, 1, TimeUnit.SECONDS);
-            }
-        });
-        consumerChannel = channel;
-        channel.basicConsume(resultQueue, false, "mqpool-results." + poolId + "." + System.nanoTime(),
-                new ResultConsumer(channel));
-    }
-
-    /**
-     * A resumable pool starts consuming only once its first job is registered: results left by an earlier
-     * run must reach that job, and be counted before any of them is delivered.
-     */
-    private void ensureConsuming() {
-        synchronized (sinks) {
-            if (consumerChannel != null) {
-                return;
-            }
-            try {
-                startConsuming();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot consume results from " + resultQueue + ": " + rootMessage(e), e);
-            }
-        }
-    }
-
-    private void resumeConsuming() {
-        if (closed.get()) {
-            return;
-        }
-        try {
-            startConsuming();
-        } catch (IOException | RuntimeException e) {
-            log.warn("[pool {}] cannot consume results yet: {}", poolId, rootMessage(e));
-            timer.schedule(this::resumeConsuming, 1, TimeUnit.SECONDS);
-        }
-    }
-
     /** Connects a pool with default settings to the broker at {@code url}. */
     public static Pool connect(String url) {
         return create(PoolSettings.of(ConnectionSettings.of(url)));
-    }
-
-    /** The reorder buffer's high-water mark over the ordered jobs open now, or -1 if none is open; for tests. */
-    long maxReorderBuffered() {
-        long max = -1;
-        for (ResultSink sink : sinks.values()) {
-            if (sink instanceof Job job) {
-                max = Math.max(max, job.maxBuffered());
-            }
-        }
-        return max;
     }
 
     /** The id naming this pool's result queue. */
@@ -214,7 +120,8 @@ public final class Pool implements AutoCloseable {
     }
 
     public <R> Stream<R> imap(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
-        return outcomes(task, singleArgs(items), sizeOf(items), resultType, options, true).map(Outcome::get);
+        return outcomes(task, Arguments.single(codec.mapper(), items), Arguments.sizeOf(items), resultType, options,
+                true).map(Outcome::get);
     }
 
     /** As {@link #imap}, but yields results in completion order. */
@@ -223,7 +130,8 @@ public final class Pool implements AutoCloseable {
     }
 
     public <R> Stream<R> imapUnordered(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
-        return outcomes(task, singleArgs(items), sizeOf(items), resultType, options, false).map(Outcome::get);
+        return outcomes(task, Arguments.single(codec.mapper(), items), Arguments.sizeOf(items), resultType, options,
+                false).map(Outcome::get);
     }
 
     /** Like {@link #map}, but each element is the list of positional arguments of one call. */
@@ -233,20 +141,8 @@ public final class Pool implements AutoCloseable {
 
     public <R> List<R> starmap(String task, Iterable<? extends List<?>> argLists, Class<R> resultType,
                                JobOptions options) {
-        ObjectMapper mapper = codec.mapper();
-        Iterator<? extends List<?>> it = argLists.iterator();
-        Iterator<JsonNode> args = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public JsonNode next() {
-                return mapper.valueToTree(it.next());
-            }
-        };
-        try (Stream<R> results = outcomes(task, args, sizeOf(argLists), resultType, options, true).map(Outcome::get)) {
+        try (Stream<R> results = outcomes(task, Arguments.star(codec.mapper(), argLists), Arguments.sizeOf(argLists),
+                resultType, options, true).map(Outcome::get)) {
             return results.toList();
         }
     }
@@ -259,28 +155,26 @@ public final class Pool implements AutoCloseable {
      */
     public <R> Stream<Outcome<R>> outcomes(String task, Iterator<JsonNode> argLists, long knownSize,
                                            Class<R> resultType, JobOptions options, boolean ordered) {
-        ensureOpen();
-        String jobId = poolId + "-" + jobCounter.incrementAndGet();
-        Job job = new Job(jobId, task, argLists, knownSize, options.chunkSize(), settings.maxInFlightMessages(),
-                MAX_WINDOW_ITEMS, options, ordered, publisher, () -> sinks.remove(jobId));
-        if (resumable) {
-            job.expectPriorResults(readyResults());
-        }
-        sinks.put(jobId, job);
-        ensureConsuming();
-        Iterator<Outcome<R>> converted = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return job.hasNext();
-            }
+        return start(task, argLists, knownSize, resultType, options, ordered).stream();
+    }
 
-            @Override
-            public Outcome<R> next() {
-                return toOutcome(job.next(), resultType);
-            }
-        };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(converted,
-                Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(job::close);
+    /**
+     * As {@link #outcomes}, but returns the running job itself: its outcomes, its {@link JobStats} and its end.
+     *
+     * @throws IllegalStateException when a job with the same resume key is running in this pool
+     */
+    public <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize, Class<R> resultType,
+                                  JobOptions options, boolean ordered) {
+        ensureOpen();
+        String key = options.resumeKey();
+        if (key != null && key.equals(poolId)) {
+            throw new IllegalArgumentException("resume key '" + key + "' must differ from the pool id: "
+                    + "both would name the result queue " + Topology.resultQueue(key));
+        }
+        String jobId = key != null ? key : nextJobId();
+        JobSpec spec = new JobSpec(jobId, task, knownSize, ordered, options, limits);
+        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM);
+        return new JobHandle<>(job, converter, resultType);
     }
 
     /** Runs one call asynchronously, like {@code apply_async}; the future fails with {@link TaskFailedException}. */
@@ -288,96 +182,39 @@ public final class Pool implements AutoCloseable {
         return submit(task, resultType, JobOptions.DEFAULTS, args);
     }
 
+    /**
+     * As {@link #submit(String, Class, Object...)}. The future completes on a thread of this pool, so a
+     * dependent stage that blocks delays no other call.
+     *
+     * @throws IllegalArgumentException when {@code options} has a resume key: only map-like calls resume
+     */
     public <R> CompletableFuture<R> submit(String task, Class<R> resultType, JobOptions options, Object... args) {
         ensureOpen();
-        String jobId = poolId + "-" + jobCounter.incrementAndGet();
+        if (options.resumeKey() != null) {
+            throw new IllegalArgumentException("submit does not resume; a resume key is for map-like calls");
+        }
+        String jobId = nextJobId();
         CompletableFuture<R> future = new CompletableFuture<>();
-        SubmitCall<R> call = new SubmitCall<>(future, r -> toOutcome(r, resultType).get(), publisher, timer);
-        sinks.put(jobId, call);
-        ensureConsuming();
-        future.whenComplete((r, e) -> sinks.remove(jobId));
+        SubmitCall<R> call = new SubmitCall<>(future, r -> converter.toOutcome(r, resultType).get(), shared,
+                callbacks, timer);
+        Runnable unregister = shared.register(jobId, call).cancel();
+        future.whenComplete((r, e) -> unregister.run());
         if (options.timeout() != null) {
-            future.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            call.timeOutAfter(options.timeout());
         }
         ArrayNode argArray = codec.mapper().valueToTree(List.of(args));
         Long taskTimeout = options.taskTimeout() == null ? null : options.taskTimeout().toMillis();
         try {
-            publisher.publish(call, new TaskMessage(Protocol.VERSION, jobId, task, List.of(new TaskItem(0, argArray)),
-                    taskTimeout));
+            shared.send(call, new TaskMessage(Protocol.VERSION, jobId, task, List.of(new TaskItem(0, argArray)),
+                    taskTimeout), 1);
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
         }
         return future;
     }
 
-    /** Result messages waiting in this pool's queue, left by an earlier run with the same pool id. */
-    private long readyResults() {
-        try {
-            Channel c = connection.createChannel();
-            try {
-                return c.queueDeclarePassive(resultQueue).getMessageCount();
-            } finally {
-                c.close();
-            }
-        } catch (IOException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot inspect result queue " + resultQueue + ": " + rootMessage(e), e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private <R> Outcome<R> toOutcome(ItemResult r, Class<R> type) {
-        if (!r.isOk()) {
-            return new Outcome<>(r.i(), null, r.error());
-        }
-        if (type.isInstance(r.value())) {
-            return new Outcome<>(r.i(), (R) r.value(), null);
-        }
-        Object fast = fastConvert(r.value(), type);
-        if (fast != null) {
-            return new Outcome<>(r.i(), type.cast(fast), null);
-        }
-        try {
-            return new Outcome<>(r.i(), codec.mapper().treeToValue(r.value(), type), null);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return new Outcome<>(r.i(), null, RemoteError.of(ErrorCode.BAD_ARGUMENTS, new IllegalArgumentException(
-                    "result of item " + r.i() + " is not a " + type.getSimpleName() + ": " + r.value(), e)));
-        }
-    }
-
-    private Iterator<JsonNode> singleArgs(Iterable<?> items) {
-        ObjectMapper mapper = codec.mapper();
-        Iterator<?> it = items.iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public JsonNode next() {
-                ArrayNode args = mapper.createArrayNode();
-                args.add(JsonValues.toTree(mapper, it.next()));
-                return args;
-            }
-        };
-    }
-
-    /** The common conversions, exactly as the hardened mapper does them, or null to ask the mapper. */
-    private static Object fastConvert(JsonNode value, Class<?> type) {
-        if (type == Long.class && value.isIntegralNumber() && value.canConvertToLong()) {
-            return value.longValue();
-        }
-        if (type == Integer.class && value.isIntegralNumber() && value.canConvertToInt()) {
-            return value.intValue();
-        }
-        if (type == String.class && value.isTextual()) {
-            return value.textValue();
-        }
-        return null;
-    }
-
-    private static long sizeOf(Iterable<?> items) {
-        return items instanceof Collection<?> c ? c.size() : -1;
+    private String nextJobId() {
+        return poolId + "-" + jobCounter.incrementAndGet();
     }
 
     private void ensureOpen() {
@@ -386,95 +223,21 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    private final class ResultConsumer extends DefaultConsumer {
-        ResultConsumer(Channel channel) {
-            super(channel);
-        }
-
-        @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-            try {
-                if (props.getHeaders() != null && props.getHeaders().containsKey(TaskPublisher.HEADER_MARKER)) {
-                    ResultSink sink = sinks.get(String.valueOf(props.getCorrelationId()));
-                    if (sink != null) {
-                        sink.published(readMarker(body));
-                    }
-                    return;
-                }
-                ResultMessage message = codec.decodeResult(body);
-                ResultSink sink = sinks.get(message.job());
-                if (sink != null) {
-                    sink.deliver(message);
-                } else {
-                    log.debug("[pool {}] dropping a late result for finished job {}", poolId, message.job());
-                }
-            } catch (MalformedMessageException e) {
-                // Fail the job rather than let it wait for results it will never read.
-                ResultSink sink = props.getCorrelationId() == null ? null : sinks.get(props.getCorrelationId());
-                log.warn("[pool {}] unreadable result message for job {}: {}", poolId, props.getCorrelationId(),
-                        e.getMessage());
-                if (sink != null) {
-                    sink.fail(new IllegalStateException("a result of job " + props.getCorrelationId()
-                            + " could not be read: " + e.getMessage(), e));
-                }
-            } catch (RuntimeException e) {
-                log.error("[pool {}] failed to handle a result message", poolId, e);
-            }
-            if (resumable) {
-                return;
-            }
-            try {
-                getChannel().basicAck(envelope.getDeliveryTag(), false);
-            } catch (IOException | RuntimeException e) {
-                log.debug("result ack failed: {}", e.toString());
-            }
-        }
-    }
-
-    private long[] readMarker(byte[] body) {
-        try {
-            return codec.mapper().readValue(body, long[].class);
-        } catch (IOException e) {
-            log.warn("[pool {}] ignoring an unreadable publication marker: {}", poolId, e.getMessage());
-            return new long[0];
-        }
-    }
-
-    /** Fails calls still running, deletes the result queue and disconnects. Idempotent. */
+    /** Fails calls still running, deletes the result queues and disconnects. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        List<ResultSink> open = new ArrayList<>(sinks.values());
-        for (ResultSink sink : open) {
-            sink.fail(new IllegalStateException("pool " + poolId + " was closed"));
-        }
-        try {
-            Channel c = connection.createChannel();
-            c.queueDelete(resultQueue);
-            c.close();
-        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            log.debug("[pool {}] could not delete {}: {}; it expires after {}", poolId, resultQueue, e,
-                    settings.resultTtl());
-        }
-        closeQuietly();
+        router.failAll(new MqpoolException("pool " + poolId + " was closed"));
+        resumable.close();
+        shared.close();
+        shutDownExecutors();
+        broker.close();
     }
 
-    private void closeQuietly() {
+    private void shutDownExecutors() {
         timer.shutdownNow();
-        try {
-            connection.close(5_000);
-        } catch (IOException | RuntimeException e) {
-            log.debug("close failed: {}", e.toString());
-        }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        callbacks.shutdown();
     }
 }

@@ -13,10 +13,9 @@ import java.util.Objects;
  * @param queue the task queue
  * @param deliveryLimit the task queue's delivery limit, used when this pool declares it
  * @param resultTtl how long the pool's result queue outlives its last consumer
- * @param poolId names the pool's result queue {@code mqpool.results.<poolId>}; null for a random id. An
- *     explicit id makes the pool's jobs resumable: results stay unacknowledged in the durable result queue
- *     until the pool closes, so a producer restarted with the same id (and the same calls with the same
- *     input) picks up the results already computed instead of computing them again
+ * @param poolId names the pool, in its logs, its job ids and its result queue {@code mqpool.results.<poolId>}
+ *     (e.g. to narrow the broker permissions of a producer); null for a random id. It changes nothing in how
+ *     results are delivered: to make a call resumable, use {@link JobOptions#withResumeKey(String)}
  * @param maxInFlightMessages task messages a job may have published and not yet returned
  */
 public record PoolSettings(

@@ -108,6 +108,14 @@ final class ReorderBuffer {
         ring = bigger;
     }
 
+    /** Drops every result held, for a job that stopped; the counters stay. */
+    void clear() {
+        ring = new ItemResult[INITIAL_RING];
+        waiting = 0;
+        ready.clear();
+    }
+
+    /** Results dropped because a result for their index had already been taken. */
     long duplicates() {
         return duplicates;
     }

@@ -1,9 +1,10 @@
 package io.mqpool.producer;
 
+import io.mqpool.MqpoolException;
 import io.mqpool.protocol.RemoteError;
 
 /** A task failed for one input item; carries the index and the remote code, type, message and stack. */
-public final class TaskFailedException extends RuntimeException {
+public final class TaskFailedException extends MqpoolException {
     private final long index;
     private final transient RemoteError error;
 

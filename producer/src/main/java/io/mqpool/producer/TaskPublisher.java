@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -24,8 +25,26 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * published again; the job drops the duplicates that may result. Thread-safe.
  */
 final class TaskPublisher implements ConfirmListener, ReturnListener {
+    /**
+     * Where a task message's outcomes go.
+     *
+     * @param sink the job told of refusals and losses
+     * @param replyTo the result queue workers answer to
+     * @param markPublished after the confirm, leave a marker in {@code replyTo} naming the message's indices, so
+     *     that a resumed job knows which items are already on their way
+     */
+    record Route(ResultSink sink, String replyTo, boolean markPublished) {
+        Route {
+            Objects.requireNonNull(sink, "sink");
+            Objects.requireNonNull(replyTo, "replyTo");
+        }
+    }
+
     /** A published message awaiting its confirm; {@code message} is null for a publication marker. */
-    private record Sent(ResultSink sink, TaskMessage message, int attempt, boolean returned) {
+    private record Sent(Route route, TaskMessage message, int attempt, boolean returned) {
+        ResultSink sink() {
+            return route.sink();
+        }
     }
 
     /** Header naming a marker message in a result queue: its body lists task indices confirmed published. */
@@ -34,24 +53,15 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
     private final Channel channel;
     private final Codec codec;
     private final String queue;
-    private final String replyTo;
     private final Object publishLock = new Object();
     private final ConcurrentNavigableMap<Long, Sent> pending = new ConcurrentSkipListMap<>();
-    private final boolean markPublished;
     private volatile RuntimeException broken;
 
-    /**
-     * @param markPublished after each confirmed task message, leave a marker in the result queue naming its
-     *     indices, so that a resumed job knows which items are already on their way
-     */
-    TaskPublisher(Channel channel, Codec codec, String queue, String replyTo, boolean markPublished,
-                  BrokerAddress address) throws IOException {
-        this.markPublished = markPublished;
+    TaskPublisher(Channel channel, Codec codec, String queue, BrokerAddress address) throws IOException {
         channel.addShutdownListener(cause -> onShutdown(cause, address));
         this.channel = channel;
         this.codec = codec;
         this.queue = queue;
-        this.replyTo = replyTo;
         channel.confirmSelect();
         channel.addConfirmListener(this);
         channel.addReturnListener(this);
@@ -76,13 +86,12 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
         }
     }
 
-    /** Encodes the message (refusing one above the size limit before anything is sent) and publishes it. */
-    void publish(ResultSink sink, TaskMessage message) {
-        publish(sink, message, 1);
-    }
-
-    /** As {@link #publish(ResultSink, TaskMessage)}, counting this as the given attempt. */
-    void publish(ResultSink sink, TaskMessage message, int attempt) {
+    /**
+     * Encodes the message (refusing one above the size limit before anything is sent) and publishes it.
+     *
+     * @param attempt 1 for the first publish of this message, then one more per republish
+     */
+    void publish(Route route, TaskMessage message, int attempt) {
         if (broken != null) {
             throw broken;
         }
@@ -92,7 +101,7 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
                 .contentType(Protocol.CONTENT_TYPE)
                 .deliveryMode(2)
                 .correlationId(message.job())
-                .replyTo(replyTo)
+                .replyTo(route.replyTo())
                 .messageId(messageId)
                 .build();
         List<Sent> orphaned = List.of();
@@ -105,7 +114,7 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
                     orphaned = new ArrayList<>(pending.values());
                     pending.clear();
                 }
-                pending.put(seq, new Sent(sink, message, attempt, false));
+                pending.put(seq, new Sent(route, message, attempt, false));
                 try {
                     channel.basicPublish("", queue, true, props, body);
                 } catch (IOException | ShutdownSignalException e) {
@@ -160,7 +169,7 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
             }
             if (s.returned()) {
                 s.sink().fail(new IllegalStateException("task queue '" + queue + "' does not exist"));
-            } else if (markPublished) {
+            } else if (s.route().markPublished()) {
                 mark(s);
             }
         }
@@ -187,8 +196,8 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
         try {
             byte[] body = codec.mapper().writeValueAsBytes(indices);
             synchronized (publishLock) {
-                pending.put(channel.getNextPublishSeqNo(), new Sent(s.sink(), null, 1, false));
-                channel.basicPublish("", replyTo, false, props, body);
+                pending.put(channel.getNextPublishSeqNo(), new Sent(s.route(), null, 1, false));
+                channel.basicPublish("", s.route().replyTo(), false, props, body);
             }
         } catch (IOException | RuntimeException e) {
             // The job still completes; a resume would just republish these items.
@@ -200,7 +209,7 @@ final class TaskPublisher implements ConfirmListener, ReturnListener {
                              AMQP.BasicProperties properties, byte[] body) {
         String id = properties.getMessageId();
         pending.replaceAll((seq, s) -> s.message() != null && id != null && id.equals(s.message().job() + ":" + s.message().items().get(0).i())
-                ? new Sent(s.sink(), s.message(), s.attempt(), true) : s);
+                ? new Sent(s.route(), s.message(), s.attempt(), true) : s);
     }
 
     private List<Sent> take(long seq, boolean multiple) {

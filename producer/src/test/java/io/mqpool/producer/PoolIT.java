@@ -64,14 +64,6 @@ class PoolIT {
     }
 
     @Test
-    void mapReturnsResultsInInputOrder() {
-        List<Long> input = LongStream.rangeClosed(1, 2_000).boxed().toList();
-        assertThat(pool.map("cube", input, Long.class)).isEqualTo(cubes(1, 2_000));
-        assertThat(pool.map("cube", input, Long.class, JobOptions.DEFAULTS.withChunkSize(1))).isEqualTo(cubes(1, 2_000));
-        assertThat(pool.map("cube", input, Long.class, JobOptions.DEFAULTS.withChunkSize(5_000))).isEqualTo(cubes(1, 2_000));
-    }
-
-    @Test
     void mapKeepsInputOrderWhenLaterItemsFinishFirst() {
         List<Long> sleeps = List.of(300L, 1L, 200L, 1L, 100L, 1L);
         assertThat(pool.map("sleep", sleeps, Long.class, JobOptions.DEFAULTS.withChunkSize(1))).isEqualTo(sleeps);

@@ -63,8 +63,12 @@ class TaskPublisherTest {
     }
 
     private static TaskPublisher publisher(Channel channel) throws IOException {
-        return new TaskPublisher(channel, new Codec(Codec.DEFAULT_MAX_MESSAGE_BYTES), "tasks", "results", false,
+        return new TaskPublisher(channel, new Codec(Codec.DEFAULT_MAX_MESSAGE_BYTES), "tasks",
                 BrokerAddress.parse("amqp://localhost"));
+    }
+
+    private static TaskPublisher.Route route(Sink sink) {
+        return new TaskPublisher.Route(sink, "results", false);
     }
 
     @Test
@@ -72,7 +76,7 @@ class TaskPublisherTest {
         TaskPublisher publisher = publisher(failingChannel(() -> new SocketException("Broken pipe")));
         Sink sink = new Sink();
 
-        publisher.publish(sink, MESSAGE);
+        publisher.publish(route(sink), MESSAGE, 1);
         assertThat(sink.republished).isEmpty();
         publisher.republishUnconfirmed();
 
@@ -86,7 +90,7 @@ class TaskPublisherTest {
         TaskPublisher publisher = publisher(failingChannel(() -> new AlreadyClosedException(lost)));
         Sink sink = new Sink();
 
-        publisher.publish(sink, MESSAGE);
+        publisher.publish(route(sink), MESSAGE, 1);
         publisher.republishUnconfirmed();
 
         assertThat(sink.republished).containsExactly(MESSAGE);
@@ -98,7 +102,7 @@ class TaskPublisherTest {
         TaskPublisher publisher = publisher(failingChannel(() -> new AlreadyClosedException(closedByUs)));
         Sink sink = new Sink();
 
-        assertThatThrownBy(() -> publisher.publish(sink, MESSAGE)).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> publisher.publish(route(sink), MESSAGE, 1)).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot publish to queue 'tasks'");
         publisher.republishUnconfirmed();
         assertThat(sink.republished).isEmpty();
@@ -121,12 +125,12 @@ class TaskPublisherTest {
         TaskMessage second = new TaskMessage(Protocol.VERSION, "job-1", "cube",
                 List.of(new TaskItem(8, JsonNodeFactory.instance.arrayNode().add(8))), null);
 
-        publisher.publish(sink, MESSAGE);
-        publisher.publish(sink, second);
+        publisher.publish(route(sink), MESSAGE, 1);
+        publisher.publish(route(sink), second, 1);
         seq.set(1); // recovered: the new channel numbers its publishes from 1 again, before any listener ran
         TaskMessage third = new TaskMessage(Protocol.VERSION, "job-1", "cube",
                 List.of(new TaskItem(9, JsonNodeFactory.instance.arrayNode().add(9))), null);
-        publisher.publish(sink, third);
+        publisher.publish(route(sink), third, 1);
 
         assertThat(sink.republished).containsExactly(MESSAGE, second);
         publisher.handleAck(1, false);

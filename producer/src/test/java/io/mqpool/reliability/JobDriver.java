@@ -2,7 +2,9 @@ package io.mqpool.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mqpool.producer.JobHandle;
 import io.mqpool.producer.JobOptions;
+import io.mqpool.producer.JobStats;
 import io.mqpool.producer.Outcome;
 import io.mqpool.producer.Pool;
 import java.util.ArrayList;
@@ -14,12 +16,12 @@ import java.util.function.LongFunction;
 import java.util.stream.Stream;
 
 /**
- * Runs one ordered job through {@link Pool#outcomes} and fires fault actions when the output reaches given sizes.
+ * Runs one ordered job through {@link Pool#start} and fires fault actions when the output reaches given sizes.
  * An action runs on the consuming thread, so it should hand long faults to a scheduler.
  */
 public final class JobDriver {
-    /** What a job produced. */
-    public record Run(List<Outcome<Long>> outcomes, long wallMs) {
+    /** What a job produced, and its figures at the end. */
+    public record Run(List<Outcome<Long>> outcomes, long wallMs, JobStats stats) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -50,14 +52,17 @@ public final class JobDriver {
         List<Outcome<Long>> out = new ArrayList<>(n);
         long start = System.nanoTime();
         fire(pending, 0);
-        try (Stream<Outcome<Long>> results = pool.outcomes(task, args, n, Long.class, options, true)) {
+        JobStats stats;
+        try (JobHandle<Long> job = pool.start(task, args, n, Long.class, options, true);
+             Stream<Outcome<Long>> results = job.stream()) {
             Iterator<Outcome<Long>> it = results.iterator();
             while (it.hasNext()) {
                 out.add(it.next());
                 fire(pending, out.size());
             }
+            stats = job.stats();
         }
-        return new Run(out, (System.nanoTime() - start) / 1_000_000);
+        return new Run(out, (System.nanoTime() - start) / 1_000_000, stats);
     }
 
     public static Run run(Pool pool, String task, int n, LongFunction<Object> argument, JobOptions options)

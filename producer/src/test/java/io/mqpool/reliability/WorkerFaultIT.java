@@ -7,6 +7,7 @@ import io.mqpool.producer.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class WorkerFaultIT {
 
     /**
      * B1: 7,000 tasks of 20 ms on 3 workers (concurrency 1, prefetch 1, one item per message); one worker is
-     * SIGKILLed every 2 s and restarted, at least 25 times. Scaled down from the matrix's 10,000 tasks: on a 2-CPU
+     * SIGKILLed every 2 s and restarted, at least 25 times. Every kill ends its worker with a non-zero exit code;
+     * its unacknowledged task is redelivered and the output is still complete and in order. Scaled down from the matrix's 10,000 tasks: on a 2-CPU
      * CI machine a worker JVM restart every 2 s costs most of a core, and 10,000 tasks ran past 5 minutes. The
      * no-fault time is a 1,000-task run of the same shape, scaled x7, to keep the suite short.
      */
@@ -38,6 +40,7 @@ class WorkerFaultIT {
                 baselineMs = JobDriver.run(pool, "sleep", 1_000, i -> 20L, options).wallMs() * (n / 1_000);
             }
             AtomicInteger kills = new AtomicInteger();
+            List<Integer> exitCodes = new CopyOnWriteArrayList<>();
             JobDriver.Run run;
             String poolId;
             try (FaultScheduler faults = new FaultScheduler("b1");
@@ -45,7 +48,7 @@ class WorkerFaultIT {
                 poolId = pool.id();
                 faults.every(Duration.ofSeconds(2), () -> {
                     int slot = kills.getAndIncrement() % fleet.size();
-                    fleet.kill(slot);
+                    exitCodes.add(fleet.kill(slot));
                     fleet.restart(slot);
                 });
                 try {
@@ -60,6 +63,7 @@ class WorkerFaultIT {
                     .note("kills=" + kills.get() + " noFaultMs=" + baselineMs)
                     .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(kills.get()).as("kills during the job").isGreaterThanOrEqualTo(25);
+            assertThat(exitCodes).as("exit codes of the killed workers").hasSize(kills.get()).doesNotContain(0);
         }
     }
 

@@ -67,11 +67,11 @@ public final class WorkerFleet implements AutoCloseable {
         return slots.get(slot);
     }
 
-    /** SIGKILLs the worker in {@code slot} and waits until it is gone. */
-    public void kill(int slot) throws InterruptedException {
+    /** SIGKILLs the worker in {@code slot}, waits until it is gone and returns its exit code. */
+    public int kill(int slot) throws InterruptedException {
         WorkerProcess w = slots.get(slot);
         w.kill();
-        w.waitForExit(Duration.ofSeconds(10));
+        return w.waitForExit(Duration.ofSeconds(10));
     }
 
     /** Starts a fresh worker in {@code slot} (after a kill) and waits until it consumes. */

@@ -30,7 +30,7 @@ final class JobRun {
         try {
             return new JobOptions(chunkSize,
                     options.timeout == null ? null : Durations.parse(options.timeout),
-                    options.taskTimeout == null ? null : Durations.parse(options.taskTimeout));
+                    options.taskTimeout == null ? null : Durations.parse(options.taskTimeout), options.jobId);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
         }
@@ -42,7 +42,7 @@ final class JobRun {
                 throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
             }
             ConnectionSettings connection = options.broker.connection().withMaxMessageBytes(options.maxMessageSize);
-            return PoolSettings.of(connection).withQueue(options.queue).withPoolId(options.jobId);
+            return PoolSettings.of(connection).withQueue(options.queue);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
         }

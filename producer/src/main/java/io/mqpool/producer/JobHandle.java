@@ -1,0 +1,69 @@
+package io.mqpool.producer;
+
+import java.util.Iterator;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A running map-like call, from {@link Pool#start}: its outcomes as a stream, its figures, and its end. The job
+ * stops by itself once every outcome was taken, or when it fails; close it (or its stream) to stop it early.
+ * The stream is for one thread; {@link #stats()} and {@link #close()} may be called from any.
+ *
+ * @param <R> the result type
+ */
+public final class JobHandle<R> implements AutoCloseable {
+    private final Job job;
+    private final ResultConverter converter;
+    private final Class<R> resultType;
+    private final AtomicBoolean streamed = new AtomicBoolean();
+
+    JobHandle(Job job, ResultConverter converter, Class<R> resultType) {
+        this.job = job;
+        this.converter = converter;
+        this.resultType = resultType;
+    }
+
+    /** The job id, as workers log it. */
+    public String id() {
+        return job.id();
+    }
+
+    /**
+     * Every item's outcome, in input order for an ordered job; closing the stream closes the job.
+     *
+     * @throws IllegalStateException when called a second time
+     */
+    public Stream<Outcome<R>> stream() {
+        if (!streamed.compareAndSet(false, true)) {
+            throw new IllegalStateException("the outcomes of job " + job.id() + " can be streamed only once");
+        }
+        JobIterator results = new JobIterator(job);
+        Iterator<Outcome<R>> converted = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return results.hasNext();
+            }
+
+            @Override
+            public Outcome<R> next() {
+                return converter.toOutcome(results.next(), resultType);
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(converted,
+                Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(job::close);
+    }
+
+    /** The job's figures so far; they stay readable after it ends. */
+    public JobStats stats() {
+        return job.stats();
+    }
+
+    /** Stops the job; results that arrive later are dropped. Idempotent. */
+    @Override
+    public void close() {
+        job.close();
+    }
+}

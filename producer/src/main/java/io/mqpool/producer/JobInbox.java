@@ -1,0 +1,256 @@
+package io.mqpool.producer;
+
+import io.mqpool.MqpoolException;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskMessage;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The side of a job that the pool's connection threads write to: results, republish requests, resume markers and
+ * failures land here, and the job's iterating thread takes them out. One lock guards the reorder buffer, the
+ * retry queue, the resume state and the statistics; every change bumps a version, so that the iterating thread
+ * can wait for a change without missing one. Thread-safe.
+ */
+final class JobInbox implements ResultSink {
+    private final String jobId;
+    private final Window window;
+    private final NanoClock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    // Guarded by lock.
+    private final ReorderBuffer buffer;
+    private final RetryQueue retries = new RetryQueue();
+    private final ResumeState resume = new ResumeState();
+    private RuntimeException failure;
+    private boolean closed;
+    private long version;
+    private long published;
+    private long republished;
+    private long completed;
+    private long reorderPeak;
+
+    JobInbox(String jobId, boolean ordered, Window window, NanoClock clock) {
+        this.jobId = jobId;
+        this.window = window;
+        this.clock = clock;
+        this.buffer = new ReorderBuffer(ordered);
+    }
+
+    @Override
+    public void deliver(ResultMessage message) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            resume.resultArrived();
+            if (message.error() != null && message.results().isEmpty() && failure == null) {
+                failure = new MqpoolException("a worker could not read a task message of job " + jobId + ": "
+                        + message.error().summary());
+            }
+            for (ItemResult r : message.results()) {
+                if (buffer.accept(r)) {
+                    completed++;
+                }
+            }
+            if (message.us() != null) {
+                window.observe(message.us(), message.results().size());
+            }
+            reorderPeak = Math.max(reorderPeak, buffer.size());
+            changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void republish(TaskMessage message, int attempt) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            retries.add(message, attempt, clock.nanoTime());
+            republished++;
+            changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void published(long[] indices) {
+        lock.lock();
+        try {
+            resume.markerArrived(indices);
+            changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void fail(RuntimeException cause) {
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = cause;
+            }
+            changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void changed() {
+        version++;
+        changed.signalAll();
+    }
+
+    /** The job's queue held {@code messages} messages from an earlier run when it started. */
+    void expectPriorResults(long messages) {
+        lock.lock();
+        try {
+            resume.expect(messages, clock.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A counter of changes: wait on it with {@link #awaitChange}. */
+    long version() {
+        lock.lock();
+        try {
+            return version;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the version differs from {@code seen}, or {@code nanos} pass. */
+    void awaitChange(long seen, long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (version == seen && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    RuntimeException failure() {
+        lock.lock();
+        try {
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves up to {@code max} results that can be emitted to {@code out}; returns how many. */
+    int drainTo(Queue<ItemResult> out, int max) {
+        lock.lock();
+        try {
+            int n = 0;
+            while (n < max && buffer.hasReady()) {
+                out.add(buffer.poll());
+                n++;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean awaitingPriorResults(long nowNanos) {
+        lock.lock();
+        try {
+            return resume.awaiting(nowNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long priorResultsNanosLeft(long nowNanos) {
+        lock.lock();
+        try {
+            return resume.nanosLeft(nowNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** In a resumed job: whether the item has a result, or an earlier run published it and its result will come. */
+    boolean alreadyCovered(long index) {
+        lock.lock();
+        try {
+            return resume.resumed() && (buffer.has(index) || resume.publishedEarlier(index));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<RetryQueue.Due> takeDueRetries(long nowNanos) {
+        lock.lock();
+        try {
+            return retries.takeDue(nowNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean retryDue(long nowNanos) {
+        lock.lock();
+        try {
+            return retries.hasDue(nowNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long nanosUntilRetry(long nowNanos) {
+        lock.lock();
+        try {
+            return retries.nanosUntilNext(nowNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code items} items went out in a task message for the first time. */
+    void countPublished(int items) {
+        lock.lock();
+        try {
+            published += items;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops taking results and drops those held; the statistics stay readable. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            buffer.clear();
+            changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    JobStats stats() {
+        lock.lock();
+        try {
+            return new JobStats(published, republished, completed, reorderPeak, buffer.duplicates(), buffer.strays());
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.mqpool.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.mqpool.MqpoolException;
+import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.Protocol;
+import io.mqpool.protocol.RemoteError;
+import io.mqpool.protocol.ResultMessage;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** The job's window, deadline, retries, resume and lifecycle, driven by a fake link and a fake clock. */
+class JobTest {
+    private static final String ID = "pool-1";
+    private static final Window.Limits LIMITS = new Window.Limits(2, 262_144);
+
+    private final FakeLink link = new FakeLink();
+    private final FakeClock clock = new FakeClock();
+    private final ArrayDeque<ItemResult> out = new ArrayDeque<>();
+
+    private static Iterator<JsonNode> items(long n) {
+        return LongStream.range(0, n).<JsonNode>mapToObj(i -> JsonNodeFactory.instance.arrayNode().add(i)).iterator();
+    }
+
+    private Job job(long n, JobOptions options, boolean ordered) {
+        return job(n, options, ordered, LIMITS);
+    }
+
+    private Job job(long n, JobOptions options, boolean ordered, Window.Limits limits) {
+        return new Job(new JobSpec(ID, "cube", n, ordered, options, limits), items(n), link, clock);
+    }
+
+    private static ResultMessage results(long... indices) {
+        return ResultMessage.of(Protocol.VERSION, ID, LongStream.of(indices)
+                .mapToObj(i -> ItemResult.ok(i, JsonNodeFactory.instance.numberNode(i * i * i))).toList());
+    }
+
+    private List<Long> taken() {
+        List<Long> indices = out.stream().map(ItemResult::i).toList();
+        out.clear();
+        return indices;
+    }
+
+    @Test
+    void publishesNoMoreThanTheWindowAndYieldsInInputOrder() {
+        Job job = job(10, JobOptions.DEFAULTS.withChunkSize(2), true);
+
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.WAIT);
+        assertThat(link.publishedIndices()).as("2 messages of 2 items").containsExactly(0L, 1L, 2L, 3L);
+
+        link.sink.deliver(results(2, 3));
+        assertThat(job.poll(out).kind()).as("item 0 is still missing").isEqualTo(Job.Step.Kind.WAIT);
+        assertThat(link.sent).hasSize(2);
+
+        link.sink.deliver(results(0, 1));
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.READY);
+        assertThat(taken()).containsExactly(0L, 1L, 2L, 3L);
+        job.poll(out);
+        assertThat(link.publishedIndices()).as("the window moved on").endsWith(4L, 5L, 6L, 7L).hasSize(8);
+    }
+
+    @Test
+    void completesAndUnregistersOnceEveryResultWasTaken() {
+        Job job = job(3, JobOptions.DEFAULTS.withChunkSize(3), true);
+        job.poll(out);
+        link.sink.deliver(results(0, 1, 2));
+
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.READY);
+        assertThat(taken()).containsExactly(0L, 1L, 2L);
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);
+        assertThat(link.cancels).isEqualTo(1);
+        assertThat(job.stats()).isEqualTo(new JobStats(3, 0, 3, 3, 0, 0));
+    }
+
+    @Test
+    void unorderedJobYieldsResultsAsTheyArrive() {
+        Job job = job(4, JobOptions.DEFAULTS.withChunkSize(1), false);
+        job.poll(out);
+        link.sink.deliver(results(1));
+
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.READY);
+        assertThat(taken()).containsExactly(1L);
+    }
+
+    @Test
+    void nackedMessageIsPublishedAgainAfterItsBackoff() {
+        Job job = job(1, JobOptions.DEFAULTS.withChunkSize(1), true);
+        job.poll(out);
+        FakeLink.Sent first = link.sent.get(0);
+
+        first.sink().republish(first.message(), first.attempt());
+        Job.Step step = job.poll(out);
+        assertThat(step.kind()).isEqualTo(Job.Step.Kind.WAIT);
+        assertThat(step.waitNanos()).as("wakes when the 50 ms backoff ends")
+                .isEqualTo(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(1)));
+        assertThat(link.sent).hasSize(1);
+
+        clock.advance(Duration.ofMillis(Backoff.delayMillis(1)));
+        job.poll(out);
+        assertThat(link.sent).hasSize(2);
+        assertThat(link.sent.get(1).message()).isEqualTo(first.message());
+        assertThat(link.sent.get(1).attempt()).isEqualTo(2);
+        assertThat(job.stats().republished()).isEqualTo(1);
+        assertThat(job.stats().published()).as("a republish is not a new item").isEqualTo(1);
+    }
+
+    @Test
+    void missedDeadlineThrowsJobTimeoutAndClosesTheJob() {
+        Job job = job(5, JobOptions.DEFAULTS.withChunkSize(1).withTimeout(Duration.ofSeconds(3)), true);
+        Job.Step step = job.poll(out);
+        assertThat(step.waitNanos()).as("never longer than a second").isEqualTo(TimeUnit.SECONDS.toNanos(1));
+
+        clock.advance(Duration.ofMillis(2_500));
+        assertThat(job.poll(out).waitNanos()).as("until the deadline").isEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+
+        clock.advance(Duration.ofMillis(500));
+        assertThatThrownBy(() -> job.poll(out)).isInstanceOf(JobTimeoutException.class)
+                .hasMessageContaining("job pool-1 timed out after PT3S with 0 of");
+        assertThat(link.cancels).isEqualTo(1);
+        assertThatThrownBy(() -> job.poll(out)).as("and on every later poll").isInstanceOf(JobTimeoutException.class);
+    }
+
+    @Test
+    void jobThatThrowsItsFailureClosesAndStopsBuffering() {
+        Job job = job(4, JobOptions.DEFAULTS.withChunkSize(1), true);
+        job.poll(out);
+        link.sink.fail(new MqpoolException("broker closed the publishing channel"));
+
+        assertThatThrownBy(() -> job.poll(out)).hasMessage("broker closed the publishing channel");
+        assertThat(link.cancels).as("unregistered from the result queue").isEqualTo(1);
+        link.sink.deliver(results(1));
+        assertThat(job.stats().completed()).as("a late result is not buffered").isZero();
+        assertThat(job.isStopped()).isFalse();
+    }
+
+    @Test
+    void unreadableTaskMessageFailsTheJob() {
+        Job job = job(2, JobOptions.DEFAULTS.withChunkSize(1), true);
+        job.poll(out);
+        link.sink.deliver(ResultMessage.failed(ID, RemoteError.of(ErrorCode.MALFORMED, "not JSON")));
+
+        assertThatThrownBy(() -> job.poll(out)).isInstanceOf(MqpoolException.class)
+                .hasMessageContaining("a worker could not read a task message of job pool-1");
+        assertThat(link.cancels).isEqualTo(1);
+    }
+
+    @Test
+    void closedJobStopsWithoutAFailure() {
+        Job job = job(2, JobOptions.DEFAULTS.withChunkSize(1), true);
+        job.poll(out);
+        job.close();
+        job.close();
+
+        assertThat(job.isStopped()).isTrue();
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);
+        assertThat(link.cancels).isEqualTo(1);
+    }
+
+    @Test
+    void oversizeChunkIsHalvedAndALoneOversizeItemFailsAsTooLarge() {
+        link.tooLarge = m -> m.items().stream().anyMatch(item -> item.i() == 2);
+        Job job = job(4, JobOptions.DEFAULTS.withChunkSize(4), true);
+
+        job.poll(out);
+        assertThat(link.publishedIndices()).containsExactly(0L, 1L, 3L);
+        link.sink.deliver(results(0, 1, 3));
+        job.poll(out);
+        List<ItemResult> all = List.copyOf(out);
+        assertThat(all).extracting(ItemResult::i).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(all.get(2).error().code()).isEqualTo("TOO_LARGE");
+        assertThat(all.get(2).error().message()).contains("refused before publishing");
+    }
+
+    @Test
+    void duplicatesAndTheReorderPeakAreCounted() {
+        Job job = job(4, JobOptions.DEFAULTS.withChunkSize(1), true);
+        job.poll(out);
+        link.sink.deliver(results(1));
+        link.sink.deliver(results(1));
+        link.sink.deliver(results(0));
+
+        assertThat(job.stats()).isEqualTo(new JobStats(2, 0, 2, 2, 1, 0));
+    }
+
+    @Test
+    void automaticChunksProbeWithSingleItemsUntilTheFirstTiming() {
+        Job job = job(1_000, JobOptions.DEFAULTS, true, new Window.Limits(256, 262_144));
+        Job.Step step = job.poll(out);
+
+        assertThat(link.sent).hasSize(ChunkSizer.PROBE_MESSAGES);
+        assertThat(link.sent).allMatch(s -> s.message().items().size() == 1);
+        assertThat(step.waitNanos()).as("wakes when the probe lapses").isEqualTo(ChunkSizer.PROBE_NANOS);
+
+        link.sink.deliver(ResultMessage.timed(Protocol.VERSION, ID, results(0).results(), 10));
+        job.poll(out);
+        assertThat(link.sent.get(link.sent.size() - 1).message().items()).as("chunked once timed").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void resumedJobWaitsForThePriorResultsThenPublishesOnlyWhatIsNotCovered() {
+        link.priorMessages = 2;
+        Job job = job(5, JobOptions.DEFAULTS.withChunkSize(1), true);
+
+        Job.Step step = job.poll(out);
+        assertThat(link.sent).as("nothing before the prior results are read").isEmpty();
+        assertThat(step.waitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(1));
+
+        link.sink.published(new long[] {1});
+        link.sink.deliver(results(0));
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.READY);
+        assertThat(taken()).containsExactly(0L);
+        job.poll(out);
+        link.sink.deliver(results(1, 2));
+        job.poll(out);
+        assertThat(taken()).containsExactly(1L, 2L);
+        job.poll(out);
+        link.sink.deliver(results(3, 4));
+        job.poll(out);
+        assertThat(taken()).containsExactly(3L, 4L);
+
+        assertThat(link.publishedIndices()).as("0 was answered, 1 published, by the earlier run")
+                .containsExactly(2L, 3L, 4L);
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);
+    }
+
+    @Test
+    void resumedJobStopsWaitingAfterTheGracePeriod() {
+        link.priorMessages = 5;
+        Job job = job(3, JobOptions.DEFAULTS.withChunkSize(1), true);
+        job.poll(out);
+        assertThat(link.sent).isEmpty();
+
+        clock.advance(Duration.ofNanos(ResumeState.GRACE_NANOS));
+        job.poll(out);
+        assertThat(link.publishedIndices()).containsExactly(0L, 1L);
+    }
+}
