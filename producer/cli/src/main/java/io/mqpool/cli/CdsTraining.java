@@ -1,0 +1,52 @@
+package io.mqpool.cli;
+
+import io.mqpool.clisupport.CliLogging;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.Map;
+
+/**
+ * The training run behind the class-data-sharing archives that {@code bin/mqpool} and the workers of
+ * {@code --workers} map at start-up ({@code bin/_cds-archive} runs it under {@code -XX:ArchiveClassesAtExit}).
+ *
+ * <p>It runs what a one-shot {@code mqpool map --workers 1} runs, for real: the command line, logging, the codec,
+ * and a round trip through one worker JVM, started from the worker jar on a private queue of the broker at
+ * {@code $MQPOOL_URL}. That worker dumps its own archive at exit when {@code -Dmqpool.worker.cds.dump} names a
+ * file. Without a broker the round trip fails fast, and this JVM's archive holds what loaded before, which is most
+ * of it. Prints nothing; always exits 0, since the archives are an optimisation.
+ */
+public final class CdsTraining {
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) {
+        CliLogging.use(MqpoolMain.LOGGING);
+        train(System.getenv());
+        System.exit(0);
+    }
+
+    /** Runs the training commands, silently; returns the exit code of the round trip. */
+    static int train(Map<String, String> env) {
+        String url = env.getOrDefault(BrokerAddress.ENV_URL, BrokerAddress.DEFAULT_URL);
+        String queue = "mqpool.cds-training." + ProcessHandle.current().pid();
+        silent().execute("map", "--help");
+        try {
+            return silent().execute("map", "--url", url, "--queue", queue, "--workers", "1", "cube", "1", "2", "3");
+        } finally {
+            try {
+                PrivateQueue.delete(ConnectionSettings.of(BrokerAddress.parse(url)), queue);
+            } catch (IllegalArgumentException e) {
+                // A malformed URL: the round trip failed the same way, and made no queue.
+            }
+        }
+    }
+
+    private static picocli.CommandLine silent() {
+        picocli.CommandLine cl = MqpoolMain.commandLine();
+        cl.setOut(new PrintWriter(Writer.nullWriter()));
+        cl.setErr(new PrintWriter(Writer.nullWriter()));
+        return cl;
+    }
+}
