@@ -1,5 +1,8 @@
 package io.mqpool.testing;
 
+import io.mqpool.launch.BrokerEnvironment;
+import io.mqpool.launch.Program;
+import io.mqpool.launch.WorkerJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +17,6 @@ import org.awaitility.Awaitility;
 
 /** A real {@code mqpool-worker} JVM started from the test classpath; its output is kept and logged to a file. */
 public final class WorkerProcess implements AutoCloseable {
-    private static final String MAIN = "io.mqpool.worker.cli.WorkerMain";
-    private static final String READY = "mqpool-worker-ready";
 
     private final Process process;
     private final String name;
@@ -29,25 +30,17 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts a worker serving {@code queue}; extra arguments are passed to the worker command, JVM options first. */
     public static WorkerProcess start(String url, String queue, List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(MAIN);
-        command.add("--queue");
-        command.add(queue);
-        command.add("--announce-ready");
-        command.addAll(List.of(args));
+        List<String> arguments = new ArrayList<>(List.of("--queue", queue, "--announce-ready"));
+        arguments.addAll(List.of(args));
+        // The test classpath, not the worker jar: it holds the test tasks.
+        WorkerJvm jvm = WorkerJvm.quickStart(Program.ClassPath.ofThisJvm(WorkerJvm.WORKER_MAIN), jvmOptions, arguments,
+                new BrokerEnvironment(url, null));
         String name = queue + "-" + UUID.randomUUID().toString().substring(0, 8);
         // A file, not a pipe: the JDK may close a pipe under a reader when the process exits, losing its tail.
         Path log = Path.of("target", "worker-logs", name + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = jvm.processBuilder().redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("MQPOOL_URL", url);
         Process p = pb.start();
         p.getOutputStream().close();
         return new WorkerProcess(p, name, log);
@@ -72,7 +65,7 @@ public final class WorkerProcess implements AutoCloseable {
                         throw new IllegalStateException("worker " + name + " exited with " + process.exitValue()
                                 + " before it was ready:\n" + output());
                     }
-                    return output().contains(READY);
+                    return output().contains(WorkerJvm.READY_MARKER);
                 });
     }
 

@@ -1,27 +1,32 @@
 package io.mqpool.worker.cli;
 
-import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.amqp.Topology;
-import io.mqpool.config.BrokerAddress;
+import io.mqpool.clisupport.BrokerOptions;
+import io.mqpool.clisupport.CliLogging;
+import io.mqpool.clisupport.ExitCodes;
+import io.mqpool.clisupport.Signals;
 import io.mqpool.config.ConnectionSettings;
-import io.mqpool.config.Durations;
+import io.mqpool.launch.WorkerJvm;
 import io.mqpool.protocol.Codec;
 import io.mqpool.task.TaskRegistry;
 import io.mqpool.worker.Worker;
 import io.mqpool.worker.WorkerSettings;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,22 +44,13 @@ import picocli.CommandLine.Spec;
             "3:broker refused the credentials or a permission, or stayed unreachable past --startup-timeout"})
 public final class WorkerMain implements Callable<Integer> {
     /** Printed on stdout with --announce-ready, for a parent process that waits for its workers. */
-    public static final String READY_MARKER = "mqpool-worker-ready";
+    static final String READY_MARKER = WorkerJvm.READY_MARKER;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:MQPOOL_URL:-" + BrokerAddress.DEFAULT_URL + "}",
-            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://... (default: $MQPOOL_URL, then "
-                    + BrokerAddress.DEFAULT_URL + ").",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    private String url;
-
-    @Option(names = "--tls-ca", paramLabel = "FILE", defaultValue = "${env:" + ConnectionSettings.ENV_TLS_CA + "}",
-            description = "For amqps://: trust exactly the CA certificates in this PEM file instead of the JVM's "
-                    + "trust store; the host name is still verified (default: $" + ConnectionSettings.ENV_TLS_CA + ").",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    private Path tlsCa;
+    @Mixin
+    private BrokerOptions broker;
 
     @Option(names = "--queue", paramLabel = "NAME", defaultValue = "${env:MQPOOL_QUEUE:-" + Topology.DEFAULT_TASK_QUEUE + "}",
             description = "Task queue to serve (default: ${DEFAULT-VALUE}).")
@@ -65,8 +61,9 @@ public final class WorkerMain implements Callable<Integer> {
     private int concurrency;
 
     @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0",
-            description = "Task messages the broker may push ahead (default: adaptive, the concurrency for tasks "
-                    + "over 50 ms, 4x the concurrency for tasks under 10 ms).",
+            description = "Task messages the broker may send ahead of the threads (default: adaptive, from the "
+                    + "running average time of a message: the concurrency at first and for messages over 200 ms, "
+                    + "2x the concurrency for medium ones, 4x under 10 ms).",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     private int prefetch;
 
@@ -80,20 +77,20 @@ public final class WorkerMain implements Callable<Integer> {
 
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long a stop waits for tasks in flight (default: ${DEFAULT-VALUE}).")
-    private String shutdownTimeout;
+    private Duration shutdownTimeout;
 
     @Option(names = "--startup-timeout", paramLabel = "DURATION",
             description = "Give up if the broker stays unreachable this long at start (default: retry for ever).")
-    private String startupTimeout;
+    private Duration startupTimeout;
 
     @Option(names = "--task-timeout", paramLabel = "DURATION", defaultValue = "10m",
             description = "Time limit of one item when neither the call nor the task sets one; an item past it is "
                     + "answered TIMEOUT and abandoned (default: ${DEFAULT-VALUE}).")
-    private String taskTimeout;
+    private Duration taskTimeout;
 
     @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
             description = "AMQP heartbeat; a dead link is noticed after about twice this (default: ${DEFAULT-VALUE}).")
-    private String heartbeat;
+    private Duration heartbeat;
 
     @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + Codec.DEFAULT_MAX_MESSAGE_BYTES,
             description = "Largest task or result message in bytes (default: ${DEFAULT-VALUE}).")
@@ -110,26 +107,25 @@ public final class WorkerMain implements Callable<Integer> {
     private boolean announceReady;
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final PrintStream taskOutput;
+
+    /** @param taskOutput where tasks that print write (the process's stdout in {@link #main}) */
+    WorkerMain(PrintStream taskOutput) {
+        this.taskOutput = taskOutput;
+    }
 
     public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "io/mqpool/worker/cli/logback-worker.xml");
-        }
+        CliLogging.use("io/mqpool/worker/cli/logback-worker.xml");
         if (List.of(args).contains("-q") || List.of(args).contains("--quiet")) {
             System.setProperty("MQPOOL_LOG_LEVEL", "WARN");
         }
-        WorkerMain command = new WorkerMain();
+        WorkerMain command = new WorkerMain(System.out);
         Signals.onTerminate(command.stop::countDown);
         System.exit(commandLine(command).execute(args));
     }
 
     static CommandLine commandLine(WorkerMain command) {
-        CommandLine cl = new CommandLine(command);
-        cl.setExecutionExceptionHandler((e, c, parsed) -> {
-            c.getErr().println("mqpool-worker: " + oneLine(e));
-            return e instanceof BrokerUnavailableException ? 3 : 1;
-        });
-        return cl;
+        return ExitCodes.of("mqpool-worker", System.getenv()).install(new CommandLine(command));
     }
 
     /** Asks a running worker to stop, as SIGTERM does. */
@@ -141,24 +137,22 @@ public final class WorkerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         WorkerSettings settings;
         try {
-            ConnectionSettings connection = ConnectionSettings.of(BrokerAddress.parse(url))
-                    .withHeartbeat(Durations.parse(heartbeat))
-                    .withMaxMessageBytes(maxMessageSize)
-                    .withTlsCaFile(tlsCa);
+            ConnectionSettings connection = broker.connection()
+                    .withHeartbeat(heartbeat)
+                    .withMaxMessageBytes(maxMessageSize);
             int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
-            settings = new WorkerSettings(connection, queue, threads, prefetch, deliveryLimit,
-                    Durations.parse(shutdownTimeout), startupTimeout == null ? null : Durations.parse(startupTimeout),
-                    Durations.parse(taskTimeout), workerId != null ? workerId : defaultWorkerId());
+            settings = new WorkerSettings(connection, queue, threads, prefetch, deliveryLimit, shutdownTimeout,
+                    startupTimeout, taskTimeout, workerId != null ? workerId : defaultWorkerId());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         TaskRegistry registry = TaskRegistry.load(taskClassLoader());
-        PrintStream out = System.out;
-        try (Worker worker = new Worker(settings, registry, out)) {
+        try (Worker worker = new Worker(settings, registry, taskOutput)) {
             worker.start();
             if (announceReady) {
-                System.out.println(READY_MARKER + " " + settings.workerId());
-                System.out.flush();
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(READY_MARKER + " " + settings.workerId());
+                out.flush();
             }
             stop.await();
         }
@@ -189,10 +183,5 @@ public final class WorkerMain implements Callable<Integer> {
             host = "localhost";
         }
         return host + "-" + ProcessHandle.current().pid();
-    }
-
-    static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.replaceAll("\\s+", " ").strip();
     }
 }

@@ -1,0 +1,264 @@
+package io.mqpool.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mqpool.clisupport.BrokerOptions;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.launch.Program;
+import io.mqpool.launch.WorkerJvm;
+import io.mqpool.producer.JobOptions;
+import io.mqpool.producer.Outcome;
+import io.mqpool.producer.Pool;
+import io.mqpool.producer.PoolSettings;
+import io.mqpool.cli.bench.RawBaseline;
+import io.mqpool.cli.bench.RawEcho;
+import io.mqpool.protocol.Codec;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mqpool bench}: task throughput, latency and memory, with a raw amqp-client baseline in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Measure mqpool against a raw amqp-client round trip on the same broker, in the same run.",
+            "Starts its own worker JVMs (and as many raw echo JVMs) on a private queue, runs warm-up and",
+            "measured runs, and prints medians, ranges and the mqpool/raw ratios.",
+            "Example: mqpool bench --task cube --items 2000000 --workers 2 --concurrency 1"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:a run failed", "2:invalid command line", "3:broker unreachable"})
+final class BenchCommand implements Callable<Integer> {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** The raw consumer gets the prefetch a worker's adaptive policy settles on for short tasks. */
+    private static final int RAW_PREFETCH_PER_THREAD = 4;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--task", defaultValue = "cube", description = "Task to run (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--arg", paramLabel = "JSON",
+            description = "Argument of every call, e.g. 50 for sleep (default: the item numbers 1..N).")
+    String arg;
+
+    @Option(names = {"-n", "--items"}, defaultValue = "200000", description = "Items per measured run (default: ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(names = {"-c", "--chunk-size"}, defaultValue = "0", description = "Items per message (default: automatic).",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    int chunkSize;
+
+    @Option(names = "--window", defaultValue = "" + PoolSettings.DEFAULT_MAX_IN_FLIGHT_MESSAGES,
+            description = "Task messages in flight, for mqpool and the baseline (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = {"-w", "--workers"}, defaultValue = "2", description = "Worker JVMs to start (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--concurrency", defaultValue = "1", description = "Threads per worker (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+            description = "Unmeasured runs of the same size before the measured ones, for mqpool and the baseline; "
+                    + "raise it for short runs, whose first ones still run partly interpreted (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--latency", paramLabel = "N", defaultValue = "1000",
+            description = "Single round trips timed one at a time, 0 to skip (default: ${DEFAULT-VALUE}).")
+    int latencySamples;
+
+    @Option(names = "--baseline-items", paramLabel = "N", defaultValue = "50000",
+            description = "Messages per baseline run (default: ${DEFAULT-VALUE}).")
+    int baselineItems;
+
+    @Option(names = "--no-baseline", description = "Skip the raw amqp-client baseline.")
+    boolean noBaseline;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (items < 1 || runs < 1 || workers < 1 || concurrency < 1 || window < 1 || latencySamples < 0
+                || baselineItems < 1 || chunkSize < 0 || warmup < 0) {
+            throw new CommandLine.ParameterException(cl, "counts must be positive (--items, --runs, --workers, "
+                    + "--concurrency, --window, --baseline-items; --latency, --warmup and --chunk-size may be 0)");
+        }
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new CommandLine.ParameterException(cl, "--format must be table or json");
+        }
+        JsonNode fixedArg = arg == null ? null : new Items(Codec.defaults(), false).parse(arg);
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String queue = "mqpool.bench." + id;
+        PrintWriter err = cl.getErr();
+        ObjectNode report = JsonNodeFactory.instance.objectNode();
+        JobOptions options = JobOptions.DEFAULTS.withChunkSize(chunkSize);
+        int chunk = options.maxChunkSize(items);
+        report.put("task", task).put("items", items).put("chunkSize", chunkSize > 0 ? String.valueOf(chunk) : "adaptive, max " + chunk).put("window", window)
+                .put("workers", workers).put("concurrency", concurrency).put("warmup", warmup).put("runs", runs);
+        ConnectionSettings connection = connection(cl);
+        // Started as bin/mqpool-worker starts a worker, for steady-state figures.
+        WorkerJvm worker = new WorkerJvm(WorkerJar.from(System.getProperties()).program(), List.of(),
+                List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready"),
+                broker.environment());
+        PoolSettings settings = PoolSettings.of(connection).withQueue(queue).withMaxInFlightMessages(window);
+        try (Pool pool = Pool.create(settings);
+             LocalWorkers fleet = LocalWorkers.start(workers, worker, READY_TIMEOUT, err)) {
+            err.printf("mqpool bench: %s x %,d items, chunk %s, window %d msgs, %d worker JVMs x %d threads%n",
+                    task, items, chunkSize > 0 ? String.valueOf(chunk) : "adaptive", window, workers, concurrency);
+            for (int k = 0; k < warmup; k++) {
+                run(pool, items, fixedArg, options);
+            }
+            double[] rates = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                long nanos = run(pool, items, fixedArg, options);
+                rates[r] = items / (nanos / 1e9);
+                err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
+                err.flush();
+            }
+            ObjectNode mq = report.putObject("mqpool");
+            BenchReport.stats(mq.putObject("itemsPerSec"), rates);
+            if (chunkSize > 0) {
+                BenchReport.stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
+            }
+            if (latencySamples > 0) {
+                long[] lat = new long[latencySamples];
+                for (int k = 0; k < Math.min(200, latencySamples); k++) {
+                    submit(pool, fixedArg, k);
+                }
+                for (int k = 0; k < latencySamples; k++) {
+                    long start = System.nanoTime();
+                    submit(pool, fixedArg, k);
+                    lat[k] = System.nanoTime() - start;
+                }
+                BenchReport.percentiles(mq.putObject("latencyMs"), lat);
+            }
+            List<Long> rss = fleet.peakRssKib();
+            ObjectNode mem = report.putObject("peakRssMiB");
+            mem.put("producer", LocalWorkers.peakRssKib(ProcessHandle.current().pid()) / 1024);
+            ArrayNode w = mem.putArray("workers");
+            rss.forEach(k -> w.add(k / 1024));
+        } finally {
+            PrivateQueue.delete(settings.connection(), queue);
+        }
+        if (!noBaseline) {
+            baseline(connection, report, err);
+        }
+        BenchReport.print(report, cl.getOut(), format.equals("json"));
+        return 0;
+    }
+
+    /** The broker connection; a bad URL is a usage error (exit 2). */
+    private ConnectionSettings connection(CommandLine cl) {
+        try {
+            return broker.connection();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+        }
+    }
+
+    private void baseline(ConnectionSettings connection, ObjectNode report, PrintWriter err) throws Exception {
+        String queue = "mqpool.bench.raw." + UUID.randomUUID().toString().substring(0, 8);
+        // The echo is in this JVM's jar: no mqpool worker in it.
+        WorkerJvm echo = new WorkerJvm(Program.ClassPath.ofThisJvm(RawEcho.class.getName()),
+                List.of("-Dlogback.configurationFile=" + MqpoolMain.LOGGING),
+                List.of(queue, String.valueOf(RAW_PREFETCH_PER_THREAD * concurrency)), broker.environment());
+        try (RawBaseline raw = new RawBaseline(connection, queue, window);
+             LocalWorkers echoes = LocalWorkers.start(workers, echo, READY_TIMEOUT, err)) {
+            for (int k = 0; k < warmup; k++) {
+                raw.throughput(baselineItems);
+            }
+            double[] rates = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                rates[r] = baselineItems / (raw.throughput(baselineItems) / 1e9);
+                err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rates[r]);
+                err.flush();
+            }
+            ObjectNode node = report.putObject("raw");
+            BenchReport.stats(node.putObject("msgsPerSec"), rates);
+            if (latencySamples > 0) {
+                raw.latencies(Math.min(200, latencySamples));
+                BenchReport.percentiles(node.putObject("latencyMs"), raw.latencies(latencySamples));
+            }
+        }
+        ObjectNode ratio = report.putObject("ratio");
+        ratio.put("itemsPerSecOverRawMsgsPerSec", BenchReport.round(report.at("/mqpool/itemsPerSec/median").asDouble()
+                / report.at("/raw/msgsPerSec/median").asDouble()));
+        if (latencySamples > 0) {
+            ratio.put("latencyP50", BenchReport.round(report.at("/mqpool/latencyMs/p50").asDouble() / report.at("/raw/latencyMs/p50").asDouble()));
+            ratio.put("latencyP99", BenchReport.round(report.at("/mqpool/latencyMs/p99").asDouble() / report.at("/raw/latencyMs/p99").asDouble()));
+        }
+    }
+
+    private long run(Pool pool, int count, JsonNode fixedArg, JobOptions options) {
+        long start = System.nanoTime();
+        long failed = 0;
+        long seen = 0;
+        try (Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args(count, fixedArg), count, JsonNode.class,
+                options, true)) {
+            Iterator<Outcome<JsonNode>> it = outcomes.iterator();
+            while (it.hasNext()) {
+                Outcome<JsonNode> o = it.next();
+                seen++;
+                if (!o.isOk()) {
+                    failed++;
+                    if (failed == 1) {
+                        spec.commandLine().getErr().println("mqpool bench: item " + o.index() + " failed: " + o.error().summary());
+                    }
+                }
+            }
+        }
+        if (failed > 0 || seen != count) {
+            throw new IllegalStateException(failed + " of " + count + " items failed; see the first error above");
+        }
+        return System.nanoTime() - start;
+    }
+
+    private void submit(Pool pool, JsonNode fixedArg, long k) throws Exception {
+        Object a = fixedArg != null ? fixedArg : (Object) (k + 1);
+        pool.submit(task, JsonNode.class, a).get(1, TimeUnit.MINUTES);
+    }
+
+    private Iterator<JsonNode> args(int count, JsonNode fixedArg) {
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < count;
+            }
+
+            @Override
+            public JsonNode next() {
+                if (next >= count) {
+                    throw new NoSuchElementException();
+                }
+                ArrayNode a = JsonNodeFactory.instance.arrayNode(1);
+                next++;
+                return fixedArg != null ? a.add(fixedArg) : a.add(next);
+            }
+        };
+    }
+}

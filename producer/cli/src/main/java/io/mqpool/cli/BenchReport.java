@@ -1,0 +1,80 @@
+package io.mqpool.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The figures of {@code mqpool bench}: medians, ranges and percentiles, printed as JSON or a table. */
+final class BenchReport {
+    private BenchReport() {
+    }
+
+    static void stats(ObjectNode node, double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        node.put("median", Math.round(sorted[sorted.length / 2])).put("min", Math.round(sorted[0]))
+                .put("max", Math.round(sorted[sorted.length - 1]));
+    }
+
+    static void percentiles(ObjectNode node, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        node.put("p50", round(sorted[(int) (sorted.length * 0.50)] / 1e6))
+                .put("p99", round(sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6))
+                .put("max", round(sorted[sorted.length - 1] / 1e6));
+    }
+
+    static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    /** Prints the report as one JSON object, or as a table. */
+    static void print(ObjectNode report, PrintWriter out, boolean asJson) {
+        if (asJson) {
+            out.println(report.toString());
+            out.flush();
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"metric", "median", "min", "max"});
+        row(rows, "mqpool items/s", report.at("/mqpool/itemsPerSec"));
+        row(rows, "mqpool msgs/s", report.at("/mqpool/msgsPerSec"));
+        row(rows, "raw msgs/s (1 item/msg)", report.at("/raw/msgsPerSec"));
+        for (String[] r : rows) {
+            out.printf("%-26s %14s %14s %14s%n", (Object[]) r);
+        }
+        JsonNode ratio = report.path("ratio");
+        if (!ratio.isMissingNode()) {
+            out.printf("%-26s %14s%n", "ratio items/s over raw", ratio.path("itemsPerSecOverRawMsgsPerSec").asText());
+        }
+        if (report.at("/mqpool/latencyMs").isObject()) {
+            out.printf("%-26s %14s %14s %14s%n", "latency ms", "p50", "p99", "max");
+            latencyRow(out, "mqpool submit", report.at("/mqpool/latencyMs"));
+            latencyRow(out, "raw round trip", report.at("/raw/latencyMs"));
+            if (!ratio.isMissingNode()) {
+                out.printf("%-26s %14s %14s%n", "ratio mqpool/raw", ratio.path("latencyP50").asText(),
+                        ratio.path("latencyP99").asText());
+            }
+        }
+        out.printf("%-26s producer %s, workers %s%n", "peak RSS MiB", report.at("/peakRssMiB/producer").asText(),
+                report.at("/peakRssMiB/workers").toString());
+        out.flush();
+    }
+
+    private static void row(List<String[]> rows, String name, JsonNode node) {
+        if (node.isObject()) {
+            rows.add(new String[] {name, String.format("%,d", node.path("median").asLong()),
+                String.format("%,d", node.path("min").asLong()), String.format("%,d", node.path("max").asLong())});
+        }
+    }
+
+    private static void latencyRow(PrintWriter out, String name, JsonNode node) {
+        if (node.isObject()) {
+            out.printf("%-26s %14s %14s %14s%n", name, node.path("p50").asText(), node.path("p99").asText(),
+                    node.path("max").asText());
+        }
+    }
+}

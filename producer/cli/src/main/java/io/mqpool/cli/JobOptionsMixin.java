@@ -1,0 +1,42 @@
+package io.mqpool.cli;
+
+import io.mqpool.amqp.Topology;
+import io.mqpool.clisupport.BrokerOptions;
+import io.mqpool.protocol.Codec;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options every job command shares. */
+final class JobOptionsMixin {
+    @Mixin
+    BrokerOptions broker;
+
+    @Option(names = "--queue", paramLabel = "NAME", defaultValue = "${env:MQPOOL_QUEUE:-" + Topology.DEFAULT_TASK_QUEUE + "}",
+            description = "Task queue (default: ${DEFAULT-VALUE}).")
+    String queue;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "N", defaultValue = "0",
+            description = "Start N worker JVMs (from the worker jar) for this command, on the same --url and "
+                    + "--tls-ca, and stop them after it (default: use the workers already running).")
+    int workers;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Give up if the whole job is not done in this time, e.g. 30s, 5m (default: no limit).")
+    Duration timeout;
+
+    @Option(names = "--task-timeout", paramLabel = "DURATION",
+            description = "Time limit of each item on the worker; an overrun is a TIMEOUT error "
+                    + "(default: the task's own, else the worker's --task-timeout).")
+    Duration taskTimeout;
+
+    @Option(names = "--job-id", paramLabel = "ID",
+            description = "Make the job resumable: a run killed midway and started again with the same ID and input "
+                    + "reuses the results already computed (they wait in queue mqpool.results.ID for 30 min).")
+    String jobId;
+
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + Codec.DEFAULT_MAX_MESSAGE_BYTES,
+            description = "Largest task message in bytes; larger arguments are refused before publishing "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxMessageSize;
+}

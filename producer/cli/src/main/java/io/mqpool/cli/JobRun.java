@@ -1,0 +1,122 @@
+package io.mqpool.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mqpool.clisupport.ExitCodes;
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.launch.WorkerJvm;
+import io.mqpool.producer.JobOptions;
+import io.mqpool.producer.Outcome;
+import io.mqpool.producer.Pool;
+import io.mqpool.producer.PoolSettings;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+
+/** Runs one job for a command: connects, starts local workers if asked, streams results, reports failures. */
+final class JobRun {
+    private static final Duration WORKER_READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final JobOptionsMixin options;
+    private final CommandLine commandLine;
+
+    JobRun(JobOptionsMixin options, CommandLine commandLine) {
+        this.options = options;
+        this.commandLine = commandLine;
+    }
+
+    /** The job's options; a bad value is a usage error (exit 2). */
+    JobOptions jobOptions(int chunkSize) {
+        try {
+            return new JobOptions(chunkSize, options.timeout, options.taskTimeout, options.jobId);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
+        }
+    }
+
+    private PoolSettings poolSettings() {
+        try {
+            if (options.workers < 0) {
+                throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
+            }
+            ConnectionSettings connection = options.broker.connection().withMaxMessageBytes(options.maxMessageSize);
+            return PoolSettings.of(connection).withQueue(options.queue);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
+        }
+    }
+
+    /** The worker JVMs of {@code --workers}, started from the worker jar; they connect as this command does. */
+    private LocalWorkers spawnWorkers(String queue) throws java.io.IOException {
+        if (options.workers == 0) {
+            return null;
+        }
+        WorkerJar jar = WorkerJar.from(System.getProperties());
+        WorkerJvm launch = WorkerJvm.quickStart(jar.program(), jar.cdsOptions(),
+                LocalWorkers.quickWorkerArgs(queue, 1), options.broker.environment());
+        return LocalWorkers.spawn(options.workers, launch, commandLine.getErr());
+    }
+
+    /** The pool, once the local workers (if any) consume; fails if one of them exits first. */
+    private static Pool whenReady(LocalWorkers workers, Pool pool) throws InterruptedException {
+        if (workers != null) {
+            workers.awaitReady(WORKER_READY_TIMEOUT);
+        }
+        return pool;
+    }
+
+    /**
+     * Runs the job and writes every outcome; returns 0, or 1 when some item failed. A bad input item stops the
+     * job as a usage error (exit 2), with nothing printed as its result.
+     *
+     * @param knownSize the number of items, or -1 if unknown
+     */
+    int run(String task, Iterator<JsonNode> args, long knownSize, JobOptions jobOptions, boolean ordered,
+            ResultWriter.Format format, boolean single) throws Exception {
+        try {
+            return runJob(task, args, knownSize, jobOptions, ordered, format, single);
+        } catch (RuntimeException e) {
+            InputException input = InputException.in(e);
+            if (input != null && !(e instanceof CommandLine.ParameterException)) {
+                throw new CommandLine.ParameterException(commandLine, input.getMessage(), input);
+            }
+            throw e;
+        }
+    }
+
+    private int runJob(String task, Iterator<JsonNode> args, long knownSize, JobOptions jobOptions, boolean ordered,
+                       ResultWriter.Format format, boolean single) throws Exception {
+        PoolSettings settings = poolSettings();
+        PrintWriter out = commandLine.getOut();
+        PrintWriter err = commandLine.getErr();
+        long failed = 0;
+        long done = 0;
+        // The workers' JVMs start while this one connects; the job starts once they consume.
+        try (LocalWorkers workers = spawnWorkers(settings.queue());
+             Pool pool = Pool.create(settings);
+             Stream<Outcome<JsonNode>> outcomes = whenReady(workers, pool)
+                     .outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);
+             ResultWriter writer = new ResultWriter(out, format, single);
+             Progress progress = new Progress(err, !single && System.console() != null, knownSize, System::nanoTime)) {
+            Iterator<Outcome<JsonNode>> it = outcomes.iterator();
+            while (it.hasNext()) {
+                Outcome<JsonNode> o = it.next();
+                done++;
+                if (o.isOk()) {
+                    writer.write(o.value());
+                } else {
+                    failed++;
+                    if (!single) {
+                        writer.write(null);
+                    }
+                    err.println("mqpool: item " + o.index() + " failed: " + o.error().summary());
+                    err.flush();
+                }
+                progress.update(done, failed);
+            }
+            writer.finish();
+        }
+        return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

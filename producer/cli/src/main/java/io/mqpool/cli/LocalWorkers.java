@@ -1,0 +1,163 @@
+package io.mqpool.cli;
+
+import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.launch.WorkerJvm;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JVMs started for one command ({@code --workers N}, the bench's workers and echoes); their output goes to the
+ * command's stderr, each line prefixed with the process's number. Closing stops them as SIGTERM does and waits for
+ * them.
+ */
+final class LocalWorkers implements AutoCloseable {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Thread> pumps = new ArrayList<>();
+    private final CountDownLatch ready;
+    private final PrintWriter err;
+
+    private LocalWorkers(int count, PrintWriter err) {
+        this.ready = new CountDownLatch(count);
+        this.err = err;
+    }
+
+    /** Worker arguments for a one-shot command: quiet, announcing readiness, quick to stop. */
+    static List<String> quickWorkerArgs(String queue, int concurrency) {
+        return List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready",
+                "--shutdown-timeout", "10s");
+    }
+
+    /** Starts {@code count} processes and waits until each announced that it is ready (consuming). */
+    static LocalWorkers start(int count, WorkerJvm launch, Duration readyTimeout, PrintWriter err)
+            throws IOException, InterruptedException {
+        LocalWorkers workers = spawn(count, launch, err);
+        try {
+            workers.awaitReady(readyTimeout);
+            return workers;
+        } catch (InterruptedException | RuntimeException e) {
+            workers.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts {@code count} processes without waiting for them, so that the caller can do its own start-up
+     * meanwhile; call {@link #awaitReady} before relying on them.
+     */
+    static LocalWorkers spawn(int count, WorkerJvm launch, PrintWriter err) throws IOException {
+        LocalWorkers workers = new LocalWorkers(count, err);
+        try {
+            NamedThreadFactory threads = new NamedThreadFactory("mqpool-worker-output", true);
+            for (int k = 1; k <= count; k++) {
+                ProcessBuilder pb = launch.processBuilder().redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.PIPE);
+                Process p = pb.start();
+                p.getOutputStream().close();
+                workers.processes.add(p);
+                Thread pump = threads.newThread(workers.pump(p, k));
+                workers.pumps.add(pump);
+                pump.start();
+            }
+            return workers;
+        } catch (IOException | RuntimeException e) {
+            workers.close();
+            throw e;
+        }
+    }
+
+    /** Peak resident memory of each process so far, in KiB (VmHWM), or -1 where unknown. */
+    List<Long> peakRssKib() {
+        List<Long> peaks = new ArrayList<>();
+        for (Process p : processes) {
+            peaks.add(peakRssKib(p.pid()));
+        }
+        return peaks;
+    }
+
+    static long peakRssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private Runnable pump(Process p, int number) {
+        return () -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith(WorkerJvm.READY_MARKER)) {
+                        ready.countDown();
+                    } else {
+                        synchronized (err) {
+                            err.println("[worker " + number + "] " + line);
+                            err.flush();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The process is gone; its exit is reported by awaitReady or close.
+            }
+        };
+    }
+
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.await(50, TimeUnit.MILLISECONDS)) {
+            for (int k = 0; k < processes.size(); k++) {
+                Process p = processes.get(k);
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("worker " + (k + 1) + " exited with code " + p.exitValue()
+                            + " before it was ready");
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("workers not ready within " + timeout.toSeconds() + " s");
+            }
+        }
+    }
+
+    /** Stops every process gracefully (SIGTERM), forcibly after a timeout. Idempotent. */
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Thread pump : pumps) {
+            try {
+                pump.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.mqpool.cli;
+
+import io.mqpool.clisupport.CliLogging;
+import io.mqpool.clisupport.ExitCodes;
+import java.io.InputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** The {@code mqpool} command: runs jobs on mqpool workers from the shell. */
+@Command(name = "mqpool", mixinStandardHelpOptions = true, version = "mqpool 0.1.0", usageHelpAutoWidth = true,
+        description = {
+            "Python's multiprocessing.Pool across processes and hosts, on RabbitMQ.",
+            "Results go to stdout (JSON); diagnostics to stderr."},
+        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every item succeeded", "1:some item failed, or the job timed out",
+            "2:invalid command line or input", "3:broker unreachable or credentials refused"})
+public final class MqpoolMain implements Callable<Integer> {
+    /** The logging configuration of the command line, on its class path. */
+    static final String LOGGING = "io/mqpool/cli/logback-cli.xml";
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    private final InputStream stdin;
+
+    private MqpoolMain(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    public static void main(String[] args) {
+        CliLogging.use(LOGGING);
+        System.exit(commandLine(System.in).execute(args));
+    }
+
+    /** The configured command line, reading {@code --input -} from {@code stdin}; tests call {@code execute} on it. */
+    public static CommandLine commandLine(InputStream stdin) {
+        return ExitCodes.of("mqpool", System.getenv()).install(new CommandLine(new MqpoolMain(stdin)));
+    }
+
+    /** The configured command line, with no standard input. */
+    public static CommandLine commandLine() {
+        return commandLine(InputStream.nullInputStream());
+    }
+
+    /** What {@code --input -} reads. */
+    InputStream stdin() {
+        return stdin;
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: map, starmap, submit or bench");
+    }
+}

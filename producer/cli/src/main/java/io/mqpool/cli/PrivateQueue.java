@@ -1,0 +1,22 @@
+package io.mqpool.cli;
+
+import com.rabbitmq.client.Connection;
+import io.mqpool.amqp.Connections;
+import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.amqp.Topology;
+import io.mqpool.config.ConnectionSettings;
+
+/** Removes the private task queue (and its companions) that a command made for itself, such as the bench's. */
+final class PrivateQueue {
+    private PrivateQueue() {
+    }
+
+    /** Best effort: a queue left behind is empty and harmless, so a failure here must not fail the command. */
+    static void delete(ConnectionSettings settings, String queue) {
+        try (Connection c = Connections.open(settings, "mqpool-cleanup", new NamedThreadFactory("mqpool-cleanup", true))) {
+            Topology.deleteTaskQueueFamily(c, queue);
+        } catch (Exception e) {
+            // Nothing was left in them; see above.
+        }
+    }
+}

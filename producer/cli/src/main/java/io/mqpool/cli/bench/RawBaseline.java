@@ -1,0 +1,99 @@
+package io.mqpool.cli.bench;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.mqpool.amqp.Connections;
+import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.amqp.Topology;
+import io.mqpool.config.ConnectionSettings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The baseline's producer: plain amqp-client round trips (publish, {@link RawEcho} replies, consume), one
+ * small message per task, over a queue with the task queue's settings (quorum, delivery limit, persistent,
+ * confirms) and a durable reply queue, with the same number of messages in flight as mqpool.
+ */
+public final class RawBaseline implements AutoCloseable {
+    private final Connection connection;
+    private final Channel publish;
+    private final Channel consume;
+    private final String queue;
+    private final String replies;
+    private final Semaphore inFlight;
+    private final Semaphore received = new Semaphore(0);
+
+    /** Connects as mqpool does (TLS with certificate and host name checks, no trust-all), then declares its queues. */
+    public RawBaseline(ConnectionSettings settings, String queue, int window) throws Exception {
+        this.connection = Connections.open(settings, "mqpool-bench-raw", new NamedThreadFactory("mqpool-bench-raw", true));
+        this.queue = queue;
+        this.replies = queue + ".replies";
+        this.inFlight = new Semaphore(window);
+        Channel setup = connection.createChannel();
+        Topology.declareTaskQueue(setup, queue, Topology.DEFAULT_DELIVERY_LIMIT);
+        Topology.declareResultQueue(setup, replies, Topology.DEFAULT_RESULT_TTL);
+        setup.close();
+        publish = connection.createChannel();
+        publish.confirmSelect();
+        publish.addConfirmListener((seq, multiple) -> { }, (seq, multiple) -> {
+            throw new IllegalStateException("baseline publish nacked");
+        });
+        consume = connection.createChannel();
+        consume.basicQos(1_000);
+        consume.basicConsume(replies, false, new DefaultConsumer(consume) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
+                    throws IOException {
+                consume.basicAck(envelope.getDeliveryTag(), false);
+                inFlight.release();
+                received.release();
+            }
+        });
+    }
+
+    /** Round trips {@code count} messages with the window full; returns the elapsed nanoseconds. */
+    public long throughput(int count) throws Exception {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).replyTo(replies).build();
+        long start = System.nanoTime();
+        for (int k = 0; k < count; k++) {
+            inFlight.acquire();
+            publish.basicPublish("", queue, true, props, ByteBuffer.allocate(8).putLong(k).array());
+        }
+        if (!received.tryAcquire(count, 10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("baseline replies did not all arrive");
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** One round trip at a time; returns each one's nanoseconds. */
+    public long[] latencies(int count) throws Exception {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).replyTo(replies).build();
+        long[] out = new long[count];
+        for (int k = 0; k < count; k++) {
+            long start = System.nanoTime();
+            inFlight.acquire();
+            publish.basicPublish("", queue, true, props, ByteBuffer.allocate(8).putLong(k).array());
+            if (!received.tryAcquire(1, 1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("baseline reply did not arrive");
+            }
+            out[k] = System.nanoTime() - start;
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (Channel c = connection.createChannel()) {
+            c.queueDelete(replies);
+        }
+        Topology.deleteTaskQueueFamily(connection, queue);
+        connection.close();
+    }
+
+}

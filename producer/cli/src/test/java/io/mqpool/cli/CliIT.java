@@ -1,0 +1,225 @@
+package io.mqpool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqpool.testing.RawClient;
+import io.mqpool.testing.TestBroker;
+import io.mqpool.testing.WorkerProcess;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The mqpool command line, run in-process against a real broker and real worker JVMs. */
+@Timeout(120)
+class CliIT {
+    private static final String QUEUE = TestBroker.uniqueName("it.cli");
+    private static WorkerProcess worker;
+
+    record Run(int exit, String out, String err, long millis) {
+    }
+
+    @BeforeAll
+    static void startWorker() throws Exception {
+        worker = WorkerProcess.started(TestBroker.url(), QUEUE, "--concurrency", "2");
+    }
+
+    @AfterAll
+    static void stopWorker() throws Exception {
+        worker.close();
+        try (RawClient client = new RawClient()) {
+            client.deleteTaskQueues(QUEUE);
+        }
+    }
+
+    static Run mqpool(String... args) {
+        return mqpoolWithInput("", args);
+    }
+
+    static Run mqpoolWithInput(String stdin, String... args) {
+        CommandLine cl = MqpoolMain.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        long start = System.nanoTime();
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    static List<String> withBroker(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(1, List.of("--url", TestBroker.url(), "--queue", QUEUE));
+        return all;
+    }
+
+    static Run run(String... args) {
+        return mqpool(withBroker(args).toArray(String[]::new));
+    }
+
+    static Run runWithInput(String stdin, String... args) {
+        return mqpoolWithInput(stdin, withBroker(args).toArray(String[]::new));
+    }
+
+    @Test
+    void mapPrintsCubesInOrder() {
+        Run r = run("map", "cube", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("[1,8,27,64,125,216,343,512,729]\n");
+    }
+
+    @Test
+    void mapWithOwnWorkersStartsAndStopsWorkerProcesses() {
+        String queue = TestBroker.uniqueName("it.cli.own");
+        Run r = mqpool("map", "--url", TestBroker.url(), "--queue", queue, "--workers", "3", "print_number", "1", "2", "3");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("[\"Process 1: 1\",\"Process 2: 2\",\"Process 3: 3\"]\n");
+    }
+
+    @Test
+    void submitPrintsThePlainResult() {
+        Run r = run("submit", "greet", "Mahima");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("Hello,Mahima\n");
+    }
+
+    @Test
+    void starmapSpreadsArguments() {
+        Run r = run("starmap", "pow", "[2,10]", "[3,3]");
+        assertThat(r.out()).isEqualTo("[1024,27]\n");
+    }
+
+    @Test
+    void failedItemsExitOneWithALineEachAndKeepTheOthers() {
+        Run r = run("map", "cube", "2", "abc", "3000000");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("[8,null,27000000000000000000]\n");
+        assertThat(r.err()).contains("item 1").contains("BAD_ARGUMENTS").doesNotContain("item 0").doesNotContain("item 2");
+        assertThat(r.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void unknownTaskExitsOneNamingIt() {
+        Run r = run("submit", "nosuchtask", "1");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("nosuchtask").contains("UNKNOWN_TASK");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void jsonLinesFromAFileStreamOneValuePerLine(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("items.jsonl");
+        Files.writeString(input, "1\n2\n\n\"x\"\n4\n");
+        Run r = run("map", "cube", "--input", input.toString(), "--format", "jsonl");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("1\n8\nnull\n64\n");
+        assertThat(r.err()).contains("item 2");
+    }
+
+    @Test
+    void unreachableBrokerExitsThreeQuicklyWithOneLine() {
+        Run r = mqpool("map", "--url", "amqp://guest:hunter2@localhost:1", "cube", "1");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.millis()).isLessThan(10_000);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("cannot reach broker").doesNotContain("hunter2").doesNotContain("Exception");
+    }
+
+    @Test
+    void refusedCredentialsExitThreeWithoutThePassword() {
+        String url = TestBroker.url().replaceFirst("://[^@]*@", "://intruder:s3cret-pw@");
+        Run r = mqpool("map", "--url", url, "cube", "1");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("refused the credentials").doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void usageErrorsExitTwoAndHelpExitsZero() {
+        assertThat(mqpool("map").exit()).isEqualTo(2);
+        assertThat(mqpool("map", "--chunk-size", "x", "cube", "1").exit()).isEqualTo(2);
+        assertThat(mqpool("map", "--timeout", "soon", "cube", "1").exit()).isEqualTo(2);
+        assertThat(mqpool("map", "--url", "http://nope", "cube", "1").exit()).isEqualTo(2);
+        assertThat(run("starmap", "pow", "5").exit()).isEqualTo(2);
+        for (String command : List.of("map", "starmap", "submit")) {
+            Run help = mqpool(command, "--help");
+            assertThat(help.exit()).isZero();
+            assertThat(help.out()).contains("Usage: mqpool " + command).contains("Exit codes");
+        }
+        assertThat(mqpool("--help").exit()).isZero();
+    }
+
+    @Test
+    void timeoutExitsOne() {
+        Run r = run("submit", "--timeout", "300ms", "sleep", "5000");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("timed out");
+    }
+
+    @Test
+    void aStandardInputLineThatIsNotJsonStopsTheJobAsAUsageError() {
+        Run r = runWithInput("1\n2\n{not json\n4\n", "map", "--input", "-", "cube");
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("mqpool: --input line 3 is not valid JSON: ");
+    }
+
+    @Test
+    void textInputTakesEachLineAsAString() {
+        Run r = runWithInput("a b\nc\n", "map", "--input", "-", "--input-format", "text", "echo");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("[\"a b\",\"c\"]\n");
+    }
+
+    /** In a child JVM, so that MQPOOL_URL really is in the environment the options' defaults read. */
+    @Test
+    void helpDoesNotShowCredentialsFromTheEnvironment() throws Exception {
+        String url = "amqp://envuser:env-s3cret@127.0.0.1:1/";
+        Run help = child(url, "map", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--url=URL").doesNotContain("env-s3cret").doesNotContain("envuser");
+        // The same environment does reach the command: it is the URL the command connects to.
+        Run used = child(url, "map", "cube", "1");
+        assertThat(used.exit()).isEqualTo(3);
+        assertThat(used.err()).contains("envuser@127.0.0.1:1").doesNotContain("env-s3cret");
+    }
+
+    private static Run child(String url, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), MqpoolMain.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("MQPOOL_URL", url);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        String out = read(p.getInputStream());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out, err.get(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static String read(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
