@@ -1,22 +1,15 @@
 package io.mqpool.amqp;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.mqpool.RootCause;
+import io.mqpool.amqp.Unconfirmed.Publish;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,13 +35,6 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     /** What becomes of unconfirmed publishes when the connection is lost. */
     public enum OnConnectionLoss { REPUBLISH, FAIL }
 
-    private record Pending(String queue, MessageProperties props, AMQP.BasicProperties basic, byte[] body,
-                           boolean mandatory, CompletableFuture<PublishResult> future, int attempt, boolean returned) {
-        Pending next(int nextAttempt, boolean nowReturned) {
-            return new Pending(queue, props, basic, body, mandatory, future, nextAttempt, nowReturned);
-        }
-    }
-
     private final ChannelOpener opener;
     private final String name;
     private final PublishWindow window;
@@ -56,29 +42,24 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     private final OnConnectionLoss onConnectionLoss;
     private final Duration reopenDelay;
     private final ScheduledExecutorService scheduler;
-    private final Executor completions;
-    private final ExecutorService ownedCompletions;
     private final Object publishLock = new Object();
-    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private final Unconfirmed pending = new Unconfirmed();
     private final AtomicBoolean closed = new AtomicBoolean();
     // Guarded by publishLock: the highest number given to a publish on the current channel numbering.
     private long lastIssued;
     // Guarded by publishLock: publishes sent before the recovered channel was in confirm mode again.
-    private final List<Pending> held = new ArrayList<>();
+    private final List<Publish> held = new ArrayList<>();
     private volatile Channel channel;
     private volatile PublishFailedException broken;
 
     ConfirmingPublisher(ChannelOpener opener, ConfirmingPublisherBuilder b) throws IOException {
         this.opener = opener;
         this.name = b.name;
-        this.window = new PublishWindow(b.maxUnconfirmed);
+        this.window = new PublishWindow(b.maxUnconfirmed, b.completions, name);
         this.nackAttempts = b.nackAttempts;
         this.onConnectionLoss = b.onConnectionLoss;
         this.reopenDelay = b.reopenDelay;
         this.scheduler = b.scheduler;
-        this.ownedCompletions = b.completions == null
-                ? Executors.newSingleThreadExecutor(new NamedThreadFactory("mqpool-confirms-" + name, true)) : null;
-        this.completions = b.completions != null ? b.completions : ownedCompletions;
         this.channel = open();
     }
 
@@ -122,22 +103,17 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
                     "interrupted while waiting to publish to '" + queue + "'", e));
         }
         CompletableFuture<PublishResult> future = new CompletableFuture<>();
-        send(new Pending(queue, properties, AmqpProperties.toBasic(properties), body, mandatory, future, 1, false));
+        send(new Publish(queue, properties, AmqpProperties.toBasic(properties), body, mandatory, future, 1, false));
         return future;
     }
 
-    /** Publishes mandatory; see {@link #publish(String, MessageProperties, byte[], boolean)}. */
-    public CompletableFuture<PublishResult> publish(String queue, MessageProperties properties, byte[] body) {
-        return publish(queue, properties, body, true);
-    }
-
-    /** Publishes awaiting their confirm (or a recovery), for tests and statistics. */
-    public int unconfirmed() {
+    /** Publishes awaiting their confirm (or a recovery). */
+    int unconfirmed() {
         return window.used();
     }
 
-    private void send(Pending p) {
-        List<Pending> orphaned = List.of();
+    private void send(Publish p) {
+        List<Publish> orphaned = List.of();
         PublishFailedException failure = null;
         synchronized (publishLock) {
             Channel c = channel;
@@ -150,7 +126,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
             if (seq <= lastIssued) {
                 // The channel was recovered and numbers afresh, before the recovery callback ran: what is pending
                 // will never be confirmed, and its numbers are reused.
-                orphaned = drainPending();
+                orphaned = pending.drain();
             }
             lastIssued = seq;
             pending.put(seq, p);
@@ -168,16 +144,16 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
             }
         }
         if (failure != null) {
-            fail(p, failure);
+            window.fail(p, failure);
         }
         lost(orphaned, "the channel was recovered");
     }
 
-    private void hold(Pending p) {
+    private void hold(Publish p) {
         if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
             held.add(p);
         } else {
-            fail(p, lostFailure("the connection is recovering"));
+            window.fail(p, lostFailure("the connection is recovering"));
         }
     }
 
@@ -190,19 +166,19 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     }
 
     /** Publishes again, or fails, what a lost connection left unconfirmed. */
-    private void lost(List<Pending> unconfirmed, String why) {
+    private void lost(List<Publish> unconfirmed, String why) {
         if (unconfirmed.isEmpty()) {
             return;
         }
         if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
             log.info("[{}] {}; publishing {} unconfirmed messages again", name, why, unconfirmed.size());
-            for (Pending p : unconfirmed) {
+            for (Publish p : unconfirmed) {
                 send(p);
             }
         } else {
             log.info("[{}] {} with {} publishes unconfirmed", name, why, unconfirmed.size());
-            for (Pending p : unconfirmed) {
-                fail(p, lostFailure(why));
+            for (Publish p : unconfirmed) {
+                window.fail(p, lostFailure(why));
             }
         }
     }
@@ -210,31 +186,23 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     /** The client started recovering the lost connection. */
     void connectionLost() {
         if (onConnectionLoss == OnConnectionLoss.FAIL) {
-            lost(drainPending(), "connection lost");
+            lost(pending.drain(), "connection lost");
         }
     }
 
     /** The client recovered the connection and the channel: send again what the old numbering left behind. */
     void connectionRecovered() {
-        List<Pending> again = new ArrayList<>();
+        List<Publish> again = new ArrayList<>();
         synchronized (publishLock) {
             long next = channel.getNextPublishSeqNo();
             if (next <= lastIssued) {
-                again.addAll(drainPending());
+                again.addAll(pending.drain());
                 lastIssued = next - 1;
             }
             again.addAll(held);
             held.clear();
         }
         lost(again, "reconnected");
-    }
-
-    private List<Pending> drainPending() {
-        List<Pending> taken = new ArrayList<>();
-        for (Map.Entry<Long, Pending> e = pending.pollFirstEntry(); e != null; e = pending.pollFirstEntry()) {
-            taken.add(e.getValue());
-        }
-        return taken;
     }
 
     /** A channel-level close is ours to handle; a lost connection is recovered by the client. */
@@ -248,11 +216,11 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         if (reopenDelay == null) {
             broken = failure;
         }
-        List<Pending> lost = drainPending();
+        List<Publish> lost = pending.drain();
         log.warn("[{}] broker closed the publishing channel ({}); {} unconfirmed publishes failed{}", name,
                 why.replyText(), lost.size(), reopenDelay == null ? "" : "; reopening in " + reopenDelay.toMillis() + " ms");
-        for (Pending p : lost) {
-            fail(p, failure);
+        for (Publish p : lost) {
+            window.fail(p, failure);
         }
         if (reopenDelay != null) {
             scheduler.schedule(this::reopen, reopenDelay.toMillis(), TimeUnit.MILLISECONDS);
@@ -275,66 +243,26 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     }
 
     void handleAck(long seq, boolean multiple) {
-        for (Pending p : take(seq, multiple)) {
-            complete(p, p.returned() ? PublishResult.RETURNED : PublishResult.CONFIRMED);
+        for (Publish p : pending.take(seq, multiple)) {
+            window.complete(p, p.returned() ? PublishResult.RETURNED : PublishResult.CONFIRMED);
         }
     }
 
     void handleNack(long seq, boolean multiple) {
-        for (Pending p : take(seq, multiple)) {
+        for (Publish p : pending.take(seq, multiple)) {
             if (p.attempt() < nackAttempts) {
                 log.warn("[{}] broker refused a publish to {}; retrying", name, p.queue());
                 // Not on the client's thread, which must never wait for the publish lock.
-                execute(() -> send(p.next(p.attempt() + 1, false)));
+                window.execute(() -> send(p.next(p.attempt() + 1, false)));
             } else {
-                fail(p, new PublishFailedException(PublishFailedException.Reason.NACKED, "broker refused the message"
+                window.fail(p, new PublishFailedException(PublishFailedException.Reason.NACKED, "broker refused the message"
                         + (nackAttempts > 1 ? " " + nackAttempts + " times" : ""), null));
             }
         }
     }
 
-    /**
-     * The broker returns an unroutable mandatory message before confirming it, in publish order: the returned
-     * message is the oldest unconfirmed, not yet returned mandatory publish to that queue with its message id.
-     */
     void handleReturn(String routingKey, String messageId) {
-        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
-            Pending p = e.getValue();
-            if (p.mandatory() && !p.returned() && p.queue().equals(routingKey)
-                    && Objects.equals(p.props().messageId(), messageId)) {
-                pending.replace(e.getKey(), p, p.next(p.attempt(), true));
-                return;
-            }
-        }
-    }
-
-    private List<Pending> take(long seq, boolean multiple) {
-        if (!multiple) {
-            Pending p = pending.remove(seq);
-            return p == null ? List.of() : List.of(p);
-        }
-        ConcurrentNavigableMap<Long, Pending> head = pending.headMap(seq, true);
-        List<Pending> taken = new ArrayList<>(head.values());
-        head.clear();
-        return taken;
-    }
-
-    private void complete(Pending p, PublishResult result) {
-        window.release();
-        execute(() -> p.future().complete(result));
-    }
-
-    private void fail(Pending p, PublishFailedException failure) {
-        window.release();
-        execute(() -> p.future().completeExceptionally(failure));
-    }
-
-    private void execute(Runnable r) {
-        try {
-            completions.execute(r);
-        } catch (RejectedExecutionException e) {
-            r.run();
-        }
+        pending.markReturned(routingKey, messageId);
     }
 
     private static PublishFailedException lostFailure(String why) {
@@ -352,14 +280,14 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
             return;
         }
         window.close();
-        List<Pending> left;
+        List<Publish> left;
         synchronized (publishLock) {
-            left = drainPending();
+            left = pending.drain();
             left.addAll(held);
             held.clear();
         }
-        for (Pending p : left) {
-            fail(p, closedFailure());
+        for (Publish p : left) {
+            window.fail(p, closedFailure());
         }
         Channel c = channel;
         try {
@@ -369,8 +297,6 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             log.debug("[{}] closing the publishing channel failed: {}", name, e.toString());
         }
-        if (ownedCompletions != null) {
-            ownedCompletions.shutdown();
-        }
+        window.shutdown();
     }
 }
