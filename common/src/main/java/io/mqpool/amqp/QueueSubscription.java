@@ -125,7 +125,12 @@ public final class QueueSubscription {
     private void consume(Channel c) throws IOException {
         QueueConsumer next = new QueueConsumer(c, acks);
         consumer = next;
-        tag = c.basicConsume(settings.queue(), false, settings.consumerTag() + "." + ++consumers, next);
+        try {
+            tag = c.basicConsume(settings.queue(), false, settings.consumerTag() + "." + ++consumers, next);
+        } catch (IOException | RuntimeException e) {
+            next.gone = true;
+            throw e;
+        }
     }
 
     private void onShutdown(Channel c, Acks closedAcks, ShutdownSignalException cause) {
@@ -148,7 +153,7 @@ public final class QueueSubscription {
             retryPending.set(false);
             QueueConsumer current = consumer;
             Channel c = channel;
-            if (stopped || (c != null && c.isOpen() && current != null && !current.cancelledByBroker)) {
+            if (stopped || (c != null && c.isOpen() && current != null && !current.gone)) {
                 return;
             }
             try {
@@ -180,7 +185,7 @@ public final class QueueSubscription {
                 return;
             }
             prefetch = wanted;
-            if (c == null || !c.isOpen() || retryPending.get() || consumer == null || consumer.cancelledByBroker) {
+            if (c == null || !c.isOpen() || retryPending.get() || consumer == null || consumer.gone) {
                 return; // The next subscription uses it.
             }
             try {
@@ -204,7 +209,7 @@ public final class QueueSubscription {
         synchronized (lock) {
             Channel c = channel;
             QueueConsumer current = consumer;
-            if (c == null || !c.isOpen() || tag == null || current == null || current.cancelledByBroker) {
+            if (c == null || !c.isOpen() || tag == null || current == null || current.gone) {
                 return;
             }
             try {
@@ -246,7 +251,8 @@ public final class QueueSubscription {
     private final class QueueConsumer extends DefaultConsumer {
         private final Acks acks;
         private final CountDownLatch cancelled = new CountDownLatch(1);
-        private volatile boolean cancelledByBroker;
+        /** Cancelled by the broker, or never subscribed: it receives nothing more. */
+        private volatile boolean gone;
 
         QueueConsumer(Channel channel, Acks acks) {
             super(channel);
@@ -276,7 +282,7 @@ public final class QueueSubscription {
 
         @Override
         public void handleCancel(String consumerTag) {
-            cancelledByBroker = true;
+            gone = true;
             cancelled.countDown();
             if (!stopped && this == consumer) {
                 log.warn("broker cancelled the consumer of {} (queue deleted?); subscribing again", settings.queue());
