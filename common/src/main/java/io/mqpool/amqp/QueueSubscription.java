@@ -29,7 +29,8 @@ public final class QueueSubscription {
     /**
      * What to subscribe.
      *
-     * @param consumerTag the prefix of the consumer tags, shown in the management UI
+     * @param consumerTag the prefix of the consumer tags ({@code PREFIX.QUEUE.N}), shown in the management UI. The
+     *     client recovers consumers by tag, so two subscriptions to one queue on one connection need two prefixes
      * @param resubscribeDelay the pause before subscribing again after a close or a cancel
      */
     public record Settings(String queue, int prefetch, String consumerTag, Duration resubscribeDelay) {
@@ -126,7 +127,8 @@ public final class QueueSubscription {
         QueueConsumer next = new QueueConsumer(c, acks);
         consumer = next;
         try {
-            tag = c.basicConsume(settings.queue(), false, settings.consumerTag() + "." + ++consumers, next);
+            tag = c.basicConsume(settings.queue(), false, settings.consumerTag() + "." + settings.queue() + "." + ++consumers,
+                    next);
         } catch (IOException | RuntimeException e) {
             next.gone = true;
             throw e;

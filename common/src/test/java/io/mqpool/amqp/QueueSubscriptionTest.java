@@ -59,6 +59,8 @@ class QueueSubscriptionTest {
         d.settle(DeliveryChannel.Settlement.REJECT);
         assertThat(channel().settled).containsExactly("reject 7");
         assertThat(channel().qos).containsExactly(8);
+        assertThat(channel().consumedTags).as("unique on the connection, which recovers consumers by tag")
+                .containsExactly("mqpool-worker.w1.tasks.1");
     }
 
     @Test
