@@ -107,8 +107,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         return future;
     }
 
-    /** Publishes awaiting their confirm (or a recovery). */
-    int unconfirmed() {
+    int unconfirmed() { // for tests
         return window.used();
     }
 
@@ -153,7 +152,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
             held.add(p);
         } else {
-            window.fail(p, lostFailure("the connection is recovering"));
+            window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST, "the connection is recovering", null));
         }
     }
 
@@ -178,12 +177,12 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         } else {
             log.info("[{}] {} with {} publishes unconfirmed", name, why, unconfirmed.size());
             for (Publish p : unconfirmed) {
-                window.fail(p, lostFailure(why));
+                window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST, why, null));
             }
         }
     }
 
-    /** The client started recovering the lost connection. */
+    /** The client started recovering the lost connection: under FAIL, what is unconfirmed fails. */
     void connectionLost() {
         if (onConnectionLoss == OnConnectionLoss.FAIL) {
             lost(pending.drain(), "connection lost");
@@ -263,10 +262,6 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
 
     void handleReturn(String routingKey, String messageId) {
         pending.markReturned(routingKey, messageId);
-    }
-
-    private static PublishFailedException lostFailure(String why) {
-        return new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST, why, null);
     }
 
     private PublishFailedException closedFailure() {
