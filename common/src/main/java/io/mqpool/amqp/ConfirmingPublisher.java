@@ -152,7 +152,8 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
             held.add(p);
         } else {
-            window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST, "the connection is recovering", null));
+            window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST,
+                    "the connection is recovering", null));
         }
     }
 
