@@ -1,7 +1,9 @@
 package io.mqpool.amqp;
 
+import io.mqpool.MqpoolException;
+
 /** The broker could not be reached, refused the credentials, or refused access to the virtual host. */
-public final class BrokerUnavailableException extends RuntimeException {
+public final class BrokerUnavailableException extends MqpoolException {
     /** Why the connection failed, coarse enough for exit codes and retry decisions. */
     public enum Reason { UNREACHABLE, AUTHENTICATION, ACCESS_REFUSED, PROTOCOL }
 

@@ -5,7 +5,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MalformedFrameException;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.RecoveryDelayHandler;
-import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
@@ -122,20 +121,16 @@ public final class Connections {
     }
 
     /**
-     * Turns a broker's refusal during setup (ACCESS_REFUSED on a queue) into a clear error, or returns null
-     * when {@code e} is something else.
+     * Turns a broker's refusal during setup (reply code 403 ACCESS_REFUSED, on a queue say) into a clear error,
+     * or returns null when {@code e} is something else.
      */
     public static BrokerUnavailableException accessRefused(BrokerAddress address, Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ShutdownSignalException sse && String.valueOf(sse.getReason()).contains("ACCESS_REFUSED")) {
-                String text = String.valueOf(sse.getMessage());
-                int at = text.indexOf("ACCESS_REFUSED");
-                String detail = text.substring(at).replaceAll(", class-id=.*", "");
-                return new BrokerUnavailableException(BrokerUnavailableException.Reason.ACCESS_REFUSED,
-                        "broker " + address + " refused: " + detail + " (see docs/SECURITY.md for the permissions needed)", e);
-            }
+        if (BrokerErrors.codeIn(e) != ReplyCode.ACCESS_REFUSED) {
+            return null;
         }
-        return null;
+        return new BrokerUnavailableException(BrokerUnavailableException.Reason.ACCESS_REFUSED,
+                "broker " + address + " refused: " + BrokerErrors.replyTextIn(e)
+                        + " (see docs/SECURITY.md for the permissions needed)", e);
     }
 
     private static BrokerUnavailableException translate(BrokerAddress address, Exception e) {
@@ -143,13 +138,11 @@ public final class Connections {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof ShutdownSignalException sse && sse.getReason() != null) {
-            String reason = String.valueOf(sse.getReason());
-            if (reason.contains("ACCESS_REFUSED") || reason.contains("NOT_ALLOWED")) {
-                return new BrokerUnavailableException(BrokerUnavailableException.Reason.ACCESS_REFUSED,
-                        "broker " + address + " refused access to virtual host '" + address.virtualHost()
-                                + "' for user '" + address.username() + "'", e);
-            }
+        ReplyCode code = BrokerErrors.codeIn(e);
+        if (code == ReplyCode.ACCESS_REFUSED || code == ReplyCode.NOT_ALLOWED) {
+            return new BrokerUnavailableException(BrokerUnavailableException.Reason.ACCESS_REFUSED,
+                    "broker " + address + " refused access to virtual host '" + address.virtualHost()
+                            + "' for user '" + address.username() + "'", e);
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SSLException) {

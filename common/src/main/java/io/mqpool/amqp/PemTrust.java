@@ -14,9 +14,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -27,8 +26,7 @@ import javax.net.ssl.X509TrustManager;
  * (and nothing from the JVM's trust store). Hostname verification is separate, see {@link Connections}.
  */
 public final class PemTrust {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN CERTIFICATE-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END CERTIFICATE-----");
+    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
 
     private PemTrust() {
     }
@@ -52,35 +50,50 @@ public final class PemTrust {
         } catch (IOException e) {
             throw invalid(pemFile, "cannot read it (" + e.getMessage() + ")");
         }
+        if (!text.contains(BEGIN)) {
+            throw invalid(pemFile, "no '" + BEGIN + "' block in it");
+        }
         CertificateFactory factory;
         try {
             factory = CertificateFactory.getInstance("X.509");
         } catch (CertificateException e) {
             throw new IllegalStateException("no X.509 support in this JVM", e);
         }
-        List<X509Certificate> certificates = new ArrayList<>();
-        Matcher m = BLOCK.matcher(text);
-        while (m.find()) {
-            byte[] der;
-            try {
-                der = java.util.Base64.getMimeDecoder().decode(m.group(1));
-            } catch (IllegalArgumentException e) {
-                throw invalid(pemFile, "certificate " + (certificates.size() + 1) + " is not valid base64");
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        Collection<? extends Certificate> parsed;
+        try {
+            // Reads every PEM block in turn, skipping the text before each.
+            parsed = factory.generateCertificates(new ByteArrayInputStream(bytes));
+        } catch (CertificateException e) {
+            throw invalid(pemFile, "certificate " + firstInvalid(factory, bytes) + " is not a valid X.509 certificate");
+        }
+        List<X509Certificate> certificates = new ArrayList<>(parsed.size());
+        for (Certificate c : parsed) {
+            if (!(c instanceof X509Certificate x509)) {
+                throw invalid(pemFile, "certificate " + (certificates.size() + 1) + " is not X.509");
             }
-            try {
-                Certificate c = factory.generateCertificate(new ByteArrayInputStream(der));
-                if (!(c instanceof X509Certificate x509)) {
-                    throw invalid(pemFile, "certificate " + (certificates.size() + 1) + " is not X.509");
-                }
-                certificates.add(x509);
-            } catch (CertificateException e) {
-                throw invalid(pemFile, "certificate " + (certificates.size() + 1) + " is not a valid X.509 certificate");
-            }
+            certificates.add(x509);
         }
         if (certificates.isEmpty()) {
-            throw invalid(pemFile, "no '-----BEGIN CERTIFICATE-----' block in it");
+            throw invalid(pemFile, "no '" + BEGIN + "' block in it");
         }
         return List.copyOf(certificates);
+    }
+
+    /** The 1-based position of the first block that is not a certificate, to name it in the error. */
+    private static int firstInvalid(CertificateFactory factory, byte[] bytes) {
+        // A stream that supports mark and reset is read one certificate per call.
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        int k = 1;
+        try {
+            while (in.available() > 0) {
+                factory.generateCertificate(in);
+                k++;
+            }
+        } catch (CertificateException e) {
+            return k;
+        }
+        return k;
     }
 
     /** A TLS context whose trust manager trusts exactly the CA certificates in {@code pemFile}. */

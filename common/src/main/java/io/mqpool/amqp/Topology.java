@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
-/** Declares the queues mqpool uses; see docs/PROTOCOL.md for their names and arguments. */
+/**
+ * Declares the queues mqpool uses; see docs/PROTOCOL.md for their names and arguments. Every method that talks to
+ * the broker throws {@link BrokerOperationException}, classified by the broker's reply code.
+ */
 public final class Topology {
     /** The task queue's default name. */
     public static final String DEFAULT_TASK_QUEUE = "mqpool.tasks";
@@ -44,10 +47,18 @@ public final class Topology {
         return List.of(taskQueue, soloQueue(taskQueue), deadLetterQueue(taskQueue), parkingQueue(taskQueue));
     }
 
-    /** Deletes a task queue and its companions: for tools and tests that made a private one. */
-    public static void deleteTaskQueueFamily(Connection connection, String taskQueue)
-            throws IOException, TimeoutException {
-        onChannel(connection, channel -> {
+    /**
+     * Deletes a task queue and its companions: for tools and tests that made a private one.
+     *
+     * @throws BrokerOperationException when the broker refuses
+     */
+    public static void deleteTaskQueueFamily(BrokerConnection connection, String taskQueue) {
+        deleteTaskQueueFamily(connection.raw(), taskQueue);
+    }
+
+    /** As {@link #deleteTaskQueueFamily(BrokerConnection, String)}, for code not yet on {@link BrokerConnection}. */
+    public static void deleteTaskQueueFamily(Connection connection, String taskQueue) {
+        onChannel(connection::createChannel, "cannot delete queue '" + taskQueue + "'", channel -> {
             for (String q : taskQueueFamily(taskQueue)) {
                 channel.queueDelete(q);
             }
@@ -67,15 +78,22 @@ public final class Topology {
      * producers and workers with other settings (say, another delivery limit) never clash over its arguments.
      *
      * @return true if this call created the task queue
+     * @throws BrokerOperationException when the broker refuses (say {@link ReplyCode#ACCESS_REFUSED})
      */
-    public static boolean ensureTaskQueue(Connection connection, String queue, int deliveryLimit)
-            throws IOException, TimeoutException {
-        boolean exists = exists(connection, queue);
-        onChannel(connection, channel -> {
+    public static boolean ensureTaskQueue(BrokerConnection connection, String queue, int deliveryLimit) {
+        return ensureTaskQueue(connection.raw(), queue, deliveryLimit);
+    }
+
+    /** As {@link #ensureTaskQueue(BrokerConnection, String, int)}, for code not yet on {@link BrokerConnection}. */
+    public static boolean ensureTaskQueue(Connection connection, String queue, int deliveryLimit) {
+        ChannelOpener opener = connection::createChannel;
+        boolean exists = exists(opener, queue);
+        onChannel(opener, "cannot declare queue '" + queue + "'", channel -> {
             if (exists) {
                 declareCompanions(channel, queue);
             } else {
-                declareTaskQueue(channel, queue, deliveryLimit);
+                declareCompanions(channel, queue);
+                channel.queueDeclare(queue, true, false, false, quorumArguments(queue, deliveryLimit));
             }
         });
         return !exists;
@@ -86,28 +104,29 @@ public final class Topology {
     }
 
     /** Runs {@code work} on a channel of its own, closed after unless the broker closed it (a refused declare). */
-    private static void onChannel(Connection connection, ChannelWork work) throws IOException, TimeoutException {
-        Channel channel = connection.createChannel();
+    private static void onChannel(ChannelOpener opener, String what, ChannelWork work) {
         try {
-            work.run(channel);
-        } finally {
-            if (channel.isOpen()) {
-                channel.close();
+            Channel channel = opener.open();
+            try {
+                work.run(channel);
+            } finally {
+                if (channel.isOpen()) {
+                    channel.close();
+                }
             }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw BrokerErrors.translate(what, e);
         }
     }
 
-    private static boolean exists(Connection connection, String queue) throws IOException, TimeoutException {
-        Channel probe = connection.createChannel();
+    /** Whether the queue exists: a passive declare, which the broker refuses with 404 NOT_FOUND (closing the channel). */
+    private static boolean exists(ChannelOpener opener, String queue) {
         try {
-            probe.queueDeclarePassive(queue);
+            onChannel(opener, "cannot look up queue '" + queue + "'", probe -> probe.queueDeclarePassive(queue));
             return true;
-        } catch (IOException e) {
-            return false; // 404 NOT_FOUND closes the probe channel.
-        } finally {
-            if (probe.isOpen()) {
-                probe.close();
-            }
+        } catch (BrokerOperationException e) {
+            // 404 NOT_FOUND, or a refusal that the declare to follow reports with its own reply code.
+            return false;
         }
     }
 
@@ -119,9 +138,13 @@ public final class Topology {
     }
 
     /** Declares a quorum task queue with an explicit delivery limit, its dead-letter and parking queues. */
-    public static void declareTaskQueue(Channel channel, String queue, int deliveryLimit) throws IOException {
-        declareCompanions(channel, queue);
-        channel.queueDeclare(queue, true, false, false, quorumArguments(queue, deliveryLimit));
+    public static void declareTaskQueue(Channel channel, String queue, int deliveryLimit) {
+        try {
+            declareCompanions(channel, queue);
+            channel.queueDeclare(queue, true, false, false, quorumArguments(queue, deliveryLimit));
+        } catch (IOException | RuntimeException e) {
+            throw BrokerErrors.translate("cannot declare queue '" + queue + "'", e);
+        }
     }
 
     /**
@@ -130,14 +153,14 @@ public final class Topology {
      * delivery that runs nothing, so a limit one lower keeps a message's runs at {@code deliveryLimit + 1}, as
      * on the task queue alone. An existing solo queue is used as it is.
      */
-    public static void ensureSoloQueue(Connection connection, String taskQueue, int deliveryLimit)
-            throws IOException, TimeoutException {
+    public static void ensureSoloQueue(BrokerConnection connection, String taskQueue, int deliveryLimit) {
+        ChannelOpener opener = connection::createChannel;
         String solo = soloQueue(taskQueue);
-        if (exists(connection, solo)) {
+        if (exists(opener, solo)) {
             return;
         }
-        onChannel(connection, channel -> channel.queueDeclare(solo, true, false, false,
-                quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1))));
+        onChannel(opener, "cannot declare queue '" + solo + "'", channel -> channel.queueDeclare(solo, true, false,
+                false, quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1))));
     }
 
     private static Map<String, Object> quorumArguments(String taskQueue, int deliveryLimit) {
@@ -148,10 +171,36 @@ public final class Topology {
                 "x-dead-letter-routing-key", deadLetterQueue(taskQueue));
     }
 
-    /** Declares a durable result queue that the broker deletes after {@code ttl} without consumers. */
-    public static void declareResultQueue(Channel channel, String queue, Duration ttl) throws IOException {
-        channel.queueDeclare(queue, true, false, false, Map.of(
-                "x-queue-type", "classic",
-                "x-expires", Math.toIntExact(ttl.toMillis())));
+    /**
+     * Declares a durable result queue that the broker deletes after {@code ttl} without consumers.
+     *
+     * @throws BrokerOperationException when the broker refuses
+     */
+    public static void declareResultQueue(BrokerConnection connection, String queue, Duration ttl) {
+        onChannel(connection::createChannel, "cannot declare queue '" + queue + "'", channel -> declareResultQueue(channel,
+                queue, ttl));
+    }
+
+    /** As {@link #declareResultQueue(BrokerConnection, String, Duration)}, on a channel of the caller's. */
+    public static void declareResultQueue(Channel channel, String queue, Duration ttl) {
+        try {
+            channel.queueDeclare(queue, true, false, false, Map.of(
+                    "x-queue-type", "classic",
+                    "x-expires", Math.toIntExact(ttl.toMillis())));
+        } catch (IOException | RuntimeException e) {
+            throw BrokerErrors.translate("cannot declare queue '" + queue + "'", e);
+        }
+    }
+
+    /**
+     * Messages ready in a queue.
+     *
+     * @throws BrokerOperationException when the broker refuses ({@link ReplyCode#NOT_FOUND}: no such queue)
+     */
+    public static long readyMessages(BrokerConnection connection, String queue) {
+        long[] count = new long[1];
+        onChannel(connection::createChannel, "cannot inspect queue '" + queue + "'",
+                channel -> count[0] = channel.queueDeclarePassive(queue).getMessageCount());
+        return count[0];
     }
 }

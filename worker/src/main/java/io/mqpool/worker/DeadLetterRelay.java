@@ -1,9 +1,7 @@
 package io.mqpool.worker;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
+import io.mqpool.amqp.Delivery;
+import io.mqpool.amqp.QueueSubscription;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
@@ -23,39 +21,39 @@ import org.slf4j.LoggerFactory;
  * items, so the producer reports it instead of waiting for ever. Anything else there (messages no one can
  * answer) is moved to the parking queue, where it stays for an operator.
  */
-final class DeadLetterRelay extends DefaultConsumer {
+final class DeadLetterRelay implements QueueSubscription.Listener {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRelay.class);
     static final String REASON_DELIVERY_LIMIT = "delivery_limit";
 
     private final Codec codec;
-    private final ConfirmedPublisher publisher;
+    private final Replies replies;
     private final Settler settler;
     private final String parkingQueue;
     private final String workerId;
 
-    DeadLetterRelay(Channel channel, Codec codec, ConfirmedPublisher publisher, Settler settler, String parkingQueue,
-                    String workerId) {
-        super(channel);
+    DeadLetterRelay(Codec codec, Replies replies, Settler settler, String parkingQueue, String workerId) {
         this.codec = codec;
-        this.publisher = publisher;
+        this.replies = replies;
         this.settler = settler;
         this.parkingQueue = parkingQueue;
         this.workerId = workerId;
     }
 
+    /** Runs on the subscription's consumer thread; never throws. */
     @Override
-    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-        Delivery d = new Delivery(getChannel(), envelope.getDeliveryTag(), props, body);
+    public void delivered(Delivery d) {
         settler.opened();
         try {
             Object reason = d.header("x-first-death-reason");
-            String replyTo = props.getReplyTo();
+            String replyTo = d.properties().replyTo();
+            String messageId = d.properties().messageId();
             if (REASON_DELIVERY_LIMIT.equals(String.valueOf(reason)) && replyTo != null && !replyTo.isBlank()) {
-                TaskMessage message = codec.decodeTask(body);
+                TaskMessage message = codec.decodeTask(d.body());
                 log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
-                        workerId, props.getMessageId(), message.job());
-                publisher.publishResult(replyTo, message.job(), props.getMessageId(), workerId + ":dl:" + props.getMessageId(),
-                        codec.encode(ResultMessage.of(message.v(), message.job(), failures(message)), "result"), outcome(d));
+                        workerId, messageId, message.job());
+                Replies.onOutcome(replies.publishResult(replyTo, message.job(), messageId, workerId + ":dl:" + messageId,
+                        codec.encode(ResultMessage.of(message.v(), message.job(), failures(message)), "result")),
+                        () -> settler.ack(d), () -> park(d), why -> settler.requeue(d));
                 return;
             }
             park(d);
@@ -78,14 +76,10 @@ final class DeadLetterRelay extends DefaultConsumer {
     }
 
     private void park(Delivery d) {
-        publisher.publish(parkingQueue, d.props(), d.body(), ConfirmedPublisher.Outcome.of(() -> settler.ack(d), () -> {
+        Replies.onOutcome(replies.publish(parkingQueue, d.properties(), d.body()), () -> settler.ack(d), () -> {
             log.warn("[{}] parking queue {} is missing; declare it again (restart a worker) — keeping the "
                     + "message in the dead-letter queue meanwhile", workerId, parkingQueue);
             settler.requeueLater(d);
-        }, why -> settler.requeueLater(d)));
-    }
-
-    private ConfirmedPublisher.Outcome outcome(Delivery d) {
-        return ConfirmedPublisher.Outcome.of(() -> settler.ack(d), () -> park(d), why -> settler.requeue(d));
+        }, why -> settler.requeueLater(d));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Runs the items of one task message under a per-item time limit.
@@ -25,6 +26,7 @@ final class MessageRun implements Runnable {
     private final Duration limit;
     private final TaskRunner runner;
     private final Executor executor;
+    private final LongSupplier nanoTime;
     private final Consumer<List<ItemResult>> onDone;
     private final ItemResult[] results;
 
@@ -35,14 +37,19 @@ final class MessageRun implements Runnable {
     private long itemDeadline;
     private boolean done;
 
+    /**
+     * @param executor where the remaining items go on after one timed out
+     * @param nanoTime the clock of the item deadlines, as {@link System#nanoTime}
+     */
     MessageRun(TaskMessage message, Task<?, ?> task, int attempt, Duration limit, TaskRunner runner, Executor executor,
-               Consumer<List<ItemResult>> onDone) {
+               LongSupplier nanoTime, Consumer<List<ItemResult>> onDone) {
         this.message = message;
         this.task = task;
         this.attempt = attempt;
         this.limit = limit;
         this.runner = runner;
         this.executor = executor;
+        this.nanoTime = nanoTime;
         this.onDone = onDone;
         this.results = new ItemResult[message.items().size()];
     }
@@ -66,7 +73,7 @@ final class MessageRun implements Runnable {
                     break;
                 }
                 k = next;
-                itemDeadline = System.nanoTime() + limit.toNanos();
+                itemDeadline = nanoTime.getAsLong() + limit.toNanos();
             }
             ItemResult result = runner.runItem(task, message, message.items().get(k), attempt);
             synchronized (this) {
@@ -115,9 +122,5 @@ final class MessageRun implements Runnable {
             }
             return true;
         }
-    }
-
-    synchronized boolean isDone() {
-        return done;
     }
 }

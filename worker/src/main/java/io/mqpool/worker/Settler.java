@@ -1,115 +1,19 @@
 package io.mqpool.worker;
 
-import java.io.IOException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import io.mqpool.amqp.Delivery;
 
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+/** Settles deliveries, each exactly once, and counts those opened and not yet settled. Thread-safe. */
+interface Settler {
+    /** A delivery was received: it counts as open until it is settled. */
+    void opened();
 
-/**
- * Settles deliveries exactly once (ack, dead-letter, or requeue) and counts those still open, so that a
- * stop can wait for them. Thread-safe.
- */
-final class Settler {
-    private static final Logger log = LoggerFactory.getLogger(Settler.class);
+    void ack(Delivery d);
 
-    private static final long REQUEUE_DELAY_MS = 1_000;
+    /** Rejects without requeue: the queue dead-letters it. */
+    void deadLetter(Delivery d, String why);
 
-    private final String workerId;
-    private final ScheduledExecutorService scheduler;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition drained = lock.newCondition();
-    private int open;
-
-    Settler(String workerId, ScheduledExecutorService scheduler) {
-        this.workerId = workerId;
-        this.scheduler = scheduler;
-    }
-
-    void opened() {
-        lock.lock();
-        try {
-            open++;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    int open() {
-        lock.lock();
-        try {
-            return open;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until every opened delivery is settled; false if the timeout passed first. */
-    boolean awaitDrained(long nanos) throws InterruptedException {
-        lock.lock();
-        try {
-            while (open > 0) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = drained.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void ack(Delivery d) {
-        settle(d, "ack", () -> d.channel().basicAck(d.tag(), false));
-    }
-
-    void deadLetter(Delivery d, String why) {
-        log.warn("[{}] dead-lettering message {}: {}", workerId, d.props().getMessageId(), why);
-        settle(d, "reject", () -> d.channel().basicReject(d.tag(), false));
-    }
-
-    void requeue(Delivery d) {
-        settle(d, "nack", () -> d.channel().basicNack(d.tag(), false, true));
-    }
+    void requeue(Delivery d);
 
     /** Requeues after a pause, so that a message that cannot be handled now does not spin. */
-    void requeueLater(Delivery d) {
-        try {
-            scheduler.schedule(() -> requeue(d), REQUEUE_DELAY_MS, TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            requeue(d);
-        }
-    }
-
-    private interface Action {
-        void run() throws IOException;
-    }
-
-    private void settle(Delivery d, String what, Action action) {
-        if (!d.claim()) {
-            return;
-        }
-        try {
-            if (d.channel().isOpen()) {
-                action.run();
-            } else {
-                log.debug("channel gone before {}; the broker redelivers the message", what);
-            }
-        } catch (IOException | RuntimeException e) {
-            log.warn("[{}] cannot {} a message ({}); the broker will redeliver it", workerId, what, Worker.rootMessage(e));
-        } finally {
-            lock.lock();
-            try {
-                open--;
-                drained.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
+    void requeueLater(Delivery d);
 }

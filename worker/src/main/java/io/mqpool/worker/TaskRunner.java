@@ -42,19 +42,6 @@ final class TaskRunner {
         this.out = out;
     }
 
-    /** Runs every item of the message in this thread; for callers that need no time limits. */
-    List<ItemResult> run(TaskMessage message, int attempt) {
-        Task<?, ?> task = registry.find(message.task()).orElse(null);
-        if (task == null) {
-            return unknownTask(message);
-        }
-        List<ItemResult> results = new ArrayList<>(message.items().size());
-        for (TaskItem item : message.items()) {
-            results.add(runItem(task, message, item, attempt));
-        }
-        return results;
-    }
-
     Optional<Task<?, ?>> find(String name) {
         return registry.find(name);
     }

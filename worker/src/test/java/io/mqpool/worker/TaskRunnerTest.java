@@ -7,10 +7,13 @@ import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.Task;
 import io.mqpool.task.TaskRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +27,22 @@ class TaskRunnerTest {
         return codec.decodeTask(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Runs every item of the message as the worker does, through a MessageRun, in this thread. */
+    private List<ItemResult> run(TaskMessage message) {
+        Task<?, ?> task = runner.find(message.task()).orElse(null);
+        if (task == null) {
+            return runner.unknownTask(message);
+        }
+        List<List<ItemResult>> done = new ArrayList<>();
+        new MessageRun(message, task, 1, Duration.ofMinutes(1), runner, Runnable::run, () -> 0L, done::add).run();
+        assertThat(done).hasSize(1);
+        return done.get(0);
+    }
+
     @Test
     void everyItemGetsAnOutcomeWithItsIndex() {
-        List<ItemResult> results = runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":["
-                + "{\"i\":5,\"args\":[2]},{\"i\":6,\"args\":[\"abc\"]},{\"i\":7,\"args\":[3000000]}]}"), 1);
+        List<ItemResult> results = run(message("{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":["
+                + "{\"i\":5,\"args\":[2]},{\"i\":6,\"args\":[\"abc\"]},{\"i\":7,\"args\":[3000000]}]}"));
         assertThat(results).extracting(ItemResult::i).containsExactly(5L, 6L, 7L);
         assertThat(results.get(0).value().asLong()).isEqualTo(8);
         assertThat(results.get(1).error().code()).isEqualTo("BAD_ARGUMENTS");
@@ -36,8 +51,8 @@ class TaskRunnerTest {
 
     @Test
     void unknownTaskFailsEveryItemNamingTheTask() {
-        List<ItemResult> results = runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"nope\",\"items\":["
-                + "{\"i\":0,\"args\":[1]},{\"i\":1,\"args\":[2]}]}"), 1);
+        List<ItemResult> results = run(message("{\"v\":1,\"job\":\"j\",\"task\":\"nope\",\"items\":["
+                + "{\"i\":0,\"args\":[1]},{\"i\":1,\"args\":[2]}]}"));
         assertThat(results).allSatisfy(r -> {
             assertThat(r.error().code()).isEqualTo("UNKNOWN_TASK");
             assertThat(r.error().message()).contains("'nope'").contains("cube");
@@ -46,7 +61,7 @@ class TaskRunnerTest {
 
     @Test
     void taskExceptionsCarryTypeMessageAndStack() {
-        ItemResult r = runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"sleep\",\"items\":[{\"i\":0,\"args\":[-5]}]}"), 1).get(0);
+        ItemResult r = run(message("{\"v\":1,\"job\":\"j\",\"task\":\"sleep\",\"items\":[{\"i\":0,\"args\":[-5]}]}")).get(0);
         assertThat(r.error().code()).isEqualTo("TASK_ERROR");
         assertThat(r.error().type()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(r.error().message()).contains("-5");
@@ -55,7 +70,7 @@ class TaskRunnerTest {
 
     @Test
     void tasksPrintToTheWorkersOutput() {
-        runner.run(message("{\"v\":1,\"job\":\"j\",\"task\":\"print_number\",\"items\":[{\"i\":0,\"args\":[4]}]}"), 1);
+        run(message("{\"v\":1,\"job\":\"j\",\"task\":\"print_number\",\"items\":[{\"i\":0,\"args\":[4]}]}"));
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Process 4: 4");
     }
 

@@ -1,0 +1,298 @@
+package io.mqpool.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.mqpool.RootCause;
+import io.mqpool.amqp.Unconfirmed.Publish;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes on one confirm-mode channel; each publish gets a future for the broker's answer.
+ *
+ * <p>At most {@code maxUnconfirmed} publishes await their confirm: {@link #publish} blocks while the window is
+ * full (it never fails for that), so call it from a thread that may wait, never from a future's continuation
+ * running on the client's own threads. A nack is sent again up to {@code nackAttempts} times. After a lost
+ * connection the client recovers the channel, which numbers its publishes afresh: what was unconfirmed is then
+ * published again ({@link OnConnectionLoss#REPUBLISH}) or failed ({@link OnConnectionLoss#FAIL}), whether the
+ * renumbering shows first in a publish or in the recovery callback. A channel the broker closes (a refused
+ * publish) fails what was unconfirmed and is reopened after a delay, or, without one, fails every later publish.
+ * Futures complete on the completion executor, never on the client's threads. Thread-safe.
+ */
+public final class ConfirmingPublisher implements MessagePublisher, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfirmingPublisher.class);
+    public static final int DEFAULT_MAX_UNCONFIRMED = 1_024;
+
+    /** What becomes of unconfirmed publishes when the connection is lost. */
+    public enum OnConnectionLoss { REPUBLISH, FAIL }
+
+    private final ChannelOpener opener;
+    private final String name;
+    private final PublishWindow window;
+    private final int nackAttempts;
+    private final OnConnectionLoss onConnectionLoss;
+    private final Duration reopenDelay;
+    private final ScheduledExecutorService scheduler;
+    private final Object publishLock = new Object();
+    private final Unconfirmed pending = new Unconfirmed();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    // Guarded by publishLock: the highest number given to a publish on the current channel numbering.
+    private long lastIssued;
+    // Guarded by publishLock: publishes sent before the recovered channel was in confirm mode again.
+    private final List<Publish> held = new ArrayList<>();
+    private volatile Channel channel;
+    private volatile PublishFailedException broken;
+
+    ConfirmingPublisher(ChannelOpener opener, ConfirmingPublisherBuilder b) throws IOException {
+        this.opener = opener;
+        this.name = b.name;
+        this.window = new PublishWindow(b.maxUnconfirmed, b.completions, name);
+        this.nackAttempts = b.nackAttempts;
+        this.onConnectionLoss = b.onConnectionLoss;
+        this.reopenDelay = b.reopenDelay;
+        this.scheduler = b.scheduler;
+        this.channel = open();
+    }
+
+    /** A builder for a publisher on its own channel of {@code connection}; {@code name} names it in logs and threads. */
+    public static ConfirmingPublisherBuilder builder(BrokerConnection connection, String name) {
+        return new ConfirmingPublisherBuilder(connection, name);
+    }
+
+    private Channel open() throws IOException {
+        Channel c = opener.open();
+        c.confirmSelect();
+        c.addConfirmListener(this::handleAck, this::handleNack);
+        c.addReturnListener(r -> handleReturn(r.getRoutingKey(), r.getProperties().getMessageId()));
+        c.addShutdownListener(cause -> onShutdown(c, cause));
+        return c;
+    }
+
+    /**
+     * Publishes, waiting while {@code maxUnconfirmed} publishes await their confirm.
+     *
+     * @return completes with the broker's answer, or exceptionally with a {@link PublishFailedException}
+     */
+    @Override
+    public CompletableFuture<PublishResult> publish(String queue, MessageProperties properties, byte[] body,
+                                                   boolean mandatory) {
+        Objects.requireNonNull(queue, "queue");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedFailure());
+        }
+        PublishFailedException b = broken;
+        if (b != null) {
+            return CompletableFuture.failedFuture(b);
+        }
+        try {
+            if (!window.acquire()) {
+                return CompletableFuture.failedFuture(closedFailure());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new PublishFailedException(PublishFailedException.Reason.INTERRUPTED,
+                    "interrupted while waiting to publish to '" + queue + "'", e));
+        }
+        CompletableFuture<PublishResult> future = new CompletableFuture<>();
+        send(new Publish(queue, properties, AmqpProperties.toBasic(properties), body, mandatory, future, 1, false));
+        return future;
+    }
+
+    int unconfirmed() { // for tests
+        return window.used();
+    }
+
+    private void send(Publish p) {
+        List<Publish> orphaned = List.of();
+        PublishFailedException failure = null;
+        synchronized (publishLock) {
+            Channel c = channel;
+            long seq = c.getNextPublishSeqNo();
+            if (seq == 0) {
+                // A recovered channel not yet in confirm mode again: nothing published now would be confirmed.
+                hold(p);
+                return;
+            }
+            if (seq <= lastIssued) {
+                // The channel was recovered and numbers afresh, before the recovery callback ran: what is pending
+                // will never be confirmed, and its numbers are reused.
+                orphaned = pending.drain();
+            }
+            lastIssued = seq;
+            pending.put(seq, p);
+            try {
+                c.basicPublish("", p.queue(), p.mandatory(), p.basic(), p.body());
+            } catch (IOException | RuntimeException e) {
+                if (!(onConnectionLoss == OnConnectionLoss.REPUBLISH && broken == null && !closed.get()
+                        && connectionLost(e))) {
+                    pending.remove(seq);
+                    failure = broken != null ? broken : new PublishFailedException(connectionLost(e)
+                            ? PublishFailedException.Reason.CONNECTION_LOST : PublishFailedException.Reason.FAILED,
+                            "cannot publish to queue '" + p.queue() + "': " + RootCause.message(e), e);
+                }
+                // Else left pending: the client reconnects, and the renumbering or the recovery sends it again.
+            }
+        }
+        if (failure != null) {
+            window.fail(p, failure);
+        }
+        lost(orphaned, "the channel was recovered");
+    }
+
+    private void hold(Publish p) {
+        if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
+            held.add(p);
+        } else {
+            window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST,
+                    "the connection is recovering", null));
+        }
+    }
+
+    /** A lost connection, which the client recovers (a socket error, or a channel closed with its connection). */
+    private static boolean connectionLost(Exception e) {
+        if (e instanceof ShutdownSignalException sse) {
+            return sse.isHardError() && !sse.isInitiatedByApplication();
+        }
+        return e instanceof IOException;
+    }
+
+    /** Publishes again, or fails, what a lost connection left unconfirmed. */
+    private void lost(List<Publish> unconfirmed, String why) {
+        if (unconfirmed.isEmpty()) {
+            return;
+        }
+        if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
+            log.info("[{}] {}; publishing {} unconfirmed messages again", name, why, unconfirmed.size());
+            for (Publish p : unconfirmed) {
+                send(p);
+            }
+        } else {
+            log.info("[{}] {} with {} publishes unconfirmed", name, why, unconfirmed.size());
+            for (Publish p : unconfirmed) {
+                window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST, why, null));
+            }
+        }
+    }
+
+    /** The client started recovering the lost connection: under FAIL, what is unconfirmed fails. */
+    void connectionLost() {
+        if (onConnectionLoss == OnConnectionLoss.FAIL) {
+            lost(pending.drain(), "connection lost");
+        }
+    }
+
+    /** The client recovered the connection and the channel: send again what the old numbering left behind. */
+    void connectionRecovered() {
+        List<Publish> again = new ArrayList<>();
+        synchronized (publishLock) {
+            long next = channel.getNextPublishSeqNo();
+            if (next <= lastIssued) {
+                again.addAll(pending.drain());
+                lastIssued = next - 1;
+            }
+            again.addAll(held);
+            held.clear();
+        }
+        lost(again, "reconnected");
+    }
+
+    /** A channel-level close is ours to handle; a lost connection is recovered by the client. */
+    private void onShutdown(Channel c, ShutdownSignalException cause) {
+        if (cause.isHardError() || cause.isInitiatedByApplication() || c != channel || closed.get()) {
+            return;
+        }
+        BrokerOperationException why = BrokerErrors.closed(cause);
+        PublishFailedException failure = new PublishFailedException(PublishFailedException.Reason.CHANNEL_CLOSED,
+                "broker closed the publishing channel: " + why.replyText(), why);
+        if (reopenDelay == null) {
+            broken = failure;
+        }
+        List<Publish> lost = pending.drain();
+        log.warn("[{}] broker closed the publishing channel ({}); {} unconfirmed publishes failed{}", name,
+                why.replyText(), lost.size(), reopenDelay == null ? "" : "; reopening in " + reopenDelay.toMillis() + " ms");
+        for (Publish p : lost) {
+            window.fail(p, failure);
+        }
+        if (reopenDelay != null) {
+            scheduler.schedule(this::reopen, reopenDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void reopen() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            synchronized (publishLock) {
+                channel = open();
+                lastIssued = 0;
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("[{}] cannot reopen the publishing channel yet: {}", name, RootCause.message(e));
+            scheduler.schedule(this::reopen, reopenDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void handleAck(long seq, boolean multiple) {
+        for (Publish p : pending.take(seq, multiple)) {
+            window.complete(p, p.returned() ? PublishResult.RETURNED : PublishResult.CONFIRMED);
+        }
+    }
+
+    void handleNack(long seq, boolean multiple) {
+        for (Publish p : pending.take(seq, multiple)) {
+            if (p.attempt() < nackAttempts) {
+                log.warn("[{}] broker refused a publish to {}; retrying", name, p.queue());
+                // Not on the client's thread, which must never wait for the publish lock.
+                window.execute(() -> send(p.next(p.attempt() + 1, false)));
+            } else {
+                window.fail(p, new PublishFailedException(PublishFailedException.Reason.NACKED, "broker refused the message"
+                        + (nackAttempts > 1 ? " " + nackAttempts + " times" : ""), null));
+            }
+        }
+    }
+
+    void handleReturn(String routingKey, String messageId) {
+        pending.markReturned(routingKey, messageId);
+    }
+
+    private PublishFailedException closedFailure() {
+        return new PublishFailedException(PublishFailedException.Reason.CLOSED, "publisher " + name + " is closed", null);
+    }
+
+    /** Fails what is unconfirmed, closes the channel and stops the completion thread. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        window.close();
+        List<Publish> left;
+        synchronized (publishLock) {
+            left = pending.drain();
+            left.addAll(held);
+            held.clear();
+        }
+        for (Publish p : left) {
+            window.fail(p, closedFailure());
+        }
+        Channel c = channel;
+        try {
+            if (c.isOpen()) {
+                c.close();
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            log.debug("[{}] closing the publishing channel failed: {}", name, e.toString());
+        }
+        window.shutdown();
+    }
+}

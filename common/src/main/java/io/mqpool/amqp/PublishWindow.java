@@ -1,0 +1,110 @@
+package io.mqpool.amqp;
+
+import io.mqpool.amqp.Unconfirmed.Publish;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Bounds the publishes awaiting their confirm (acquiring blocks while the window is full), and settles each
+ * publish's future on the completion executor as it frees its place. Thread-safe.
+ */
+final class PublishWindow {
+    private final int size;
+    private final Executor completions;
+    private final ExecutorService owned;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition room = lock.newCondition();
+    // Guarded by lock.
+    private int used;
+    private boolean closed;
+
+    /** @param completions where futures complete, or null for a thread of the window's own named after it */
+    PublishWindow(int size, Executor completions, String name) {
+        if (size < 1) {
+            throw new IllegalArgumentException("the window must hold at least 1 publish, got " + size);
+        }
+        this.size = size;
+        this.owned = completions == null
+                ? Executors.newSingleThreadExecutor(new NamedThreadFactory("mqpool-confirms-" + name, true)) : null;
+        this.completions = completions != null ? completions : owned;
+    }
+
+    /** Frees the publish's place and completes its future. */
+    void complete(Publish p, PublishResult result) {
+        release();
+        execute(() -> p.future().complete(result));
+    }
+
+    /** Frees the publish's place and fails its future. */
+    void fail(Publish p, PublishFailedException failure) {
+        release();
+        execute(() -> p.future().completeExceptionally(failure));
+    }
+
+    /** Runs {@code r} on the completion executor, or here once that is shut down. */
+    void execute(Runnable r) {
+        try {
+            completions.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+        }
+    }
+
+    /** Takes a place, waiting for one; false if the window was closed. */
+    boolean acquire() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (used >= size && !closed) {
+                room.await();
+            }
+            if (closed) {
+                return false;
+            }
+            used++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release() {
+        lock.lock();
+        try {
+            used--;
+            room.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int used() {
+        lock.lock();
+        try {
+            return used;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiter; later acquisitions fail. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the window's own completion thread once the completions queued so far have run. */
+    void shutdown() {
+        if (owned != null) {
+            owned.shutdown();
+        }
+    }
+}

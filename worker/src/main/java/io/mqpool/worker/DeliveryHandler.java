@@ -1,0 +1,203 @@
+package io.mqpool.worker;
+
+import io.mqpool.amqp.BrokerOperationException;
+import io.mqpool.amqp.Delivery;
+import io.mqpool.amqp.DeliveryChannel;
+import io.mqpool.amqp.MessageProperties;
+import io.mqpool.amqp.Topology;
+import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.MalformedMessageException;
+import io.mqpool.protocol.Protocol;
+import io.mqpool.protocol.RemoteError;
+import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.Task;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single decision point for a task delivery. Every delivery ends in exactly one of: result confirmed, then
+ * ack; task or protocol error answered, then ack; unanswerable, then reject without requeue (dead-lettered);
+ * moved to the solo queue (ack once the copy is confirmed); or requeued when it could not be handled now.
+ *
+ * <p>A task message that comes back from a worker that died holding it is suspect: it may be the one that killed
+ * that worker. It is moved to the solo queue, which every worker consumes one message at a time, so a task that
+ * kills its worker uses up only its own delivery limit there. Thread-safe.
+ */
+final class DeliveryHandler {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryHandler.class);
+
+    private final WorkerSettings settings;
+    private final Codec codec;
+    private final TaskRunner runner;
+    private final RunRegistry runs;
+    private final Replies replies;
+    private final Settler settler;
+    private final PrefetchPolicy prefetchPolicy;
+    private final Executor executor;
+    private final AtomicLong resultCounter = new AtomicLong();
+
+    /** @param executor the task threads, where each delivery is handled */
+    DeliveryHandler(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, Replies replies,
+                    Settler settler, PrefetchPolicy prefetchPolicy, Executor executor) {
+        this.settings = settings;
+        this.codec = codec;
+        this.runner = runner;
+        this.runs = runs;
+        this.replies = replies;
+        this.settler = settler;
+        this.prefetchPolicy = prefetchPolicy;
+        this.executor = executor;
+    }
+
+    /**
+     * Takes a delivery, also while stopping: a message delivered before the cancel took effect is ours to finish,
+     * so that a stop causes no redelivery. The solo queue's deliveries are never moved again.
+     */
+    void accept(Delivery d, boolean fromSolo) {
+        settler.opened();
+        try {
+            executor.execute(() -> handle(d, fromSolo));
+        } catch (RejectedExecutionException e) {
+            settler.requeue(d);
+        }
+    }
+
+    /** Decides what becomes of one delivery; never throws. */
+    void handle(Delivery d, boolean solo) {
+        try {
+            if (!solo && DeliveryCounts.redeliveries(d) > 0) {
+                moveToSolo(d);
+                return;
+            }
+            String replyTo = d.properties().replyTo();
+            TaskMessage message;
+            try {
+                message = codec.decodeTask(d.body());
+            } catch (MalformedMessageException e) {
+                answerOrDeadLetter(d, replyTo, RemoteError.of(ErrorCode.MALFORMED, e.getMessage()));
+                return;
+            }
+            if (message.v() > Protocol.VERSION) {
+                answerOrDeadLetter(d, replyTo, RemoteError.of(ErrorCode.UNSUPPORTED_VERSION,
+                        "protocol version " + message.v() + " is not supported; this worker speaks "
+                                + Protocol.MIN_VERSION + " to " + Protocol.VERSION));
+                return;
+            }
+            if (replyTo == null || replyTo.isBlank()) {
+                settler.deadLetter(d, "task message for job " + message.job() + " has no reply_to");
+                return;
+            }
+            Task<?, ?> task = runner.find(message.task()).orElse(null);
+            if (task == null) {
+                reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
+                        ResultMessage.of(message.v(), message.job(), runner.unknownTask(message))));
+                return;
+            }
+            run(d, replyTo, message, task);
+        } catch (InterruptedException e) {
+            // Only a forced stop interrupts a thread waiting for a slot; the message goes back to the queue.
+            settler.requeue(d);
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("[{}] unexpected failure handling a delivery; it will be redelivered", settings.workerId(), e);
+            settler.requeue(d);
+            if (e instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+        }
+    }
+
+    private void run(Delivery d, String replyTo, TaskMessage message, Task<?, ?> task) throws InterruptedException {
+        boolean ran = runs.run(d, message, task, DeliveryCounts.attempt(d), timeLimit(message, task), (results, nanos) -> {
+            prefetchPolicy.record(nanos);
+            reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
+                    ResultMessage.timed(message.v(), message.job(), results, nanos / 1_000)));
+        });
+        if (!ran) {
+            // Its channel closed while it waited for a slot: the broker has taken it back already.
+            settler.requeue(d);
+        }
+    }
+
+    private Duration timeLimit(TaskMessage message, Task<?, ?> task) {
+        if (message.timeoutMs() != null) {
+            return Duration.ofMillis(message.timeoutMs());
+        }
+        return task.timeLimit() != null ? task.timeLimit() : settings.taskTimeout();
+    }
+
+    /** Moves a suspect message to the solo queue: acknowledged here once the broker confirms the copy there. */
+    private void moveToSolo(Delivery d) {
+        String solo = Topology.soloQueue(settings.queue());
+        MessageProperties props = d.properties();
+        Map<String, Object> headers = new HashMap<>(props.headers());
+        headers.remove(Protocol.HEADER_DELIVERY_COUNT);
+        headers.put(Protocol.HEADER_EARLIER_DELIVERIES, DeliveryCounts.attempt(d) - 1);
+        log.info("[{}] task message {} came back after {} deliveries: a worker that held it died or gave it up; "
+                + "it goes to {} to run alone", settings.workerId(), props.messageId(), DeliveryCounts.attempt(d) - 1, solo);
+        Replies.onOutcome(replies.publish(solo, props.withHeaders(headers), d.body()), () -> settler.ack(d), () -> {
+            log.warn("[{}] solo queue {} is missing (restart a worker to declare it); running the message here",
+                    settings.workerId(), solo);
+            executor.execute(() -> handle(d, true));
+        }, why -> settler.requeue(d));
+    }
+
+    private void answerOrDeadLetter(Delivery d, String replyTo, RemoteError error) {
+        String job = d.properties().correlationId();
+        if (replyTo == null || replyTo.isBlank() || job == null || job.isBlank()) {
+            settler.deadLetter(d, error.summary() + " (no reply_to/correlation_id to answer)");
+            return;
+        }
+        log.warn("[{}] answering message {} with {}", settings.workerId(), d.properties().messageId(), error.summary());
+        reply(d, replyTo, job, List.of(codec.encode(ResultMessage.failed(job, error), "error reply")));
+    }
+
+    /** Publishes the result messages answering a delivery; acknowledges it once every one is confirmed. */
+    private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies) {
+        AtomicInteger unconfirmed = new AtomicInteger(bodies.size());
+        for (byte[] body : bodies) {
+            String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
+            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body), () -> {
+                if (unconfirmed.decrementAndGet() == 0) {
+                    settler.ack(d);
+                }
+            }, () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"), why -> {
+                log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
+                settler.requeue(d);
+            });
+        }
+    }
+
+    /**
+     * The broker closed a consumer channel (not a lost connection, which the client recovers) and has put every
+     * message unacknowledged on it back in the queue: the runs of those messages are abandoned.
+     */
+    void channelClosed(DeliveryChannel channel, BrokerOperationException cause) {
+        List<Delivery> abandoned = runs.abandonRunsOn(channel);
+        for (Delivery d : abandoned) {
+            settler.requeue(d);
+        }
+        String why = String.valueOf(cause.replyText() != null ? cause.replyText() : cause.getMessage())
+                .replaceAll("\\s+", " ").strip();
+        if (cause.consumerTimedOut()) {
+            log.warn("[{}] broker closed the consumer channel because a task message stayed unacknowledged longer "
+                    + "than its consumer_timeout ({}); {} task messages in progress were abandoned and go back to the "
+                    + "queue, where each counts a delivery; set --task-timeout below the broker's consumer_timeout, "
+                    + "or raise consumer_timeout; consuming again in 1 s", settings.workerId(), why, abandoned.size());
+        } else {
+            log.warn("[{}] broker closed the consumer channel ({}); {} task messages in progress were abandoned and "
+                    + "go back to the queue; consuming again in 1 s", settings.workerId(), why, abandoned.size());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.mqpool.worker;
+
+import io.mqpool.amqp.MessagePublisher;
+import io.mqpool.amqp.MessageProperties;
+import io.mqpool.amqp.PublishResult;
+import io.mqpool.protocol.Protocol;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/** Publishes result messages, and sorts a publish's fate into its three cases. Thread-safe. */
+final class Replies {
+    private final MessagePublisher publisher;
+    private final String workerId;
+
+    Replies(MessagePublisher publisher, String workerId) {
+        this.publisher = publisher;
+        this.workerId = workerId;
+    }
+
+    /** Publishes a result to {@code replyTo}: persistent JSON, correlated to the job and the task message. */
+    CompletableFuture<PublishResult> publishResult(String replyTo, String correlationId, String inReplyTo,
+                                                   String messageId, byte[] body) {
+        MessageProperties props = MessageProperties.persistent(Protocol.CONTENT_TYPE)
+                .withCorrelationId(correlationId)
+                .withMessageId(messageId)
+                .withHeaders(inReplyTo == null
+                        ? Map.of(Protocol.HEADER_WORKER, workerId)
+                        : Map.of(Protocol.HEADER_WORKER, workerId, Protocol.HEADER_IN_REPLY_TO, inReplyTo));
+        return publisher.publish(replyTo, props, body, true);
+    }
+
+    /** Publishes any message, properties unchanged, to a queue, mandatory. */
+    CompletableFuture<PublishResult> publish(String queue, MessageProperties props, byte[] body) {
+        return publisher.publish(queue, props, body, true);
+    }
+
+    /**
+     * Runs one of three actions when the publish is settled: the broker took the message; no queue took it (its
+     * queue is gone); or it could not be published, with why.
+     */
+    static void onOutcome(CompletableFuture<PublishResult> publish, Runnable confirmed, Runnable unroutable,
+                          Consumer<String> failed) {
+        publish.whenComplete((result, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                failed.accept(String.valueOf(cause.getMessage()));
+            } else if (result == PublishResult.RETURNED) {
+                unroutable.run();
+            } else {
+                confirmed.run();
+            }
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package io.mqpool.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.Task;
+import io.mqpool.task.TaskRegistry;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** A message's run on the calling thread, with a fake clock. */
+class MessageRunTest {
+    private final Codec codec = Codec.defaults();
+    private final TaskRunner runner = new TaskRunner(TaskRegistry.load(getClass().getClassLoader()), codec.mapper(), "w1",
+            new PrintStream(OutputStream.nullOutputStream()));
+    private final Task<?, ?> cube = runner.find("cube").orElseThrow();
+    private final TaskMessage message = codec.decodeTask(("{\"v\":1,\"job\":\"j\",\"task\":\"cube\",\"items\":["
+            + "{\"i\":3,\"args\":[1]},{\"i\":4,\"args\":[2]},{\"i\":5,\"args\":[3]}]}").getBytes(StandardCharsets.UTF_8));
+    private final AtomicLong now = new AtomicLong();
+    private final List<List<ItemResult>> done = new ArrayList<>();
+    private final MessageRun run = new MessageRun(message, cube, 1, Duration.ofSeconds(1), runner, Runnable::run, now::get,
+            done::add);
+
+    @Test
+    void everyItemRunsInOrderAndTheResultsAreReportedOnce() {
+        run.run();
+
+        assertThat(done).singleElement().satisfies(results -> {
+            assertThat(results).extracting(ItemResult::i).containsExactly(3L, 4L, 5L);
+            assertThat(results).extracting(r -> r.value().asLong()).containsExactly(1L, 8L, 27L);
+        });
+    }
+
+    @Test
+    void aFinishedRunNeitherExpiresNorIsAbandoned() {
+        run.run();
+        now.set(Duration.ofHours(1).toNanos());
+
+        assertThat(run.expireIfOverdue(now.get())).isFalse();
+        assertThat(run.abandon()).isFalse();
+        assertThat(done).hasSize(1);
+    }
+
+    @Test
+    void aRunNotStartedHasNothingToExpire() {
+        assertThat(run.expireIfOverdue(Duration.ofHours(1).toNanos())).isFalse();
+    }
+}
