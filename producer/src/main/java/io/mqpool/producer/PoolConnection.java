@@ -49,9 +49,9 @@ final class PoolConnection implements AutoCloseable {
         PoolConnection pc = new PoolConnection(connection, settings.connection().address(), poolId);
         try {
             Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
-        } catch (IOException | TimeoutException e) {
+        } catch (RuntimeException e) {
             pc.close();
-            throw pc.failure("cannot set up queues on " + pc.address, e);
+            throw e;
         }
         return pc;
     }
