@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -75,6 +76,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Completes when the process has ended. */
+    public CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
     /** SIGKILL. */

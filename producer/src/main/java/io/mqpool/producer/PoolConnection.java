@@ -51,7 +51,7 @@ final class PoolConnection implements AutoCloseable {
             Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
         } catch (RuntimeException e) {
             pc.close();
-            throw pc.failure("cannot set up queues on " + pc.address, e);
+            throw e;
         }
         return pc;
     }

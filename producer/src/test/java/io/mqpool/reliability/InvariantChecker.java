@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The reliability matrix's invariants for one job over inputs {@code 0..n-1}: complete and ordered, correct,
@@ -226,56 +228,71 @@ public final class InvariantChecker {
         }
     }
 
-    private long checkHygiene(Hygiene h, List<String> breaches) throws InterruptedException {
-        String resultQueue = Topology.resultQueue(h.poolId());
-        String dead = Topology.deadLetterQueue(h.taskQueue());
-        long deadline = System.nanoTime() + HYGIENE_TIMEOUT.toNanos();
-        List<String> problems;
-        long dlq;
-        while (true) {
-            problems = new ArrayList<>();
-            Map<String, PrivateBroker.QueueStats> queues = h.broker().queues(h.vhost());
-            PrivateBroker.QueueStats task = queues.get(h.taskQueue());
-            if (task == null) {
-                problems.add("task queue " + h.taskQueue() + " is missing");
-            } else {
-                if (task.ready() != 0 || task.unacked() != 0) {
-                    problems.add("task queue has ready=" + task.ready() + " unacked=" + task.unacked());
-                }
-                if (task.consumers() != h.expectedConsumers()) {
-                    problems.add("task queue has " + task.consumers() + " consumers, expected "
-                            + h.expectedConsumers() + " (live workers)");
-                }
-            }
-            PrivateBroker.QueueStats solo = queues.get(Topology.soloQueue(h.taskQueue()));
-            if (solo != null && (solo.ready() != 0 || solo.unacked() != 0)) {
-                problems.add("solo queue has ready=" + solo.ready() + " unacked=" + solo.unacked());
-            }
-            if (queues.containsKey(resultQueue)) {
-                problems.add("result queue " + resultQueue + " still exists after the pool closed");
-            }
-            // Dead-lettered messages are relayed to their producer, or parked when no one can be answered.
-            dlq = 0;
-            for (String q : List.of(dead, Topology.parkingQueue(h.taskQueue()))) {
-                PrivateBroker.QueueStats dq = queues.get(q);
-                dlq += dq == null ? 0 : dq.ready() + dq.unacked();
-            }
-            if (dlq != expectedDeadLettered) {
-                problems.add("dead-letter and parking queues hold " + dlq + ", expected " + expectedDeadLettered);
-            }
-            int connections = h.broker().connectionCount();
-            if (connections != h.baselineConnections()) {
-                problems.add(connections + " connections, baseline " + h.baselineConnections());
-            }
-            if (problems.isEmpty() || System.nanoTime() > deadline) {
-                break;
-            }
-            Thread.sleep(500);
+    /** Broker hygiene settles after the pool closed: polls until it is clean or the timeout passes. */
+    private long checkHygiene(Hygiene h, List<String> breaches) throws Exception {
+        AtomicReference<HygieneState> last = new AtomicReference<>();
+        try {
+            Rows.poll("broker hygiene of " + h.taskQueue(), HYGIENE_TIMEOUT, Duration.ofMillis(500)).until(() -> {
+                HygieneState state = hygieneState(h);
+                last.set(state);
+                return state.problems().isEmpty();
+            });
+        } catch (ConditionTimeoutException e) {
+            // The last state's problems are the breaches.
         }
-        for (String p : problems) {
+        HygieneState state = last.get();
+        if (state == null) {
+            breaches.add("hygiene after " + HYGIENE_TIMEOUT.toSeconds() + " s: the broker did not answer");
+            return -1;
+        }
+        for (String p : state.problems()) {
             breaches.add("hygiene after " + HYGIENE_TIMEOUT.toSeconds() + " s: " + p);
         }
-        return dlq;
+        return state.deadLettered();
+    }
+
+    /** What is still wrong on the broker, and the dead-lettered count. */
+    private record HygieneState(List<String> problems, long deadLettered) {
+    }
+
+    private HygieneState hygieneState(Hygiene h) {
+        String resultQueue = Topology.resultQueue(h.poolId());
+        String dead = Topology.deadLetterQueue(h.taskQueue());
+        List<String> problems = new ArrayList<>();
+        Map<String, PrivateBroker.QueueStats> queues = h.broker().queues(h.vhost());
+        PrivateBroker.QueueStats task = queues.get(h.taskQueue());
+        if (task == null) {
+            problems.add("task queue " + h.taskQueue() + " is missing");
+        } else {
+            if (task.ready() != 0 || task.unacked() != 0) {
+                problems.add("task queue has ready=" + task.ready() + " unacked=" + task.unacked());
+            }
+            if (task.consumers() != h.expectedConsumers()) {
+                problems.add("task queue has " + task.consumers() + " consumers, expected "
+                        + h.expectedConsumers() + " (live workers)");
+            }
+        }
+        PrivateBroker.QueueStats solo = queues.get(Topology.soloQueue(h.taskQueue()));
+        if (solo != null && (solo.ready() != 0 || solo.unacked() != 0)) {
+            problems.add("solo queue has ready=" + solo.ready() + " unacked=" + solo.unacked());
+        }
+        if (queues.containsKey(resultQueue)) {
+            problems.add("result queue " + resultQueue + " still exists after the pool closed");
+        }
+        // Dead-lettered messages are relayed to their producer, or parked when no one can be answered.
+        long dlq = 0;
+        for (String q : List.of(dead, Topology.parkingQueue(h.taskQueue()))) {
+            PrivateBroker.QueueStats dq = queues.get(q);
+            dlq += dq == null ? 0 : dq.ready() + dq.unacked();
+        }
+        if (dlq != expectedDeadLettered) {
+            problems.add("dead-letter and parking queues hold " + dlq + ", expected " + expectedDeadLettered);
+        }
+        int connections = h.broker().connectionCount();
+        if (connections != h.baselineConnections()) {
+            problems.add(connections + " connections, baseline " + h.baselineConnections());
+        }
+        return new HygieneState(problems, dlq);
     }
 
     private static boolean sameValue(Object actual, Object expected) {

@@ -106,7 +106,7 @@ class NetworkFaultIT {
             });
             JobDriver.ThrowingRunnable cutAgain = faults.async(() -> {
                 proxy.reset();
-                Thread.sleep(CUT.toMillis());
+                Thread.sleep(CUT.toMillis());  // the cut itself
                 proxy.pass();
             });
             try (Pool pool = Rows.pool(broker.urlVia(proxy.port()), queue, window)) {

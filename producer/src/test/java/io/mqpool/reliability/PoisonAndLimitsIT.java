@@ -2,6 +2,7 @@ package io.mqpool.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Outcome;
@@ -10,13 +11,15 @@ import io.mqpool.producer.PoolSettings;
 import io.mqpool.testing.RawClient;
 import io.mqpool.testing.TestBroker;
 import io.mqpool.testing.WorkerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongUnaryOperator;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -51,32 +54,51 @@ class PoisonAndLimitsIT {
         return Pool.create(PoolSettings.of(ConnectionSettings.of(TestBroker.url())).withQueue(queue));
     }
 
-    /** Keeps {@code count} workers alive, restarting any that died, until the job is over. */
-    private ScheduledExecutorService keepAlive(int count, List<String> jvm, String... args) throws Exception {
+    /**
+     * Keeps {@code count} workers alive until the returned handle closes: a worker that exits is replaced as soon as
+     * it has exited.
+     */
+    private AutoCloseable keepAlive(int count, List<String> jvm, String... args) throws Exception {
+        List<WorkerProcess> first = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            worker(jvm, args);
+            first.add(worker(jvm, args));
         }
-        ScheduledExecutorService restarter = new ScheduledThreadPoolExecutor(1);
-        restarter.scheduleWithFixedDelay(() -> {
+        ExecutorService restarter = Executors.newSingleThreadExecutor(
+                new NamedThreadFactory("it-poison-restarter", true));
+        AtomicBoolean stopped = new AtomicBoolean();
+        for (WorkerProcess w : first) {
+            replaceOnExit(w, restarter, stopped, jvm, args);
+        }
+        return () -> {
             synchronized (workers) {
-                long alive = workers.stream().filter(WorkerProcess::isAlive).count();
-                for (long k = alive; k < count; k++) {
-                    try {
-                        WorkerProcess w = WorkerProcess.start(TestBroker.url(), queue, jvm, args);
-                        workers.add(w);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
+                stopped.set(true);
+            }
+            restarter.shutdownNow();
+        };
+    }
+
+    private void replaceOnExit(WorkerProcess w, ExecutorService restarter, AtomicBoolean stopped, List<String> jvm,
+                               String... args) {
+        w.onExit().thenRunAsync(() -> {
+            synchronized (workers) {
+                if (stopped.get()) {
+                    return;
+                }
+                try {
+                    WorkerProcess next = WorkerProcess.start(TestBroker.url(), queue, jvm, args);
+                    workers.add(next);
+                    replaceOnExit(next, restarter, stopped, jvm, args);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
-        }, 200, 200, TimeUnit.MILLISECONDS);
-        return restarter;
+        }, restarter);
     }
 
     private void assertPoisonReported(String task, List<String> jvm, LongUnaryOperator f) throws Exception {
         long poisonIndex = 500;
         List<Long> input = LongStream.range(0, 1_000).map(i -> i == poisonIndex ? -1 : i).boxed().toList();
-        ScheduledExecutorService restarter = keepAlive(2, jvm, "--concurrency", "2", "--delivery-limit", "3");
+        AutoCloseable restarter = keepAlive(2, jvm, "--concurrency", "2", "--delivery-limit", "3");
         // The workers declared the queue first, with the delivery limit of 3; the pool uses it as it is.
         long start = System.nanoTime();
         List<Outcome<Long>> out;
@@ -87,7 +109,7 @@ class PoisonAndLimitsIT {
                      JobOptions.DEFAULTS.withChunkSize(1).withTimeout(Duration.ofMinutes(3)), true)) {
             out = outcomes.toList();
         } finally {
-            restarter.shutdownNow();
+            restarter.close();
         }
         long wallMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(out).hasSize(input.size());

@@ -4,7 +4,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A private {@code rabbitmq-server} node for one test class: its own HOME (Erlang cookie), node name, ports,
@@ -30,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PrivateBroker implements AutoCloseable {
     private static final Path RABBIT_BIN = Path.of("/usr/lib/rabbitmq/bin");
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EPMD_RELEASE = Duration.ofSeconds(5);
+    private static final int EPMD_PORT = 4369;
 
     private final String node;
     private final Path dir;
@@ -214,22 +221,24 @@ public final class PrivateBroker implements AutoCloseable {
     }
 
     private void awaitAmqp(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("private broker " + node + " exited with " + server.exitValue()
-                        + ":\n" + tail(dir.resolve("server.out"), 3_000));
-            }
-            try (Connection c = connect()) {
-                return;
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(200);
+        AtomicReference<Exception> last = new AtomicReference<>();
+        try {
+            Rows.poll("private broker " + node + " accepting AMQP", timeout, Duration.ofMillis(200)).until(() -> {
+                if (!server.isAlive()) {
+                    throw new IllegalStateException("private broker " + node + " exited with " + server.exitValue()
+                            + ":\n" + tail(dir.resolve("server.out"), 3_000));
+                }
+                try (Connection c = connect()) {
+                    return true;
+                } catch (Exception e) {
+                    last.set(e);
+                    return false;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("private broker " + node + " not accepting AMQP on " + amqpPort
+                    + " after " + timeout + ":\n" + tail(dir.resolve("server.out"), 3_000), last.get());
         }
-        throw new IllegalStateException("private broker " + node + " not accepting AMQP on " + amqpPort + " after "
-                + timeout + ":\n" + tail(dir.resolve("server.out"), 3_000), last);
     }
 
     /** Runs {@code rabbitmqctl -n NODE args...} and returns its stdout; fails on a non-zero exit. */
@@ -289,18 +298,39 @@ public final class PrivateBroker implements AutoCloseable {
         if (server != null && server.isAlive()) {
             throw new IllegalStateException("node " + node + " is still running");
         }
-        // epmd may still list the killed node for a moment; a new start then fails, so retry.
+        // epmd may still list the killed node for a moment, and a start under a listed name fails: wait until
+        // epmd has dropped it, and retry should a start fail anyway.
         for (int attempt = 1; ; attempt++) {
             try {
+                awaitUnregistered(EPMD_RELEASE);
                 launch();
                 return;
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | ConditionTimeoutException e) {
                 if (attempt >= 3) {
                     throw e;
                 }
                 killProcesses();
-                Thread.sleep(1_000);
             }
+        }
+    }
+
+    /** Waits until epmd no longer lists this node's name. */
+    private void awaitUnregistered(Duration timeout) {
+        String name = node.substring(0, node.indexOf('@'));
+        Rows.poll("epmd to drop " + name, timeout, Duration.ofMillis(50))
+                .until(() -> !epmdNames().contains("name " + name + " at port"));
+    }
+
+    /** epmd's NAMES_REQ answer: a line {@code name NODE at port N} per node; empty when epmd does not answer. */
+    private static String epmdNames() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), EPMD_PORT), 2_000);
+            s.setSoTimeout(2_000);
+            s.getOutputStream().write(new byte[] {0, 1, 'n'});
+            byte[] answer = s.getInputStream().readAllBytes();
+            return answer.length <= 4 ? "" : new String(answer, 4, answer.length - 4, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";  // no answer: start anyway, and retry if the name was still taken
         }
     }
 

@@ -9,6 +9,9 @@ import io.mqpool.producer.PoolSettings;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Small shared pieces of the reliability rows. */
 final class Rows {
@@ -38,19 +41,24 @@ final class Rows {
                 .withMaxInFlightMessages(maxInFlightMessages));
     }
 
+    /**
+     * A wait that checks at once, then every {@code every}, up to {@code atMost}. Exceptions thrown in other threads
+     * do not end it (the rows provoke some on purpose); the condition's own do.
+     */
+    static ConditionFactory poll(String what, Duration atMost, Duration every) {
+        return Awaitility.await(what).atMost(atMost).pollDelay(Duration.ZERO).pollInterval(every)
+                .dontCatchUncaughtExceptions();
+    }
+
     /** Polls {@code condition} every 200 ms; returns the milliseconds it took, or -1 if it never held in time. */
     static long awaitMillis(Duration timeout, Callable<Boolean> condition) throws Exception {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        while (true) {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return (System.nanoTime() - start) / 1_000_000;
-            }
-            if (System.nanoTime() > deadline) {
-                return -1;
-            }
-            Thread.sleep(200);
+        try {
+            poll("a row's condition", timeout, Duration.ofMillis(200)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            return -1;
         }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /**

@@ -102,7 +102,7 @@ class SoakIT {
                             }
                             default -> {
                                 proxies.get(slot).blackhole();
-                                Thread.sleep(OUTAGE.toMillis());
+                                Thread.sleep(OUTAGE.toMillis());  // the outage itself
                                 proxies.get(slot).pass();
                             }
                         }

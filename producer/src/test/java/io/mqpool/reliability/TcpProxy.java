@@ -116,18 +116,28 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Wakes the links held in blackhole mode so they see a reset or the close. */
+    private void wakeHeld() {
+        synchronized (modeLock) {
+            modeLock.notifyAll();
+        }
+    }
+
     private void start(String what, Runnable r) {
         Thread t = new Thread(r, "mqpool-test-proxy-" + port() + "-" + what + "-" + threadIds.incrementAndGet());
         t.setDaemon(true);
         t.start();
     }
 
-    /** Blocks while the proxy is in blackhole mode; returns false if the link must stop. */
+    /**
+     * Blocks while the proxy is in blackhole mode; returns false if the link must stop. A mode change, the link's
+     * reset and the proxy's close each notify {@code modeLock}.
+     */
     private boolean awaitPassable(Link link) throws InterruptedException {
         synchronized (modeLock) {
             while (mode == Mode.BLACKHOLE && !link.dead.get() && !closed.get()) {
                 link.heldInBlackhole = true;
-                modeLock.wait(100);
+                modeLock.wait();
             }
         }
         return !link.dead.get() && !closed.get() && mode == Mode.PASS;
@@ -180,7 +190,7 @@ public final class TcpProxy implements AutoCloseable {
                     }
                     long delay = latencyMs;
                     if (delay > 0) {
-                        Thread.sleep(delay);
+                        Thread.sleep(delay);  // the injected latency itself
                     }
                     out.write(buf, 0, n);
                     out.flush();
@@ -198,6 +208,7 @@ public final class TcpProxy implements AutoCloseable {
             if (!dead.compareAndSet(false, true)) {
                 return;
             }
+            wakeHeld();
             links.remove(this);
             abort(client);
             Socket up = upstream;
@@ -225,6 +236,7 @@ public final class TcpProxy implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        wakeHeld();
         try {
             server.close();
         } catch (IOException e) {
