@@ -49,7 +49,7 @@ final class PoolConnection implements AutoCloseable {
         PoolConnection pc = new PoolConnection(connection, settings.connection().address(), poolId);
         try {
             Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
-        } catch (IOException | TimeoutException e) {
+        } catch (RuntimeException e) {
             pc.close();
             throw pc.failure("cannot set up queues on " + pc.address, e);
         }
@@ -85,7 +85,7 @@ final class PoolConnection implements AutoCloseable {
             Channel channel = connection.createChannel();
             Topology.declareResultQueue(channel, queue, ttl);
             channel.close();
-        } catch (IOException | TimeoutException e) {
+        } catch (IOException | TimeoutException | RuntimeException e) {
             throw failure("cannot declare result queue " + queue, e);
         }
     }
