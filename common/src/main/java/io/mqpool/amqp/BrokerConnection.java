@@ -91,11 +91,6 @@ public final class BrokerConnection implements AutoCloseable {
         return channel;
     }
 
-    /** The client's connection, for code of this package that needs what the adapter does not offer. */
-    Connection raw() {
-        return connection;
-    }
-
     /** Closes the connection, waiting at most 5 s for the broker. Idempotent. */
     @Override
     public void close() {

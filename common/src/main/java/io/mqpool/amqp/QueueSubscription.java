@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * and cancels for a stop; a lost connection is the client's to recover. Re-subscriptions run on the given
  * scheduler. Thread-safe.
  */
-public final class QueueSubscription {
+public final class QueueSubscription implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueSubscription.class);
     private static final long CANCEL_WAIT_SECONDS = 5;
 
@@ -76,7 +76,7 @@ public final class QueueSubscription {
     // Guarded by lock; volatile for the callbacks' reads.
     private volatile Channel channel;
     private volatile QueueConsumer consumer;
-    private Acks acks;
+    private ChannelAcks acks;
     private String tag;
     private int prefetch;
     private long consumers;
@@ -113,7 +113,7 @@ public final class QueueSubscription {
         Channel c = channel;
         if (c == null || !c.isOpen()) {
             Channel opened = opener.open();
-            Acks openedAcks = new Acks(opened);
+            ChannelAcks openedAcks = new ChannelAcks(opened);
             opened.addShutdownListener(cause -> onShutdown(opened, openedAcks, cause));
             channel = opened;
             acks = openedAcks;
@@ -135,7 +135,7 @@ public final class QueueSubscription {
         }
     }
 
-    private void onShutdown(Channel c, Acks closedAcks, ShutdownSignalException cause) {
+    private void onShutdown(Channel c, ChannelAcks closedAcks, ShutdownSignalException cause) {
         if (stopped || cause.isHardError() || cause.isInitiatedByApplication() || c != channel) {
             return;
         }
@@ -223,40 +223,32 @@ public final class QueueSubscription {
         }
     }
 
-    /** Settles deliveries on one channel. */
-    private static final class Acks implements DeliveryChannel {
-        private final Channel channel;
-
-        Acks(Channel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public void settle(long deliveryTag, Settlement how) {
+    /**
+     * Stops for good and closes the channel: what is not settled yet goes back to the queue. For a consumer whose
+     * deliveries need no settling after it stops. Idempotent.
+     */
+    @Override
+    public void close() {
+        stopped = true;
+        synchronized (lock) {
+            Channel c = channel;
             try {
-                switch (how) {
-                    case ACK -> channel.basicAck(deliveryTag, false);
-                    case REJECT -> channel.basicReject(deliveryTag, false);
-                    case REQUEUE -> channel.basicNack(deliveryTag, false, true);
+                if (c != null && c.isOpen()) {
+                    c.close();
                 }
-            } catch (IOException | RuntimeException e) {
-                throw BrokerErrors.translate("cannot " + how.name().toLowerCase(java.util.Locale.ROOT) + " a delivery", e);
+            } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+                log.debug("closing the channel consuming {} failed: {}", settings.queue(), e.toString());
             }
         }
     }
 
     private final class QueueConsumer extends DefaultConsumer {
-        private final Acks acks;
+        private final ChannelAcks acks;
         private final CountDownLatch cancelled = new CountDownLatch(1);
         /** Cancelled by the broker, or never subscribed: it receives nothing more. */
         private volatile boolean gone;
 
-        QueueConsumer(Channel channel, Acks acks) {
+        QueueConsumer(Channel channel, ChannelAcks acks) {
             super(channel);
             this.acks = acks;
         }

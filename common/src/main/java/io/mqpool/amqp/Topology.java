@@ -1,7 +1,6 @@
 package io.mqpool.amqp;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -53,16 +52,20 @@ public final class Topology {
      * @throws BrokerOperationException when the broker refuses
      */
     public static void deleteTaskQueueFamily(BrokerConnection connection, String taskQueue) {
-        deleteTaskQueueFamily(connection.raw(), taskQueue);
-    }
-
-    /** As {@link #deleteTaskQueueFamily(BrokerConnection, String)}, for code not yet on {@link BrokerConnection}. */
-    public static void deleteTaskQueueFamily(Connection connection, String taskQueue) {
         onChannel(connection::createChannel, "cannot delete queue '" + taskQueue + "'", channel -> {
             for (String q : taskQueueFamily(taskQueue)) {
                 channel.queueDelete(q);
             }
         });
+    }
+
+    /**
+     * Deletes one queue, whatever it holds.
+     *
+     * @throws BrokerOperationException when the broker refuses
+     */
+    public static void deleteQueue(BrokerConnection connection, String queue) {
+        onChannel(connection::createChannel, "cannot delete queue '" + queue + "'", channel -> channel.queueDelete(queue));
     }
 
     /** The result queue of a job or pool id. */
@@ -81,11 +84,6 @@ public final class Topology {
      * @throws BrokerOperationException when the broker refuses (say {@link ReplyCode#ACCESS_REFUSED})
      */
     public static boolean ensureTaskQueue(BrokerConnection connection, String queue, int deliveryLimit) {
-        return ensureTaskQueue(connection.raw(), queue, deliveryLimit);
-    }
-
-    /** As {@link #ensureTaskQueue(BrokerConnection, String, int)}, for code not yet on {@link BrokerConnection}. */
-    public static boolean ensureTaskQueue(Connection connection, String queue, int deliveryLimit) {
         ChannelOpener opener = connection::createChannel;
         boolean exists = exists(opener, queue);
         onChannel(opener, "cannot declare queue '" + queue + "'", channel -> {

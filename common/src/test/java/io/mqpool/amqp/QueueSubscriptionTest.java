@@ -153,4 +153,20 @@ class QueueSubscriptionTest {
             assertThat(e.replyText()).isEqualTo("ACCESS_REFUSED - no");
         });
     }
+
+    @Test
+    void closingClosesTheChannelAndNothingSubscribesAgain() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+
+        subscription.close();
+        c.closeByBroker(406, "PRECONDITION_FAILED - too late");
+        c.lastConsumer().handleCancel("mqpool-worker.w1.tasks.1");
+
+        assertThat(c.open).isFalse();
+        assertThat(closes).isEmpty();
+        assertThat(scheduler.runPending()).isZero();
+        assertThat(channels).hasSize(1);
+        subscription.close();
+    }
 }

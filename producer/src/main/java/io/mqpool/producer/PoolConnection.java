@@ -1,40 +1,39 @@
 package io.mqpool.producer;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import io.mqpool.MqpoolException;
 import io.mqpool.RootCause;
+import io.mqpool.amqp.BrokerConnection;
 import io.mqpool.amqp.BrokerUnavailableException;
+import io.mqpool.amqp.ConfirmingPublisher;
 import io.mqpool.amqp.Connections;
 import io.mqpool.amqp.NamedThreadFactory;
+import io.mqpool.amqp.QueueSubscription;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.protocol.Codec;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pool's connection to the broker and the few things it does there: the task queue, result queues, and the
- * channels of the publisher and the result consumers. With {@link TaskPublisher} and {@link ResultConsumer},
- * the only producer class that speaks AMQP; it turns the client's checked exceptions into unchecked ones.
+ * A pool's connection to the broker and the few things it does there: the task queue, result queues, the task
+ * publisher and the result subscriptions. Owns the connection and the publisher; turns the adapter's errors into
+ * the producer's (a 403 into {@link BrokerUnavailableException}).
  */
 final class PoolConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolConnection.class);
-    private static final int CLOSE_TIMEOUT_MS = 5_000;
+    /** Prefix of the result consumers' tags; each subscribes its own queue, so the tags differ. */
+    private static final String CONSUMER_TAG = "mqpool-results";
 
-    private final Connection connection;
+    private final BrokerConnection connection;
     private final BrokerAddress address;
     private final String poolId;
+    private volatile ConfirmingPublisher publisher;
 
-    private PoolConnection(Connection connection, BrokerAddress address, String poolId) {
+    private PoolConnection(BrokerConnection connection, String poolId) {
         this.connection = connection;
-        this.address = address;
+        this.address = connection.address();
         this.poolId = poolId;
     }
 
@@ -44,48 +43,50 @@ final class PoolConnection implements AutoCloseable {
      * @throws BrokerUnavailableException when the broker is unreachable or refuses us
      */
     static PoolConnection open(PoolSettings settings, String poolId) {
-        Connection connection = Connections.open(settings.connection(), "mqpool-producer " + poolId,
+        BrokerConnection connection = BrokerConnection.open(settings.connection(), "mqpool-producer " + poolId,
                 new NamedThreadFactory("mqpool-pool-" + poolId, true));
-        PoolConnection pc = new PoolConnection(connection, settings.connection().address(), poolId);
+        PoolConnection pc = new PoolConnection(connection, poolId);
         try {
             Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
         } catch (RuntimeException e) {
             pc.close();
             throw e;
         }
+        connection.onRecovery(new BrokerConnection.RecoveryHook() {
+            @Override
+            public void recoveryStarted() {
+                log.info("[pool {}] connection lost; reconnecting", poolId);
+            }
+
+            @Override
+            public void recovered() {
+                log.info("[pool {}] reconnected", poolId);
+            }
+        });
         return pc;
     }
 
-    /** A publisher to {@code taskQueue} that sends again what was unconfirmed when the connection recovers. */
-    TaskPublisher publisher(Codec codec, String taskQueue) {
-        TaskPublisher publisher;
+    /**
+     * The pool's one publisher, to {@code taskQueue}: a nack is the job's to retry, and what a lost connection
+     * left unconfirmed is published again. Call once.
+     */
+    TaskPublication publisher(Codec codec, String taskQueue) {
         try {
-            publisher = new TaskPublisher(connection.createChannel(), codec, taskQueue, address);
-        } catch (IOException e) {
+            publisher = ConfirmingPublisher.builder(connection, "pool-" + poolId)
+                    .nackAttempts(1)
+                    .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.REPUBLISH)
+                    .build();
+        } catch (RuntimeException e) {
             throw failure("cannot open a publishing channel on " + address, e);
         }
-        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
-            @Override
-            public void handleRecovery(Recoverable recoverable) {
-                log.info("[pool {}] reconnected; republishing unconfirmed task messages", poolId);
-                publisher.republishUnconfirmed();
-            }
-
-            @Override
-            public void handleRecoveryStarted(Recoverable recoverable) {
-                log.info("[pool {}] connection lost; reconnecting", poolId);
-            }
-        });
-        return publisher;
+        return new TaskPublication(publisher, codec, taskQueue, address);
     }
 
     /** Declares a result queue that the broker deletes after {@code ttl} unused. */
     void declareResultQueue(String queue, Duration ttl) {
         try {
-            Channel channel = connection.createChannel();
-            Topology.declareResultQueue(channel, queue, ttl);
-            channel.close();
-        } catch (IOException | TimeoutException e) {
+            Topology.declareResultQueue(connection, queue, ttl);
+        } catch (RuntimeException e) {
             throw failure("cannot declare result queue " + queue, e);
         }
     }
@@ -93,39 +94,34 @@ final class PoolConnection implements AutoCloseable {
     /** Messages ready in {@code queue}. */
     long readyMessages(String queue) {
         try {
-            Channel channel = connection.createChannel();
-            try {
-                return channel.queueDeclarePassive(queue).getMessageCount();
-            } finally {
-                if (channel.isOpen()) {
-                    channel.close();
-                }
-            }
-        } catch (IOException | TimeoutException e) {
+            return Topology.readyMessages(connection, queue);
+        } catch (RuntimeException e) {
             throw failure("cannot inspect result queue " + queue, e);
         }
     }
 
-    /** Starts consuming {@code queue} into {@code router}; acknowledges each message unless told not to. */
-    ResultConsumer consume(String queue, int prefetch, boolean acknowledge, ResultRouter router,
-                           ScheduledExecutorService timer) {
-        ResultConsumer consumer = new ResultConsumer(connection, queue, prefetch, acknowledge, router, timer);
+    /**
+     * Starts consuming {@code queue} into {@code router}, re-subscribing on {@code timer}; acknowledges each message
+     * unless told not to. Close the subscription to stop.
+     */
+    QueueSubscription consume(String queue, int prefetch, boolean acknowledge, ResultRouter router,
+                              ScheduledExecutorService timer) {
+        QueueSubscription subscription = new QueueSubscription(connection, QueueSubscription.Settings.of(queue,
+                prefetch, CONSUMER_TAG), new ResultConsumer(router, acknowledge), timer);
         try {
-            consumer.start();
-        } catch (IOException e) {
-            consumer.close();
+            subscription.start();
+        } catch (RuntimeException e) {
+            subscription.close();
             throw failure("cannot consume results from " + queue, e);
         }
-        return consumer;
+        return subscription;
     }
 
     /** Deletes a result queue, best effort: one left behind expires after {@code ttl}. */
     void deleteQueue(String queue, Duration ttl) {
         try {
-            Channel channel = connection.createChannel();
-            channel.queueDelete(queue);
-            channel.close();
-        } catch (IOException | TimeoutException | RuntimeException e) {
+            Topology.deleteQueue(connection, queue);
+        } catch (RuntimeException e) {
             log.debug("[pool {}] could not delete {}: {}; it expires after {}", poolId, queue, e, ttl);
         }
     }
@@ -135,12 +131,13 @@ final class PoolConnection implements AutoCloseable {
         return refused != null ? refused : new MqpoolException(what + ": " + RootCause.message(e), e);
     }
 
+    /** Closes the publisher (failing what is unconfirmed), then the connection. Idempotent. */
     @Override
     public void close() {
-        try {
-            connection.close(CLOSE_TIMEOUT_MS);
-        } catch (IOException | RuntimeException e) {
-            log.debug("[pool {}] close failed: {}", poolId, e.toString());
+        ConfirmingPublisher p = publisher;
+        if (p != null) {
+            p.close();
         }
+        connection.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.mqpool.producer;
 
+import io.mqpool.amqp.QueueSubscription;
 import io.mqpool.amqp.Topology;
 import io.mqpool.protocol.TaskMessage;
 import java.time.Duration;
@@ -17,13 +18,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ResumableLink implements JobLink {
     private final PoolConnection broker;
-    private final TaskPublisher publisher;
+    private final TaskPublication publisher;
     private final ResultRouter router;
     private final ScheduledExecutorService timer;
     private final Duration ttl;
     private final Map<String, Runnable> open = new ConcurrentHashMap<>();
 
-    ResumableLink(PoolConnection broker, TaskPublisher publisher, ResultRouter router, ScheduledExecutorService timer,
+    ResumableLink(PoolConnection broker, TaskPublication publisher, ResultRouter router, ScheduledExecutorService timer,
                   Duration ttl) {
         this.broker = broker;
         this.publisher = publisher;
@@ -40,7 +41,7 @@ final class ResumableLink implements JobLink {
         try {
             broker.declareResultQueue(queue, ttl);
             long prior = broker.readyMessages(queue);
-            ResultConsumer consumer = broker.consume(queue, ResultConsumer.UNLIMITED, false, router, timer);
+            QueueSubscription consumer = broker.consume(queue, ResultConsumer.UNLIMITED, false, router, timer);
             AtomicBoolean cancelled = new AtomicBoolean();
             Runnable cancel = () -> {
                 if (cancelled.compareAndSet(false, true)) {
@@ -60,7 +61,7 @@ final class ResumableLink implements JobLink {
 
     @Override
     public void send(ResultSink sink, TaskMessage message, int attempt) {
-        publisher.publish(new TaskPublisher.Route(sink, Topology.resultQueue(message.job()), true), message, attempt);
+        publisher.publish(new TaskPublication.Route(sink, Topology.resultQueue(message.job()), true), message, attempt);
     }
 
     /** Cancels the registrations still open, deleting their queues. */

@@ -1,5 +1,6 @@
 package io.mqpool.producer;
 
+import io.mqpool.amqp.QueueSubscription;
 import io.mqpool.protocol.TaskMessage;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,15 +14,15 @@ final class SharedQueueLink implements JobLink {
     private static final int RESULT_PREFETCH = 1_000;
 
     private final PoolConnection broker;
-    private final TaskPublisher publisher;
+    private final TaskPublication publisher;
     private final ResultRouter router;
     private final ScheduledExecutorService timer;
     private final String queue;
     private final Duration ttl;
-    private ResultConsumer consumer; // guarded by this
+    private QueueSubscription consumer; // guarded by this
     private boolean closed; // guarded by this
 
-    SharedQueueLink(PoolConnection broker, TaskPublisher publisher, ResultRouter router,
+    SharedQueueLink(PoolConnection broker, TaskPublication publisher, ResultRouter router,
                     ScheduledExecutorService timer, String queue, Duration ttl) {
         this.broker = broker;
         this.publisher = publisher;
@@ -39,7 +40,7 @@ final class SharedQueueLink implements JobLink {
 
     @Override
     public void send(ResultSink sink, TaskMessage message, int attempt) {
-        publisher.publish(new TaskPublisher.Route(sink, queue, false), message, attempt);
+        publisher.publish(new TaskPublication.Route(sink, queue, false), message, attempt);
     }
 
     private synchronized void ensureConsuming() {

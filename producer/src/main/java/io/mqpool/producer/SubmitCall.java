@@ -59,16 +59,13 @@ final class SubmitCall<R> implements ResultSink {
         if (future.isDone()) {
             return;
         }
-        timer.schedule(() -> {
-            if (future.isDone()) {
-                return;
-            }
-            try {
+        // Sent from a callback thread, not the timer: a publish may wait for room in the publisher's window, and
+        // the timer times out other calls meanwhile.
+        timer.schedule(() -> complete(() -> {
+            if (!future.isDone()) {
                 sender.send(this, message, attempt + 1);
-            } catch (RuntimeException e) {
-                fail(e);
             }
-        }, Backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
+        }), Backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -60,6 +60,8 @@ final class MessageRun implements Runnable {
         synchronized (this) {
             gen = generation;
             owner = Thread.currentThread();
+            // Before the loop sets the item's own: with the initial 0 the watchdog would expire it at once.
+            itemDeadline = nanoTime.getAsLong() + limit.toNanos();
         }
         while (true) {
             int k;

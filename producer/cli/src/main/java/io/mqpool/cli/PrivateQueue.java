@@ -1,7 +1,6 @@
 package io.mqpool.cli;
 
-import com.rabbitmq.client.Connection;
-import io.mqpool.amqp.Connections;
+import io.mqpool.amqp.BrokerConnection;
 import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.ConnectionSettings;
@@ -13,9 +12,10 @@ final class PrivateQueue {
 
     /** Best effort: a queue left behind is empty and harmless, so a failure here must not fail the command. */
     static void delete(ConnectionSettings settings, String queue) {
-        try (Connection c = Connections.open(settings, "mqpool-cleanup", new NamedThreadFactory("mqpool-cleanup", true))) {
+        try (BrokerConnection c = BrokerConnection.open(settings, "mqpool-cleanup",
+                new NamedThreadFactory("mqpool-cleanup", true))) {
             Topology.deleteTaskQueueFamily(c, queue);
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             // Nothing was left in them; see above.
         }
     }

@@ -91,8 +91,10 @@ public final class RawBaseline implements AutoCloseable {
     public void close() throws Exception {
         try (Channel c = connection.createChannel()) {
             c.queueDelete(replies);
+            for (String q : Topology.taskQueueFamily(queue)) {
+                c.queueDelete(q);
+            }
         }
-        Topology.deleteTaskQueueFamily(connection, queue);
         connection.close();
     }
 
