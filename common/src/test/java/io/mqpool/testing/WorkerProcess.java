@@ -3,6 +3,7 @@ package io.mqpool.testing;
 import io.mqpool.launch.BrokerEnvironment;
 import io.mqpool.launch.Program;
 import io.mqpool.launch.WorkerJvm;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,11 @@ public final class WorkerProcess implements AutoCloseable {
     private final String name;
     private final Path log;
 
+    /** The worker's runnable jar, for modules whose test class path does not hold the worker. */
+    public static final String WORKER_JAR_PROPERTY = "mqpool.worker.jar";
+    /** Test classes to put beside the worker jar: their META-INF/services list the test tasks. */
+    public static final String TEST_CLASSES_PROPERTY = "mqpool.test.classes";
+
     private WorkerProcess(Process process, String name, Path log) {
         this.process = process;
         this.name = name;
@@ -33,9 +39,7 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess start(String url, String queue, List<String> jvmOptions, String... args) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--queue", queue, "--announce-ready"));
         arguments.addAll(List.of(args));
-        // The test classpath, not the worker jar: it holds the test tasks.
-        WorkerJvm jvm = WorkerJvm.quickStart(Program.ClassPath.ofThisJvm(WorkerJvm.WORKER_MAIN), jvmOptions, arguments,
-                new BrokerEnvironment(url, null));
+        WorkerJvm jvm = WorkerJvm.quickStart(program(), jvmOptions, arguments, new BrokerEnvironment(url, null));
         String name = queue + "-" + UUID.randomUUID().toString().substring(0, 8);
         // A file, not a pipe: the JDK may close a pipe under a reader when the process exits, losing its tail.
         Path log = Path.of("target", "worker-logs", name + ".log").toAbsolutePath();
@@ -45,6 +49,24 @@ public final class WorkerProcess implements AutoCloseable {
         Process p = pb.start();
         p.getOutputStream().close();
         return new WorkerProcess(p, name, log);
+    }
+
+    /**
+     * The worker's runnable jar plus this module's test classes (for the test tasks) when the build names the jar in
+     * {@value #WORKER_JAR_PROPERTY}, as the producer module does, which has no dependency on the worker; else this
+     * JVM's own class path (the worker module's tests).
+     */
+    private static Program program() {
+        String jar = System.getProperty(WORKER_JAR_PROPERTY);
+        if (jar == null || jar.isBlank()) {
+            return Program.ClassPath.ofThisJvm(WorkerJvm.WORKER_MAIN);
+        }
+        if (!Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException(WORKER_JAR_PROPERTY + "=" + jar + ": no such file; build the worker module first");
+        }
+        String testClasses = System.getProperty(TEST_CLASSES_PROPERTY, "");
+        return new Program.ClassPath(testClasses.isBlank() ? jar : jar + File.pathSeparator + testClasses,
+                WorkerJvm.WORKER_MAIN);
     }
 
     public static WorkerProcess start(String url, String queue, String... args) throws IOException {
