@@ -62,7 +62,7 @@ class MapCommand implements Callable<Integer> {
     boolean unordered;
 
     @Option(names = {"-c", "--chunk-size"}, paramLabel = "N", defaultValue = "0",
-            description = "Items per task message (default: chosen from the input size).",
+            description = "Items per task message (default: chosen from the time workers report per item, within the input size).",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     int chunkSize;
 
