@@ -3,7 +3,9 @@ package io.mqpool.producer;
 import io.mqpool.MqpoolException;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.locks.Condition;
@@ -196,10 +198,25 @@ final class JobInbox implements ResultSink {
         }
     }
 
+    /**
+     * The task messages due to be published again, each cut down to its items still unanswered: a result may have
+     * come meanwhile (the broker had the message after all), and a message no item needs any more is dropped.
+     */
     List<RetryQueue.Due> takeDueRetries(long nowNanos) {
         lock.lock();
         try {
-            return retries.takeDue(nowNanos);
+            List<RetryQueue.Due> due = new ArrayList<>();
+            for (RetryQueue.Due d : retries.takeDue(nowNanos)) {
+                List<TaskItem> open = d.message().items().stream().filter(item -> !buffer.has(item.i())).toList();
+                if (open.size() == d.message().items().size()) {
+                    due.add(d);
+                } else if (!open.isEmpty()) {
+                    TaskMessage m = d.message();
+                    due.add(new RetryQueue.Due(new TaskMessage(m.v(), m.job(), m.task(), open, m.timeoutMs()),
+                            d.attempt()));
+                }
+            }
+            return due;
         } finally {
             lock.unlock();
         }

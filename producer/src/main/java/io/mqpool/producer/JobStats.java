@@ -4,8 +4,8 @@ package io.mqpool.producer;
  * Figures of one job, counted since it started; read them from {@link JobHandle#stats()}.
  *
  * @param published items published in task messages (items a resumed job found answered are not counted)
- * @param republished task messages published again because the broker refused them (a nack); what a lost
- *     connection left unconfirmed the publisher sends again by itself, uncounted here
+ * @param republished task messages published again because the broker refused them (a nack) or a lost connection
+ *     left them unconfirmed
  * @param completed items whose result arrived, each index once
  * @param reorderPeak the most results held at once for reordering (or, unordered, before the caller took them)
  * @param duplicates results dropped because a result for their index had already arrived

@@ -50,7 +50,7 @@ final class PoolConnection implements AutoCloseable {
             Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
         } catch (RuntimeException e) {
             pc.close();
-            throw e;
+            throw pc.failure("cannot set up queue '" + settings.queue() + "'", e);
         }
         connection.onRecovery(new BrokerConnection.RecoveryHook() {
             @Override
@@ -67,14 +67,14 @@ final class PoolConnection implements AutoCloseable {
     }
 
     /**
-     * The pool's one publisher, to {@code taskQueue}: a nack is the job's to retry, and what a lost connection
-     * left unconfirmed is published again. Call once.
+     * The pool's one publisher, to {@code taskQueue}: a nack, and what a lost connection left unconfirmed, are
+     * handed back to the job, which publishes again only what is still unanswered. Call once.
      */
     TaskPublication publisher(Codec codec, String taskQueue) {
         try {
             publisher = ConfirmingPublisher.builder(connection, "pool-" + poolId)
                     .nackAttempts(1)
-                    .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.REPUBLISH)
+                    .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.FAIL)
                     .build();
         } catch (RuntimeException e) {
             throw failure("cannot open a publishing channel on " + address, e);

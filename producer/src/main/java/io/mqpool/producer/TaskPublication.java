@@ -18,9 +18,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Publishes task messages persistent and mandatory through the pool's confirming publisher, and turns each one's
- * fate into what its job does: a nack hands the message back to the job, which publishes it again after its own
- * backoff; a return means the task queue does not exist; a broker's refusal (403) is an access error; anything
- * else fails the job. What a lost connection left unconfirmed the publisher sends again by itself.
+ * fate into what its job does: a nack, or a connection lost before the confirm, hands the message back to the job,
+ * which publishes again, after its own backoff, the items still unanswered; a return means the task queue does not
+ * exist; a broker's refusal (403) is an access error; anything else fails the job.
  *
  * <p>{@link #publish} may wait for room in the publisher's window, so it is called only from threads that may
  * wait: a job's iterating thread, a submit's caller, the pool's callback threads. The outcomes run on the
@@ -76,7 +76,10 @@ final class TaskPublication {
     private void settled(Route route, TaskMessage message, int attempt, PublishResult result, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof PublishFailedException p && p.reason() == PublishFailedException.Reason.NACKED) {
+            if (cause instanceof PublishFailedException p && (p.reason() == PublishFailedException.Reason.NACKED
+                    || p.reason() == PublishFailedException.Reason.CONNECTION_LOST)) {
+                // The job publishes again what is still unanswered: a message answered meanwhile, or whose job
+                // ended, must not reach a worker after its result queue is gone.
                 route.sink().republish(message, attempt);
             } else {
                 route.sink().fail(failure(cause));

@@ -11,6 +11,7 @@ import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
+import io.mqpool.protocol.TaskItem;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -112,6 +113,26 @@ class JobTest {
         assertThat(link.sent.get(1).attempt()).isEqualTo(2);
         assertThat(job.stats().republished()).isEqualTo(1);
         assertThat(job.stats().published()).as("a republish is not a new item").isEqualTo(1);
+    }
+
+    /** F3 once saw a message the broker had taken after all republished after its job ended: it was parked. */
+    @Test
+    void aRepublishSendsOnlyTheItemsStillUnansweredAndNothingWhenAllAre() {
+        Job job = job(4, JobOptions.DEFAULTS.withChunkSize(2), true);
+        job.poll(out);
+        assertThat(link.sent).hasSize(2);
+        FakeLink.Sent first = link.sent.get(0);
+        FakeLink.Sent second = link.sent.get(1);
+
+        first.sink().republish(first.message(), first.attempt());
+        second.sink().republish(second.message(), second.attempt());
+        link.sink.deliver(results(0, 2, 3));
+        clock.advance(Duration.ofMillis(Backoff.delayMillis(1)));
+        job.poll(out);
+
+        assertThat(link.sent).hasSize(3);
+        assertThat(link.sent.get(2).message().items()).extracting(TaskItem::i).containsExactly(1L);
+        assertThat(link.sent.get(2).attempt()).isEqualTo(2);
     }
 
     @Test

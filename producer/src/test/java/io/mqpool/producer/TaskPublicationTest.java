@@ -111,6 +111,16 @@ class TaskPublicationTest {
     }
 
     @Test
+    void aMessageUnconfirmedWhenTheConnectionWasLostGoesBackToTheJob() {
+        publish(false, 2);
+        sent.get(0).future().completeExceptionally(
+                new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST, "connection lost", null));
+
+        assertThat(sink.republished).containsExactly(new RecordingSink.Republish(MESSAGE, 2));
+        assertThat(sink.failures).isEmpty();
+    }
+
+    @Test
     void aChannelClosedWith403FailsTheJobAsAnAccessRefusal() {
         publish(false, 1);
         BrokerOperationException refused = new BrokerOperationException("broker closed the channel", 403,
