@@ -60,7 +60,11 @@ public final class ConfirmingPublisherBuilder {
         return this;
     }
 
-    /** Where futures complete (default: a thread of the publisher's own, {@code mqpool-confirms-NAME}). */
+    /**
+     * Where futures complete (default: a thread of the publisher's own, {@code mqpool-confirms-NAME}). A direct
+     * executor ({@code Runnable::run}) completes them on the client's own thread, which saves a thread hop per
+     * confirm; its continuations must then never publish on this publisher or block.
+     */
     public ConfirmingPublisherBuilder completionExecutor(Executor executor) {
         this.completions = Objects.requireNonNull(executor, "executor");
         return this;

@@ -12,6 +12,7 @@ import io.mqpool.amqp.Topology;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.protocol.Codec;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,16 +71,17 @@ final class PoolConnection implements AutoCloseable {
      * The pool's one publisher, to {@code taskQueue}: a nack, and what a lost connection left unconfirmed, are
      * handed back to the job, which publishes again only what is still unanswered. Call once.
      */
-    TaskPublication publisher(Codec codec, String taskQueue) {
+    TaskPublication publisher(Codec codec, String taskQueue, Executor markers) {
         try {
             publisher = ConfirmingPublisher.builder(connection, "pool-" + poolId)
+                    .completionExecutor(Runnable::run) // outcomes only hand over; markers go to their own executor
                     .nackAttempts(1)
                     .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.FAIL)
                     .build();
         } catch (RuntimeException e) {
             throw failure("cannot open a publishing channel on " + address, e);
         }
-        return new TaskPublication(publisher, codec, taskQueue, address);
+        return new TaskPublication(publisher, codec, taskQueue, address, markers);
     }
 
     /** Declares a result queue that the broker deletes after {@code ttl} unused. */

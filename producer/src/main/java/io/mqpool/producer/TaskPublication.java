@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Publishes task messages persistent and mandatory through the pool's confirming publisher, and turns each one's
@@ -51,12 +53,18 @@ final class TaskPublication {
     private final Codec codec;
     private final String queue;
     private final BrokerAddress address;
+    private final Executor markers;
 
-    TaskPublication(MessagePublisher publisher, Codec codec, String queue, BrokerAddress address) {
+    /**
+     * @param markers where publication markers are published from: the outcomes may run on the client's own thread,
+     *     where a publish that waits for room in the window would wait for ever
+     */
+    TaskPublication(MessagePublisher publisher, Codec codec, String queue, BrokerAddress address, Executor markers) {
         this.publisher = publisher;
         this.codec = codec;
         this.queue = queue;
         this.address = address;
+        this.markers = markers;
     }
 
     /**
@@ -87,7 +95,11 @@ final class TaskPublication {
         } else if (result == PublishResult.RETURNED) {
             route.sink().fail(new IllegalStateException("task queue '" + queue + "' does not exist"));
         } else if (route.markPublished()) {
-            mark(route, message);
+            try {
+                markers.execute(() -> mark(route, message));
+            } catch (RejectedExecutionException e) {
+                // The pool is closing: a lost marker only means a resumed job publishes those items again.
+            }
         }
     }
 

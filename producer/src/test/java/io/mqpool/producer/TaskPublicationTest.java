@@ -40,7 +40,7 @@ class TaskPublicationTest {
     };
     private final Codec codec = Codec.defaults();
     private final TaskPublication publication = new TaskPublication(fake, codec, "tasks",
-            BrokerAddress.parse("amqp://localhost"));
+            BrokerAddress.parse("amqp://localhost"), Runnable::run);
     private final RecordingSink sink = new RecordingSink();
 
     private void publish(boolean markPublished, int attempt) {
@@ -150,7 +150,7 @@ class TaskPublicationTest {
     void aPublishThatFailsAtOnceFailsTheJobOnTheCallersThread() {
         PublishFailedException closed = new PublishFailedException(PublishFailedException.Reason.CLOSED, "closed", null);
         TaskPublication onClosed = new TaskPublication((q, p, b, m) -> CompletableFuture.failedFuture(closed), codec,
-                "tasks", BrokerAddress.parse("amqp://localhost"));
+                "tasks", BrokerAddress.parse("amqp://localhost"), Runnable::run);
 
         onClosed.publish(new TaskPublication.Route(sink, "results", false), MESSAGE, 1);
 
@@ -159,7 +159,8 @@ class TaskPublicationTest {
 
     @Test
     void aMessageAboveTheSizeLimitIsRefusedBeforeAnythingIsSent() {
-        TaskPublication small = new TaskPublication(fake, new Codec(1_024), "tasks", BrokerAddress.parse("amqp://localhost"));
+        TaskPublication small = new TaskPublication(fake, new Codec(1_024), "tasks",
+                BrokerAddress.parse("amqp://localhost"), Runnable::run);
         TaskMessage big = new TaskMessage(Protocol.VERSION, "job-1", "cube", List.of(new TaskItem(0,
                 JsonNodeFactory.instance.arrayNode().add("x".repeat(2_000)))), null);
 

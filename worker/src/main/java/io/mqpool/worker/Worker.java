@@ -106,6 +106,7 @@ public final class Worker implements AutoCloseable {
                     .nackAttempts(PUBLISH_NACK_ATTEMPTS)
                     .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.FAIL) // the broker redelivers their tasks
                     .reopenAfterChannelClose(REOPEN_DELAY, channels)
+                    .completionExecutor(Runnable::run) // outcomes only settle deliveries or hand off: no hop
                     .build();
             connection.onRecovery(new BrokerConnection.RecoveryHook() {
                 @Override
