@@ -21,13 +21,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -72,8 +70,7 @@ public final class Worker implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Counted down by close: wakes a start that waits to retry the broker. */
     private final CountDownLatch closing = new CountDownLatch(1);
-    /** Completes when consuming; fails with why start failed, or that the worker was closed first. */
-    private final CompletableFuture<Void> readiness = new CompletableFuture<>();
+    private final Readiness readiness;
     /** Orders the end of start (connection set, subscriptions made) with close. */
     private final Object startLock = new Object();
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -100,6 +97,7 @@ public final class Worker implements AutoCloseable {
         this.registry = registry;
         this.nanoTime = nanoTime;
         this.lifecycle = lifecycle;
+        this.readiness = new Readiness(settings.workerId(), closed::get);
         this.codec = new Codec(settings.connection().maxMessageBytes());
         this.runner = new TaskRunner(registry, valueMapper != null ? valueMapper : codec.mapper(), settings.workerId(),
                 taskOutput);
@@ -141,7 +139,7 @@ public final class Worker implements AutoCloseable {
         try {
             startClaimed();
         } catch (RuntimeException | InterruptedException e) {
-            readiness.completeExceptionally(e);
+            readiness.failed(e);
             throw e;
         }
     }
@@ -158,16 +156,16 @@ public final class Worker implements AutoCloseable {
             try {
                 startClaimed();
             } catch (RuntimeException e) {
-                readiness.completeExceptionally(e);
+                readiness.failed(e);
                 if (!closed.get()) {
                     log.error("[{}] could not start: {}", settings.workerId(), e.getMessage());
                 }
             } catch (InterruptedException e) {
-                readiness.completeExceptionally(e);
+                readiness.failed(e);
             }
         });
         thread.start();
-        return readiness.copy();
+        return readiness.future();
     }
 
     /**
@@ -177,24 +175,7 @@ public final class Worker implements AutoCloseable {
      * @throws RuntimeException the exception that {@link #start()} failed with
      */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        if (timeout == null) {
-            throw new IllegalArgumentException("timeout must not be null");
-        }
-        try {
-            readiness.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return !closed.get();
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            if (closed.get()) {
-                return false;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new WorkerStartException("worker " + settings.workerId() + " did not start: "
-                    + RootCause.message(e.getCause()), e.getCause());
-        }
+        return readiness.await(timeout);
     }
 
     private void claimStart() {
@@ -219,7 +200,7 @@ public final class Worker implements AutoCloseable {
             connection = opened;
             setUp();
         }
-        readiness.complete(null);
+        readiness.ready();
         log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
                 settings.queue(), settings.concurrency(), settings.prefetch() > 0 ? settings.prefetch() : "adaptive",
                 settings.connection().address(), registry.names());
@@ -303,7 +284,7 @@ public final class Worker implements AutoCloseable {
         synchronized (startLock) {
             c = connection;
         }
-        readiness.completeExceptionally(closedWhileStarting());
+        readiness.failed(closedWhileStarting());
         if (c == null) {
             // Never connected (failed or closed at start): nothing to stop, and a failure is reported by start.
             shutdownThreads();
