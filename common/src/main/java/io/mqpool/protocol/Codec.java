@@ -3,16 +3,18 @@ package io.mqpool.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -22,7 +24,9 @@ import java.io.IOException;
  *
  * <p>The mapper is hardened for input from the network: no default typing (so {@code "@class"} is an
  * ignored property, never a class name), bounded nesting, number and string lengths, a bounded document
- * size, no scalar coercion, and no trailing tokens. Thread-safe.
+ * size, no scalar coercion, and no trailing tokens. {@link #harden} applies the same settings to a copy of a
+ * caller's mapper, for the values (arguments and results) only: the messages around them are always this
+ * class's. Thread-safe.
  */
 public final class Codec {
     /** Default application message limit: 1 MiB. */
@@ -51,30 +55,80 @@ public final class Codec {
     }
 
     static ObjectMapper newMapper(int maxMessageBytes) {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_NESTING_DEPTH)
-                        .maxNumberLength(MAX_NUMBER_LENGTH)
-                        .maxStringLength(maxMessageBytes)
-                        .maxDocumentLength(maxMessageBytes)
-                        .build())
-                .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        return JsonMapper.builder(factory)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        ObjectMapper mapper = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .withCoercionConfig(LogicalType.Textual, c -> c
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
+        forceSafety(mapper, maxMessageBytes);
+        return mapper;
+    }
+
+    /**
+     * A copy of the caller's {@code mapper} (its modules, naming and other settings kept) with the protocol's safety
+     * settings forced on top, for binding task arguments and results: no default typing and no class names from the
+     * wire (even through {@code @JsonTypeInfo(use = CLASS)}; logical type names still work), the read constraints
+     * (nesting, number and string lengths, document size), no scalar coercion, no trailing tokens. The caller's
+     * mapper is not changed.
+     *
+     * @throws IllegalArgumentException when the mapper cannot be copied (a subclass without its own {@code copy()})
+     */
+    public static ObjectMapper harden(ObjectMapper mapper, int maxMessageBytes) {
+        if (mapper == null) {
+            throw new IllegalArgumentException("the ObjectMapper must not be null");
+        }
+        ObjectMapper copy;
+        try {
+            copy = mapper.copy();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("cannot use this ObjectMapper: " + e.getMessage(), e);
+        }
+        forceSafety(copy, maxMessageBytes);
+        return copy;
+    }
+
+    @SuppressWarnings("deprecation") // the mutable forms of these settings, on a mapper already built
+    private static void forceSafety(ObjectMapper m, int maxMessageBytes) {
+        m.deactivateDefaultTyping();
+        m.setPolymorphicTypeValidator(NoClassNames.INSTANCE);
+        JsonFactory factory = m.getFactory();
+        factory.setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH)
+                .maxStringLength(maxMessageBytes)
+                .maxDocumentLength(maxMessageBytes)
+                .build());
+        factory.setStreamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+        factory.disable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        m.setConfig(m.getDeserializationConfig()
+                .without(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                        DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY));
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    }
+
+    /** Refuses every class name from the wire: polymorphic types resolve by logical name only. */
+    private static final class NoClassNames extends PolymorphicTypeValidator.Base {
+        static final NoClassNames INSTANCE = new NoClassNames();
+
+        @Override
+        public Validity validateBaseType(MapperConfig<?> config, JavaType baseType) {
+            return Validity.INDETERMINATE;
+        }
+
+        @Override
+        public Validity validateSubClassName(MapperConfig<?> config, JavaType baseType, String subClassName) {
+            return Validity.DENIED;
+        }
+
+        @Override
+        public Validity validateSubType(MapperConfig<?> config, JavaType baseType, JavaType subType) {
+            return Validity.DENIED;
+        }
     }
 
     /** The hardened mapper, for binding task arguments and results to Java types. */

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 /**
  * Binds a JSON array of positional arguments to a task's input type.
  *
- * <p>A record input takes one argument per component, or a single JSON object bound by component name;
- * any other input takes exactly one argument. JSON null is refused except where the input is a
- * {@link JsonNode}. Thread-safe.
+ * <p>The input type is the task's {@link Task#genericInputType()}. A record input takes one argument per
+ * component, or a single JSON object bound by component name; any other input takes exactly one argument.
+ * JSON null is refused except where the input is a {@link JsonNode}. Thread-safe.
  */
 public final class ArgumentBinder {
     private final ObjectMapper mapper;
@@ -35,11 +35,17 @@ public final class ArgumentBinder {
         if (args.size() != 1) {
             throw new BadArgumentsException("task " + task.name() + " takes 1 argument, got " + args.size(), null);
         }
-        Object value = convert(task, args.get(0), mapper.constructType(type), "argument");
+        Object value = convert(task, args.get(0), inputType(task), "argument");
         if (type.isRecord()) {
             requireAllComponents(task, type, value);
         }
         return value;
+    }
+
+    private JavaType inputType(Task<?, ?> task) {
+        java.lang.reflect.Type generic = task.genericInputType();
+        return generic == null || generic == task.inputType() ? mapper.constructType(task.inputType())
+                : mapper.getTypeFactory().constructType(generic);
     }
 
     private static void requireAllComponents(Task<?, ?> task, Class<?> type, Object value) {
@@ -130,7 +136,7 @@ public final class ArgumentBinder {
         if (raw == String.class) {
             return "a string";
         }
-        return "a " + raw.getSimpleName();
+        return type.containedTypeCount() > 0 ? "a " + type.toCanonical() : "a " + raw.getSimpleName();
     }
 
     private static String abbreviate(JsonNode value) {

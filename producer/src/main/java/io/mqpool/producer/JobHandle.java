@@ -1,9 +1,11 @@
 package io.mqpool.producer;
 
+import io.mqpool.protocol.ItemResult;
 import java.util.Iterator;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -16,14 +18,12 @@ import java.util.stream.StreamSupport;
  */
 public final class JobHandle<R> implements AutoCloseable {
     private final Job job;
-    private final ResultConverter converter;
-    private final Class<R> resultType;
+    private final Function<ItemResult, Outcome<R>> convert;
     private final AtomicBoolean streamed = new AtomicBoolean();
 
-    JobHandle(Job job, ResultConverter converter, Class<R> resultType) {
+    JobHandle(Job job, Function<ItemResult, Outcome<R>> convert) {
         this.job = job;
-        this.converter = converter;
-        this.resultType = resultType;
+        this.convert = convert;
     }
 
     /** The job id, as workers log it. */
@@ -49,7 +49,7 @@ public final class JobHandle<R> implements AutoCloseable {
 
             @Override
             public Outcome<R> next() {
-                return converter.toOutcome(results.next(), resultType);
+                return convert.apply(results.next());
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(converted,

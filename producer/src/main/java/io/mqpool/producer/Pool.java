@@ -1,6 +1,7 @@
 package io.mqpool.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.mqpool.MqpoolException;
 import io.mqpool.amqp.BrokerUnavailableException;
@@ -8,9 +9,12 @@ import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.JsonValues;
 import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
+import io.mqpool.task.TaskRef;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * processes serve the task queue.
  *
  * <p>Results come back on a durable result queue owned by this pool and are returned in input order
- * (except for {@code imapUnordered}), each index exactly once. Thread-safe: many calls may run at once.
- * Close the pool to release its connection and delete its result queue.
+ * (except for {@code imapUnordered}), each index exactly once. A task is named by a string (results read as a
+ * {@code Class}) or by a {@link TaskRef}, which carries generic input and output types. Thread-safe: many calls may
+ * run at once. Close the pool to release its connection and delete its result queue.
  */
 public final class Pool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pool.class);
@@ -42,6 +48,8 @@ public final class Pool implements AutoCloseable {
     private static final long IDLE_CALLBACK_THREAD_SECONDS = 60;
 
     private final Codec codec;
+    /** Arguments and results: the caller's mapper hardened, or the protocol's own. */
+    private final ObjectMapper values;
     private final ResultConverter converter;
     private final String poolId;
     private final Window.Limits limits;
@@ -54,9 +62,10 @@ public final class Pool implements AutoCloseable {
     private final AtomicLong jobCounter = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Pool(PoolSettings settings) {
+    private Pool(PoolSettings settings, ObjectMapper mapper) {
         this.codec = new Codec(settings.connection().maxMessageBytes());
-        this.converter = new ResultConverter(codec.mapper());
+        this.values = mapper == null ? codec.mapper() : Codec.harden(mapper, settings.connection().maxMessageBytes());
+        this.converter = new ResultConverter(values);
         this.poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
         this.limits = new Window.Limits(settings.maxInFlightMessages(), MAX_WINDOW_ITEMS);
         this.timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-pool-" + poolId + "-timer", true));
@@ -89,7 +98,21 @@ public final class Pool implements AutoCloseable {
      * @throws BrokerUnavailableException when the broker is unreachable or refuses the credentials
      */
     public static Pool create(PoolSettings settings) {
-        return new Pool(settings);
+        return new Pool(settings, null);
+    }
+
+    /**
+     * Connects a pool that writes arguments and reads results with {@code mapper} (e.g. with {@code JavaTimeModule}):
+     * a copy with the protocol's safety settings forced on top ({@link Codec#harden}). Messages themselves are never
+     * written by it. Workers should bind values the same way (their builder's {@code objectMapper}).
+     *
+     * @throws BrokerUnavailableException when the broker is unreachable or refuses the credentials
+     */
+    public static Pool create(PoolSettings settings, ObjectMapper mapper) {
+        if (mapper == null) {
+            throw new IllegalArgumentException("the ObjectMapper must not be null");
+        }
+        return new Pool(settings, mapper);
     }
 
     /** Connects a pool with default settings to the broker at {@code url}. */
@@ -120,7 +143,7 @@ public final class Pool implements AutoCloseable {
     }
 
     public <R> Stream<R> imap(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
-        return outcomes(task, Arguments.single(codec.mapper(), items), Arguments.sizeOf(items), resultType, options,
+        return outcomes(task, Arguments.single(values, items), Arguments.sizeOf(items), resultType, options,
                 true).map(Outcome::get);
     }
 
@@ -130,7 +153,7 @@ public final class Pool implements AutoCloseable {
     }
 
     public <R> Stream<R> imapUnordered(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
-        return outcomes(task, Arguments.single(codec.mapper(), items), Arguments.sizeOf(items), resultType, options,
+        return outcomes(task, Arguments.single(values, items), Arguments.sizeOf(items), resultType, options,
                 false).map(Outcome::get);
     }
 
@@ -141,7 +164,7 @@ public final class Pool implements AutoCloseable {
 
     public <R> List<R> starmap(String task, Iterable<? extends List<?>> argLists, Class<R> resultType,
                                JobOptions options) {
-        try (Stream<R> results = outcomes(task, Arguments.star(codec.mapper(), argLists), Arguments.sizeOf(argLists),
+        try (Stream<R> results = outcomes(task, Arguments.star(values, argLists), Arguments.sizeOf(argLists),
                 resultType, options, true).map(Outcome::get)) {
             return results.toList();
         }
@@ -165,6 +188,11 @@ public final class Pool implements AutoCloseable {
      */
     public <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize, Class<R> resultType,
                                   JobOptions options, boolean ordered) {
+        return start(task, argLists, knownSize, converter.to(resultType), options, ordered);
+    }
+
+    private <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize,
+                                   Function<ItemResult, Outcome<R>> convert, JobOptions options, boolean ordered) {
         ensureOpen();
         String key = options.resumeKey();
         if (key != null && key.equals(poolId)) {
@@ -174,7 +202,47 @@ public final class Pool implements AutoCloseable {
         String jobId = key != null ? key : nextJobId();
         JobSpec spec = new JobSpec(jobId, task, knownSize, ordered, options, limits);
         Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM);
-        return new JobHandle<>(job, converter, resultType);
+        return new JobHandle<>(job, convert);
+    }
+
+    /** Applies {@code task} to every item and returns the results in input order, as its output type. */
+    public <I, O> List<O> map(TaskRef<I, O> task, Iterable<? extends I> items) {
+        return map(task, items, JobOptions.DEFAULTS);
+    }
+
+    /**
+     * As {@link #map(TaskRef, Iterable)}; throws {@link TaskFailedException} for the first failed item, also for
+     * a result that does not read as the output type ({@code BAD_ARGUMENTS}, naming the type).
+     */
+    public <I, O> List<O> map(TaskRef<I, O> task, Iterable<? extends I> items, JobOptions options) {
+        try (Stream<O> results = imap(task, items, options)) {
+            return results.toList();
+        }
+    }
+
+    /** Lazily applies {@code task}, yielding results in input order as they become available. Close the stream. */
+    public <I, O> Stream<O> imap(TaskRef<I, O> task, Iterable<? extends I> items) {
+        return imap(task, items, JobOptions.DEFAULTS);
+    }
+
+    public <I, O> Stream<O> imap(TaskRef<I, O> task, Iterable<? extends I> items, JobOptions options) {
+        return outcomes(task, items, options, true).map(Outcome::get);
+    }
+
+    /** As {@link #imap(TaskRef, Iterable)}, but yields results in completion order. */
+    public <I, O> Stream<O> imapUnordered(TaskRef<I, O> task, Iterable<? extends I> items) {
+        return imapUnordered(task, items, JobOptions.DEFAULTS);
+    }
+
+    public <I, O> Stream<O> imapUnordered(TaskRef<I, O> task, Iterable<? extends I> items, JobOptions options) {
+        return outcomes(task, items, options, false).map(Outcome::get);
+    }
+
+    /** Every item's {@link Outcome}, failed or not, in input order if {@code ordered}. Close the stream when done early. */
+    public <I, O> Stream<Outcome<O>> outcomes(TaskRef<I, O> task, Iterable<? extends I> items, JobOptions options,
+                                             boolean ordered) {
+        return start(task.name(), Arguments.single(values, items), Arguments.sizeOf(items),
+                converter.<O>to(task.outputType()), options, ordered).stream();
     }
 
     /** Runs one call asynchronously, like {@code apply_async}; the future fails with {@link TaskFailedException}. */
@@ -189,20 +257,35 @@ public final class Pool implements AutoCloseable {
      * @throws IllegalArgumentException when {@code options} has a resume key: only map-like calls resume
      */
     public <R> CompletableFuture<R> submit(String task, Class<R> resultType, JobOptions options, Object... args) {
+        return submitCall(task, converter.to(resultType), options, values.valueToTree(List.of(args)));
+    }
+
+    /** Runs {@code task} on one input asynchronously; the future fails with {@link TaskFailedException}. */
+    public <I, O> CompletableFuture<O> submit(TaskRef<I, O> task, I input) {
+        return submit(task, input, JobOptions.DEFAULTS);
+    }
+
+    /** As {@link #submit(TaskRef, Object)}. The future completes on a thread of this pool. */
+    public <I, O> CompletableFuture<O> submit(TaskRef<I, O> task, I input, JobOptions options) {
+        ArrayNode args = values.createArrayNode();
+        args.add(JsonValues.toTree(values, input));
+        return submitCall(task.name(), converter.<O>to(task.outputType()), options, args);
+    }
+
+    private <R> CompletableFuture<R> submitCall(String task, Function<ItemResult, Outcome<R>> convert,
+                                                JobOptions options, ArrayNode argArray) {
         ensureOpen();
         if (options.resumeKey() != null) {
             throw new IllegalArgumentException("submit does not resume; a resume key is for map-like calls");
         }
         String jobId = nextJobId();
         CompletableFuture<R> future = new CompletableFuture<>();
-        SubmitCall<R> call = new SubmitCall<>(future, r -> converter.toOutcome(r, resultType).get(), shared,
-                callbacks, timer);
+        SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer);
         Runnable unregister = shared.register(jobId, call).cancel();
         future.whenComplete((r, e) -> unregister.run());
         if (options.timeout() != null) {
             call.timeOutAfter(options.timeout());
         }
-        ArrayNode argArray = codec.mapper().valueToTree(List.of(args));
         Long taskTimeout = options.taskTimeout() == null ? null : options.taskTimeout().toMillis();
         try {
             shared.send(call, new TaskMessage(Protocol.VERSION, jobId, task, List.of(new TaskItem(0, argArray)),

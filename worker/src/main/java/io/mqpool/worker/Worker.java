@@ -1,5 +1,6 @@
 package io.mqpool.worker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mqpool.RootCause;
 import io.mqpool.amqp.BrokerConnection;
 import io.mqpool.amqp.BrokerOperationException;
@@ -16,7 +17,10 @@ import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -33,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>A task message is acknowledged only after its result is confirmed by the broker, so a worker that dies
  * mid-task loses nothing: the broker redelivers the message. What becomes of each delivery is decided by
  * {@link DeliveryHandler}; the slots and time limits are {@link RunRegistry}'s. This class owns the lifecycle:
- * connect with retry, declare the queues, subscribe, and stop gracefully.
+ * run the lifecycle hooks, connect with retry, declare the queues, subscribe, and stop gracefully.
+ *
+ * <p>Build one with {@link #builder()}; {@link #start()} blocks until it consumes, or {@link #startAsync()} starts
+ * it on a thread of its own and {@link #awaitReady} waits for it (for a DI container). {@link #close()} drains.
  *
  * <p>Threads: {@code mqpool-task-N} run deliveries (unbounded, since timed-out items keep theirs; the prefetch
  * bounds live work), {@code mqpool-worker-watchdog-1} enforces time limits and delays requeues,
@@ -41,8 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-    private static final long FIRST_RETRY_DELAY_MS = 1_000;
-    private static final long MAX_RETRY_DELAY_MS = 30_000;
     private static final Duration WATCHDOG_PERIOD = Duration.ofMillis(50);
     private static final Duration PREFETCH_PERIOD = Duration.ofSeconds(1);
     private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
@@ -60,23 +65,42 @@ public final class Worker implements AutoCloseable {
     private final DrainingSettler settler;
     private final PrefetchPolicy prefetchPolicy;
     private final RunRegistry runs;
+    private final TaskLifecycle lifecycle;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Counted down by close: wakes a start that waits to retry the broker. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Readiness readiness;
+    /** Orders the end of start (connection set, subscriptions made) with close. */
+    private final Object startLock = new Object();
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile BrokerConnection connection;
     private volatile ConfirmingPublisher publisher;
 
+    /**
+     * A worker of {@code registry}'s tasks, without lifecycle hooks, binding values with the protocol's own mapper.
+     * {@link #builder()} offers every option (task instances, discovery, hooks, an {@link ObjectMapper}).
+     */
     public Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput) {
-        this(settings, registry, taskOutput, System::nanoTime);
+        this(settings, registry, taskOutput, null, new TaskLifecycle(registry, null, null, settings.workerId()),
+                System::nanoTime);
     }
 
-    /** @param nanoTime the clock of time limits, task timings and the startup timeout, as {@link System#nanoTime} */
-    Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput, LongSupplier nanoTime) {
+    /**
+     * @param valueMapper the hardened mapper of task arguments and results ({@link Codec#harden}), or null for the
+     *     protocol's own
+     * @param nanoTime the clock of time limits, task timings and the startup timeout, as {@link System#nanoTime}
+     */
+    Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput, ObjectMapper valueMapper,
+           TaskLifecycle lifecycle, LongSupplier nanoTime) {
         this.settings = settings;
         this.registry = registry;
         this.nanoTime = nanoTime;
+        this.lifecycle = lifecycle;
+        this.readiness = new Readiness(settings.workerId(), closed::get);
         this.codec = new Codec(settings.connection().maxMessageBytes());
-        this.runner = new TaskRunner(registry, codec.mapper(), settings.workerId(), taskOutput);
+        this.runner = new TaskRunner(registry, valueMapper != null ? valueMapper : codec.mapper(), settings.workerId(),
+                taskOutput);
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new NamedThreadFactory("mqpool-task", true));
         this.watchdog = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-watchdog", true));
@@ -86,16 +110,107 @@ public final class Worker implements AutoCloseable {
         this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, settings.workerId());
     }
 
+    /** A builder of a worker: broker, queue, limits, tasks, hooks and mapper, each validated. */
+    public static WorkerBuilder builder() {
+        return new WorkerBuilder();
+    }
+
+    /** This worker's id, as in its logs. */
+    public String id() {
+        return settings.workerId();
+    }
+
+    /** The names of the tasks this worker serves, sorted. */
+    public Set<String> taskNames() {
+        return registry.names();
+    }
+
     /**
-     * Connects, declares the queues and starts consuming; retries an unreachable broker with backoff.
+     * Runs the initializer and opens the tasks, then connects (retrying an unreachable broker with backoff),
+     * declares the queues and starts consuming; returns once consuming.
      *
+     * @throws WorkerStartException when the initializer or a task's {@code open()} fails (nothing is consumed), or
+     *     the worker is closed meanwhile
      * @throws BrokerUnavailableException when the broker refuses us, or stays unreachable past the startup timeout
+     * @throws IllegalStateException when already started, or the task queue cannot be set up
      */
     public void start() throws InterruptedException {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("worker already started");
+        claimStart();
+        try {
+            startClaimed();
+        } catch (RuntimeException | InterruptedException e) {
+            readiness.failed(e);
+            throw e;
         }
-        connection = connectWithRetry();
+    }
+
+    /**
+     * As {@link #start()}, on a thread of its own ({@code mqpool-worker-start-1}); returns at once. The future
+     * completes when the worker consumes, or fails with what {@link #start()} would have thrown (also logged).
+     *
+     * @throws IllegalStateException when already started
+     */
+    public CompletableFuture<Void> startAsync() {
+        claimStart();
+        Thread thread = new NamedThreadFactory("mqpool-worker-start", true).newThread(() -> {
+            try {
+                startClaimed();
+            } catch (RuntimeException e) {
+                readiness.failed(e);
+                if (!closed.get()) {
+                    log.error("[{}] could not start: {}", settings.workerId(), e.getMessage());
+                }
+            } catch (InterruptedException e) {
+                readiness.failed(e);
+            }
+        });
+        thread.start();
+        return readiness.future();
+    }
+
+    /**
+     * Waits until this worker consumes, from any thread, also while {@link #start()} runs on another.
+     *
+     * @return true if it consumes (started and not closed), false if the timeout passed first or it was closed
+     * @throws RuntimeException the exception that {@link #start()} failed with
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return readiness.await(timeout);
+    }
+
+    private void claimStart() {
+        if (closed.get()) {
+            throw new IllegalStateException("worker " + settings.workerId() + " is closed");
+        }
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("worker " + settings.workerId() + " already started");
+        }
+    }
+
+    private void startClaimed() throws InterruptedException {
+        lifecycle.open();
+        BrokerConnection opened = StartupConnector.connect(settings, nanoTime, closing);
+        synchronized (startLock) {
+            if (closed.get()) {
+                if (opened != null) {
+                    opened.close();
+                }
+                throw closedWhileStarting();
+            }
+            connection = opened;
+            setUp();
+        }
+        readiness.ready();
+        log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
+                settings.queue(), settings.concurrency(), settings.prefetch() > 0 ? settings.prefetch() : "adaptive",
+                settings.connection().address(), registry.names());
+    }
+
+    private WorkerStartException closedWhileStarting() {
+        return new WorkerStartException("worker " + settings.workerId() + " was closed while starting", null);
+    }
+
+    private void setUp() {
         String queue = settings.queue();
         try {
             if (!Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit())) {
@@ -131,9 +246,6 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("cannot set up queue '" + queue + "': " + RootCause.message(e), e);
         }
         runs.watch(watchdog, WATCHDOG_PERIOD);
-        log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
-                queue, settings.concurrency(), settings.prefetch() > 0 ? settings.prefetch() : "adaptive",
-                settings.connection().address(), registry.names());
     }
 
     private QueueSubscription subscribe(String queue, int prefetch, DeliveryHandler handler, boolean fromSolo) {
@@ -158,37 +270,26 @@ public final class Worker implements AutoCloseable {
         return s;
     }
 
-    private BrokerConnection connectWithRetry() throws InterruptedException {
-        boolean forever = settings.startupTimeout() == null;
-        long deadline = forever ? 0 : nanoTime.getAsLong() + settings.startupTimeout().toNanos();
-        long delayMs = FIRST_RETRY_DELAY_MS;
-        while (true) {
-            try {
-                return BrokerConnection.open(settings.connection(), "mqpool-worker " + settings.workerId(),
-                        new NamedThreadFactory("mqpool-amqp", true));
-            } catch (BrokerUnavailableException e) {
-                if (!e.retryable() || (!forever && nanoTime.getAsLong() + delayMs * 1_000_000 - deadline > 0)) {
-                    throw e;
-                }
-                log.warn("[{}] {}; retrying in {}s", settings.workerId(), e.getMessage(), delayMs / 1_000);
-                Thread.sleep(delayMs);
-                delayMs = Math.min(delayMs * 2, MAX_RETRY_DELAY_MS);
-            }
-        }
-    }
-
     /**
      * Stops gracefully: stops taking tasks, lets in-flight ones finish within the shutdown timeout and
-     * acknowledges them, then disconnects. Idempotent.
+     * acknowledges them, then disconnects, closes the opened tasks and runs the close hook. A start in progress
+     * gives up. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (connection == null) {
-            // Never connected (refused at start): nothing to stop, and the cause is reported by the caller.
+        closing.countDown();
+        BrokerConnection c;
+        synchronized (startLock) {
+            c = connection;
+        }
+        readiness.failed(closedWhileStarting());
+        if (c == null) {
+            // Never connected (failed or closed at start): nothing to stop, and a failure is reported by start.
             shutdownThreads();
+            lifecycle.close();
             return;
         }
         log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
@@ -210,7 +311,8 @@ public final class Worker implements AutoCloseable {
         if (publisher != null) {
             publisher.close();
         }
-        connection.close();
+        c.close();
+        lifecycle.close();
         log.info("[{}] stopped", settings.workerId());
         if (interrupted) {
             Thread.currentThread().interrupt();

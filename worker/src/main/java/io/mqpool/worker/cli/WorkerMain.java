@@ -5,15 +5,11 @@ import io.mqpool.clisupport.BrokerOptions;
 import io.mqpool.clisupport.CliLogging;
 import io.mqpool.clisupport.ExitCodes;
 import io.mqpool.clisupport.Signals;
-import io.mqpool.config.ConnectionSettings;
 import io.mqpool.launch.WorkerJvm;
 import io.mqpool.protocol.Codec;
-import io.mqpool.task.TaskRegistry;
 import io.mqpool.worker.Worker;
-import io.mqpool.worker.WorkerSettings;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -39,7 +35,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly",
-            "1:could not start (bad tasks jar, conflicting queue, unreadable --tls-ca file)",
+            "1:could not start (bad tasks jar, a task that failed to open, conflicting queue, unreadable --tls-ca file)",
             "2:invalid command line",
             "3:broker refused the credentials or a permission, or stayed unreachable past --startup-timeout"})
 public final class WorkerMain implements Callable<Integer> {
@@ -135,23 +131,31 @@ public final class WorkerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkerSettings settings;
+        Worker worker;
         try {
-            ConnectionSettings connection = broker.connection()
-                    .withHeartbeat(heartbeat)
-                    .withMaxMessageBytes(maxMessageSize);
-            int threads = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
-            settings = new WorkerSettings(connection, queue, threads, prefetch, deliveryLimit, shutdownTimeout,
-                    startupTimeout, taskTimeout, workerId != null ? workerId : defaultWorkerId());
+            worker = Worker.builder()
+                    .connection(broker.connection())
+                    .heartbeat(heartbeat)
+                    .maxMessageSize(maxMessageSize)
+                    .queue(queue)
+                    .concurrency(concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors())
+                    .prefetch(prefetch)
+                    .deliveryLimit(deliveryLimit)
+                    .shutdownTimeout(shutdownTimeout)
+                    .startupTimeout(startupTimeout)
+                    .taskTimeout(taskTimeout)
+                    .workerId(workerId)
+                    .discoverTasks(taskClassLoader())
+                    .taskOutput(taskOutput)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        TaskRegistry registry = TaskRegistry.load(taskClassLoader());
-        try (Worker worker = new Worker(settings, registry, taskOutput)) {
+        try (worker) {
             worker.start();
             if (announceReady) {
                 PrintWriter out = spec.commandLine().getOut();
-                out.println(READY_MARKER + " " + settings.workerId());
+                out.println(READY_MARKER + " " + worker.id());
                 out.flush();
             }
             stop.await();
@@ -173,15 +177,5 @@ public final class WorkerMain implements Callable<Integer> {
             urls[k] = jar.toUri().toURL();
         }
         return new URLClassLoader("mqpool-tasks", urls, parent);
-    }
-
-    private static String defaultWorkerId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + "-" + ProcessHandle.current().pid();
     }
 }
