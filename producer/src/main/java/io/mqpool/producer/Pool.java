@@ -11,9 +11,6 @@ import io.mqpool.config.ConnectionSettings;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.JsonValues;
-import io.mqpool.protocol.Protocol;
-import io.mqpool.protocol.TaskItem;
-import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.TaskRef;
 import java.util.Iterator;
 import java.util.List;
@@ -25,7 +22,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -52,14 +48,13 @@ public final class Pool implements AutoCloseable {
     private final ObjectMapper values;
     private final ResultConverter converter;
     private final String poolId;
-    private final Window.Limits limits;
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService callbacks;
     private final ResultRouter router;
     private final PoolConnection broker;
     private final SharedQueueLink shared;
     private final ResumableLink resumable;
-    private final AtomicLong jobCounter = new AtomicLong();
+    private final JobStarter starter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Pool(PoolSettings settings, ObjectMapper mapper) {
@@ -67,7 +62,7 @@ public final class Pool implements AutoCloseable {
         this.values = mapper == null ? codec.mapper() : Codec.harden(mapper, settings.connection().maxMessageBytes());
         this.converter = new ResultConverter(values);
         this.poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
-        this.limits = new Window.Limits(settings.maxInFlightMessages(), MAX_WINDOW_ITEMS);
+        Window.Limits limits = new Window.Limits(settings.maxInFlightMessages(), MAX_WINDOW_ITEMS);
         this.timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-pool-" + poolId + "-timer", true));
         timer.setRemoveOnCancelPolicy(true);
         // A thread per completion that is still running: a caller's slow stage delays only its own call.
@@ -81,6 +76,7 @@ public final class Pool implements AutoCloseable {
             this.shared = new SharedQueueLink(connection, publisher, router, timer, Topology.resultQueue(poolId),
                     settings.resultTtl());
             this.resumable = new ResumableLink(connection, publisher, router, timer, settings.resultTtl());
+            this.starter = new JobStarter(poolId, limits, shared, resumable, callbacks, timer);
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();
@@ -194,15 +190,7 @@ public final class Pool implements AutoCloseable {
     private <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize,
                                    Function<ItemResult, Outcome<R>> convert, JobOptions options, boolean ordered) {
         ensureOpen();
-        String key = options.resumeKey();
-        if (key != null && key.equals(poolId)) {
-            throw new IllegalArgumentException("resume key '" + key + "' must differ from the pool id: "
-                    + "both would name the result queue " + Topology.resultQueue(key));
-        }
-        String jobId = key != null ? key : nextJobId();
-        JobSpec spec = new JobSpec(jobId, task, knownSize, ordered, options, limits);
-        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM);
-        return new JobHandle<>(job, convert);
+        return starter.start(task, argLists, knownSize, convert, options, ordered);
     }
 
     /** Applies {@code task} to every item and returns the results in input order, as its output type. */
@@ -275,29 +263,7 @@ public final class Pool implements AutoCloseable {
     private <R> CompletableFuture<R> submitCall(String task, Function<ItemResult, Outcome<R>> convert,
                                                 JobOptions options, ArrayNode argArray) {
         ensureOpen();
-        if (options.resumeKey() != null) {
-            throw new IllegalArgumentException("submit does not resume; a resume key is for map-like calls");
-        }
-        String jobId = nextJobId();
-        CompletableFuture<R> future = new CompletableFuture<>();
-        SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer);
-        Runnable unregister = shared.register(jobId, call).cancel();
-        future.whenComplete((r, e) -> unregister.run());
-        if (options.timeout() != null) {
-            call.timeOutAfter(options.timeout());
-        }
-        Long taskTimeout = options.taskTimeout() == null ? null : options.taskTimeout().toMillis();
-        try {
-            shared.send(call, new TaskMessage(Protocol.VERSION, jobId, task, List.of(new TaskItem(0, argArray)),
-                    taskTimeout), 1);
-        } catch (RuntimeException e) {
-            future.completeExceptionally(e);
-        }
-        return future;
-    }
-
-    private String nextJobId() {
-        return poolId + "-" + jobCounter.incrementAndGet();
+        return starter.submit(task, convert, options, argArray);
     }
 
     private void ensureOpen() {
