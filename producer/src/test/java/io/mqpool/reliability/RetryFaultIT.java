@@ -22,13 +22,15 @@ class RetryFaultIT {
     /** What a killed worker may have held: prefetch 8 (the adaptive band of 2 threads) plus 1 solo message. */
     private static final int HELD_MESSAGES = 9;
     private static final int CHUNK = 5;
+    private static final int WINDOW = 16;
 
     @PrivateNode
     static PrivateBroker broker;
 
     /**
      * C6: 1,000 × {@code flaky_square} (attempts 1 and 2 of every item throw; its policy allows 3 attempts, 20 ms
-     * doubling to 200 ms), chunk 5, 2 workers × 2; worker 0 is SIGKILLed when 300 results are in. Every item is
+     * doubling to 200 ms), chunk 5, 16 messages in flight, 2 workers × 2; worker 0 is SIGKILLed when 300 results
+     * are in. Every item is
      * correct and came from its third attempt or later, each attempt of an item ran once, every retry went through a
      * broker delay queue (none waits in a worker), and the delay queues are empty afterwards.
      */
@@ -40,7 +42,9 @@ class RetryFaultIT {
         try (WorkerFleet fleet = WorkerFleet.start(2, broker.url(), queue, "--concurrency", "2", "--heartbeat", "5s")) {
             JobDriver.Run run;
             String poolId;
-            try (Pool pool = Rows.pool(broker.url(), queue)) {
+            // A window of 16 messages makes the job throughput-bound, so that the kill at 300 results falls mid-run
+            // and what the killed worker held (its results perhaps confirmed) is run again before the job ends.
+            try (Pool pool = Rows.pool(broker.url(), queue, WINDOW)) {
                 poolId = pool.id();
                 run = JobDriver.run(pool, "flaky_square", n, i -> i, JobOptions.DEFAULTS.withChunkSize(CHUNK),
                         Map.of(300, () -> exitCode.set(fleet.kill(0))));
