@@ -1,7 +1,7 @@
 package io.mqpool.task;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -64,13 +64,21 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     /** Only these exception types (and their subtypes) retry. */
     @SafeVarargs
     public final RetryPolicy withRetryOn(Class<? extends Throwable>... types) {
-        return new RetryPolicy(maxAttempts, baseDelay, maxDelay, Arrays.asList(types), abortOn);
+        List<Class<? extends Throwable>> list = new ArrayList<>(types.length);
+        for (Class<? extends Throwable> t : types) {
+            list.add(t);
+        }
+        return new RetryPolicy(maxAttempts, baseDelay, maxDelay, list, abortOn);
     }
 
     /** These exception types (and their subtypes) never retry. */
     @SafeVarargs
     public final RetryPolicy withAbortOn(Class<? extends Throwable>... types) {
-        return new RetryPolicy(maxAttempts, baseDelay, maxDelay, retryOn, Arrays.asList(types));
+        List<Class<? extends Throwable>> list = new ArrayList<>(types.length);
+        for (Class<? extends Throwable> t : types) {
+            list.add(t);
+        }
+        return new RetryPolicy(maxAttempts, baseDelay, maxDelay, retryOn, list);
     }
 
     /** Whether a call that failed with {@code failure} may run again: a retryOn type matches it, no abortOn type does. */
