@@ -10,7 +10,6 @@ import io.mqpool.protocol.ErrorCode;
 import io.mqpool.testing.RawClient;
 import io.mqpool.testing.TestBroker;
 import io.mqpool.testing.WorkerProcess;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,13 +94,5 @@ class RetryIT {
                 .get(30, TimeUnit.SECONDS)).isEqualTo(144L);
         assertThatThrownBy(() -> pool.submit("flaky_square", Long.class, JobOptions.DEFAULTS.withMaxAttempts(1), 12)
                 .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasMessageContaining("(after 1 attempt)");
-    }
-
-    @Test
-    void badMaxAttemptsAreRefusedWithAPreciseMessage() {
-        assertThatThrownBy(() -> JobOptions.DEFAULTS.withMaxAttempts(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("max attempts must be 1..100, got 0");
-        assertThat(JobOptions.DEFAULTS.withMaxAttempts(3).withChunkSize(2).withTimeout(Duration.ofSeconds(5))
-                .maxAttempts()).isEqualTo(3);
     }
 }
