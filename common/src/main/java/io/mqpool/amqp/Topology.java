@@ -3,6 +3,8 @@ package io.mqpool.amqp;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +21,9 @@ public final class Topology {
     /** How long an unused result queue lives. */
     public static final Duration DEFAULT_RESULT_TTL = Duration.ofMinutes(30);
     private static final String RESULT_QUEUE_PREFIX = "mqpool.results.";
+    private static final String RETRY_QUEUE_INFIX = ".retry.";
+    /** A 1-2-5 series, so that a delay is rounded down by at most 2.5 times; up to 5.6 hours. */
+    private static final long[] RETRY_DELAYS_MS = retryLadder(10, 20_000_000);
 
     private Topology() {
     }
@@ -41,9 +46,42 @@ public final class Topology {
         return taskQueue + ".parked";
     }
 
+    /**
+     * The delay queue of a task queue for retries after {@code delayMs}, one of {@link #retryDelays()}: what is
+     * published to it expires after that long and is dead-lettered back to the task queue.
+     */
+    public static String retryQueue(String taskQueue, long delayMs) {
+        if (Arrays.binarySearch(RETRY_DELAYS_MS, delayMs) < 0) {
+            throw new IllegalArgumentException("no retry queue for a delay of " + delayMs + " ms; the delays are "
+                    + retryDelays());
+        }
+        return taskQueue + RETRY_QUEUE_INFIX + delayMs;
+    }
+
+    /** The delays of the retry queues, in milliseconds: 10, 20, 50, 100, 200, 500, 1000, ... up to 20,000,000. */
+    public static List<Long> retryDelays() {
+        return Arrays.stream(RETRY_DELAYS_MS).boxed().toList();
+    }
+
+    /** The longest retry-queue delay not above {@code delayMs}, or 0 below the shortest: send such a retry at once. */
+    public static long retryDelay(long delayMs) {
+        long best = 0;
+        for (long d : RETRY_DELAYS_MS) {
+            if (d <= delayMs) {
+                best = d;
+            }
+        }
+        return best;
+    }
+
     /** A task queue and every companion queue mqpool declares for it: what to delete to remove it all. */
     public static List<String> taskQueueFamily(String taskQueue) {
-        return List.of(taskQueue, soloQueue(taskQueue), deadLetterQueue(taskQueue), parkingQueue(taskQueue));
+        List<String> family = new ArrayList<>(List.of(taskQueue, soloQueue(taskQueue), deadLetterQueue(taskQueue),
+                parkingQueue(taskQueue)));
+        for (long d : RETRY_DELAYS_MS) {
+            family.add(retryQueue(taskQueue, d));
+        }
+        return List.copyOf(family);
     }
 
     /**
@@ -159,6 +197,36 @@ public final class Topology {
         }
         onChannel(opener, "cannot declare queue '" + solo + "'", channel -> channel.queueDeclare(solo, true, false,
                 false, quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1))));
+    }
+
+    /**
+     * Declares the retry queue of {@code taskQueue} for {@code delayMs} (idempotent): a durable classic queue whose
+     * messages expire after {@code delayMs} ({@code x-message-ttl}) and are then dead-lettered through the default
+     * exchange back to the task queue. Every message of it has the same time to live, so the head always expires
+     * first and none waits behind a longer one.
+     *
+     * @throws BrokerOperationException when the broker refuses (say {@link ReplyCode#ACCESS_REFUSED})
+     */
+    public static void declareRetryQueue(BrokerConnection connection, String taskQueue, long delayMs) {
+        String queue = retryQueue(taskQueue, delayMs);
+        onChannel(connection::createChannel, "cannot declare queue '" + queue + "'", channel -> channel.queueDeclare(queue,
+                true, false, false, Map.of(
+                        "x-queue-type", "classic",
+                        "x-message-ttl", Math.toIntExact(delayMs),
+                        "x-dead-letter-exchange", "",
+                        "x-dead-letter-routing-key", taskQueue)));
+    }
+
+    private static long[] retryLadder(long from, long to) {
+        List<Long> delays = new ArrayList<>();
+        for (long decade = from; decade <= to; decade *= 10) {
+            for (long step : new long[] {1, 2, 5}) {
+                if (decade * step <= to) {
+                    delays.add(decade * step);
+                }
+            }
+        }
+        return delays.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static Map<String, Object> quorumArguments(String taskQueue, int deliveryLimit) {

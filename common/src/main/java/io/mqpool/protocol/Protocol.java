@@ -16,6 +16,8 @@ public final class Protocol {
     public static final String HEADER_DELIVERY_COUNT = "x-delivery-count";
     /** Header a worker sets when it moves a task message to the solo queue: its deliveries before the move. */
     public static final String HEADER_EARLIER_DELIVERIES = "mqpool-earlier-deliveries";
+    /** Header a worker sets on the copy of a task message it sends for a retry: the attempt the copy runs, from 2. */
+    public static final String HEADER_ATTEMPT = "mqpool-attempt";
 
     private Protocol() {
     }

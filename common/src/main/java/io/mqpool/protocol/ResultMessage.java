@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param results one outcome per item of the task message, possibly empty when {@code error} is set
  * @param error a failure of the whole message (e.g. {@code MALFORMED}) when items could not be read
  * @param us microseconds the worker spent running the message's items, or null; producers use it to size chunks
+ * @param attempt the attempt that produced these outcomes when it was not the first (a retry, or a redelivery), else
+ *     null (1 is taken as null)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResultMessage(
@@ -20,7 +22,8 @@ public record ResultMessage(
         @JsonProperty(required = true) String job,
         List<ItemResult> results,
         RemoteError error,
-        Long us) {
+        Long us,
+        Integer attempt) {
     public ResultMessage {
         if (v < 1) {
             throw new IllegalArgumentException("protocol version must be >= 1, got " + v);
@@ -30,6 +33,27 @@ public record ResultMessage(
         if (results.isEmpty() && error == null) {
             throw new IllegalArgumentException("a result message needs results or an error");
         }
+        if (attempt != null && attempt < 1) {
+            throw new IllegalArgumentException("attempt must be >= 1, got " + attempt);
+        }
+        if (attempt != null && attempt == 1) {
+            attempt = null;
+        }
+    }
+
+    /** A result message of a first attempt. */
+    public ResultMessage(int v, String job, List<ItemResult> results, RemoteError error, Long us) {
+        this(v, job, results, error, us, null);
+    }
+
+    /** The same outcomes, produced by attempt {@code n} (from 1) of their items. */
+    public ResultMessage fromAttempt(int n) {
+        return new ResultMessage(v, job, results, error, us, n);
+    }
+
+    /** Other outcomes of the same message and attempt, with the time {@code micros} (or null). */
+    public ResultMessage withResults(List<ItemResult> value, Long micros) {
+        return new ResultMessage(v, job, value, error, micros, attempt);
     }
 
     /** Results answering a task message of protocol version {@code v}, in the same version. */

@@ -24,12 +24,13 @@ record ResultWire(
         List<JsonNode> values,
         List<ItemResult> errors,
         RemoteError error,
-        Long us) {
+        Long us,
+        Integer attempt) {
 
     static ResultWire of(ResultMessage m) {
         List<ItemResult> rs = m.results();
         if (m.v() < 2 || rs.isEmpty() || !Chunks.consecutive(rs, ItemResult::i)) {
-            return new ResultWire(m.v(), m.job(), rs, null, null, null, m.error(), m.us());
+            return new ResultWire(m.v(), m.job(), rs, null, null, null, m.error(), m.us(), m.attempt());
         }
         List<JsonNode> values = new ArrayList<>(rs.size());
         List<ItemResult> errors = null;
@@ -44,14 +45,14 @@ record ResultWire(
                 errors.add(r);
             }
         }
-        return new ResultWire(m.v(), m.job(), null, rs.get(0).i(), values, errors, m.error(), m.us());
+        return new ResultWire(m.v(), m.job(), null, rs.get(0).i(), values, errors, m.error(), m.us(), m.attempt());
     }
 
     /** The message; throws IllegalArgumentException when the members contradict each other. */
     ResultMessage toMessage() {
         boolean compact = first != null || values != null || errors != null;
         if (v < 2 || !compact) {
-            return new ResultMessage(v, job, results, error, us);
+            return new ResultMessage(v, job, results, error, us, attempt);
         }
         if (results != null && !results.isEmpty()) {
             throw new IllegalArgumentException("'results' and 'first'/'values' are exclusive");
@@ -81,6 +82,6 @@ record ResultWire(
             }
             list.add(f != null ? f : ItemResult.ok(i, values.get(k)));
         }
-        return new ResultMessage(v, job, list, error, us);
+        return new ResultMessage(v, job, list, error, us, attempt);
     }
 }

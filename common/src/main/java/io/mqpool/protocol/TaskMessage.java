@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param task the registered task name
  * @param items one or more calls, each with its input index
  * @param timeoutMs per-item time limit in milliseconds, or null for the task's default
+ * @param maxAttempts the most runs of each item, overriding the task's retry policy, or null for the policy's own
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskMessage(
@@ -20,9 +21,12 @@ public record TaskMessage(
         @JsonProperty(required = true) String job,
         @JsonProperty(required = true) String task,
         @JsonProperty(required = true) List<TaskItem> items,
-        Long timeoutMs) {
+        Long timeoutMs,
+        Integer maxAttempts) {
     /** The longest per-item time limit a message may ask for: 30 days. */
     public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
+    /** The most attempts a message may ask for, as {@code io.mqpool.task.RetryPolicy#MAX_ATTEMPTS}. */
+    public static final int MAX_ATTEMPTS = 100;
 
     public TaskMessage {
         if (v < 1) {
@@ -38,6 +42,19 @@ public record TaskMessage(
         if (timeoutMs != null && (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS)) {
             throw new IllegalArgumentException("timeoutMs must be 1.." + MAX_TIMEOUT_MS + " (30 days), got " + timeoutMs);
         }
+        if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
+            throw new IllegalArgumentException("maxAttempts must be 1.." + MAX_ATTEMPTS + ", got " + maxAttempts);
+        }
+    }
+
+    /** A message without a maxAttempts override. */
+    public TaskMessage(int v, String job, String task, List<TaskItem> items, Long timeoutMs) {
+        this(v, job, task, items, timeoutMs, null);
+    }
+
+    /** The same message with other items (a retry's, or a chunk's part). */
+    public TaskMessage withItems(List<TaskItem> value) {
+        return new TaskMessage(v, job, task, value, timeoutMs, maxAttempts);
     }
 
     static void requireText(String value, String name) {

@@ -19,18 +19,19 @@ record TaskWire(
         List<TaskItem> items,
         Long first,
         List<JsonNode> args,
-        Long timeoutMs) {
+        Long timeoutMs,
+        Integer maxAttempts) {
 
     static TaskWire of(TaskMessage m) {
         long first = m.items().get(0).i();
         if (m.v() < 2 || !Chunks.consecutive(m.items(), TaskItem::i)) {
-            return new TaskWire(m.v(), m.job(), m.task(), m.items(), null, null, m.timeoutMs());
+            return new TaskWire(m.v(), m.job(), m.task(), m.items(), null, null, m.timeoutMs(), m.maxAttempts());
         }
         List<JsonNode> args = new ArrayList<>(m.items().size());
         for (TaskItem item : m.items()) {
             args.add(item.args());
         }
-        return new TaskWire(m.v(), m.job(), m.task(), null, first, args, m.timeoutMs());
+        return new TaskWire(m.v(), m.job(), m.task(), null, first, args, m.timeoutMs(), m.maxAttempts());
     }
 
     /** The message; throws IllegalArgumentException when the members contradict each other. */
@@ -40,7 +41,7 @@ record TaskWire(
             if (items == null) {
                 throw new IllegalArgumentException("missing member 'items'");
             }
-            return new TaskMessage(v, job, task, items, timeoutMs);
+            return new TaskMessage(v, job, task, items, timeoutMs, maxAttempts);
         }
         if (items != null) {
             throw new IllegalArgumentException("'items' and 'first'/'args' are exclusive");
@@ -57,6 +58,6 @@ record TaskWire(
             }
             list.add(new TaskItem(first + k, a));
         }
-        return new TaskMessage(v, job, task, list, timeoutMs);
+        return new TaskMessage(v, job, task, list, timeoutMs, maxAttempts);
     }
 }

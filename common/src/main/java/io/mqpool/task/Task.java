@@ -79,4 +79,12 @@ public interface Task<I, O> {
     default Duration timeLimit() {
         return null;
     }
+
+    /**
+     * How failed calls are tried again; {@link RetryPolicy#NONE} (the default) runs each item once. A call may
+     * override the maximum attempts ({@code JobOptions.withMaxAttempts}, {@code mqpool --max-attempts}).
+     */
+    default RetryPolicy retryPolicy() {
+        return RetryPolicy.NONE;
+    }
 }

@@ -180,4 +180,32 @@ class CodecTest {
         assertThatThrownBy(() -> small.encode(m, "task message")).isInstanceOf(MessageTooLargeException.class)
                 .hasMessageContaining("2048-byte");
     }
+
+    @Test
+    void maxAttemptsAndTheResultsAttemptAreOptionalMembers() {
+        TaskMessage m = new TaskMessage(2, "job-1", "flaky_square", List.of(item(7, 7), item(9, 9)), null, 3);
+        String json = new String(codec.encode(m, "task"), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"v\":2,\"job\":\"job-1\",\"task\":\"flaky_square\",\"items\":[{\"i\":7,"
+                + "\"args\":[7]},{\"i\":9,\"args\":[9]}],\"maxAttempts\":3}");
+        assertThat(codec.decodeTask(utf8(json))).isEqualTo(m);
+        assertThat(codec.decodeTask(codec.encode(m.withItems(List.of(item(9, 9))), "task")).maxAttempts()).isEqualTo(3);
+        assertThat(new String(codec.encode(new TaskMessage(2, "j", "cube", List.of(item(0, 0)), null), "task"),
+                StandardCharsets.UTF_8)).doesNotContain("maxAttempts");
+        assertThatThrownBy(() -> codec.decodeTask(utf8("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"first\":0,"
+                + "\"args\":[[1]],\"maxAttempts\":0}"))).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("maxAttempts must be 1..100, got 0");
+        assertThatThrownBy(() -> codec.decodeTask(utf8("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"first\":0,"
+                + "\"args\":[[1]],\"maxAttempts\":\"3\"}"))).isInstanceOf(MalformedMessageException.class);
+
+        ResultMessage r = ResultMessage.timed(2, "j", List.of(ItemResult.ok(4, IntNode.valueOf(16))), 5).fromAttempt(3);
+        String result = new String(codec.encode(r, "result"), StandardCharsets.UTF_8);
+        assertThat(result).isEqualTo("{\"v\":2,\"job\":\"j\",\"first\":4,\"values\":[16],\"us\":5,\"attempt\":3}");
+        assertThat(codec.decodeResult(utf8(result))).isEqualTo(r);
+        assertThat(r.fromAttempt(1).attempt()).as("a first attempt is not written").isNull();
+        assertThat(new String(codec.encode(r.fromAttempt(1), "result"), StandardCharsets.UTF_8)).doesNotContain("attempt");
+        assertThat(codec.decodeResult(utf8("{\"v\":1,\"job\":\"j\",\"results\":[{\"i\":0,\"value\":1}],\"attempt\":1}"))
+                .attempt()).isNull();
+        assertThatThrownBy(() -> codec.decodeResult(utf8("{\"v\":1,\"job\":\"j\",\"results\":[{\"i\":0,\"value\":1}],"
+                + "\"attempt\":0}"))).isInstanceOf(MalformedMessageException.class);
+    }
 }

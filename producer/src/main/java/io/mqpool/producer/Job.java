@@ -203,7 +203,8 @@ final class Job implements AutoCloseable {
 
     /** Publishes one chunk; one too large for a message is halved until each item fits or fails alone. */
     private void publishChunk(List<TaskItem> items) {
-        TaskMessage message = new TaskMessage(Protocol.VERSION, spec.id(), spec.task(), items, spec.taskTimeoutMillis());
+        TaskMessage message = new TaskMessage(Protocol.VERSION, spec.id(), spec.task(), items, spec.taskTimeoutMillis(),
+                spec.maxAttempts());
         try {
             sender.send(inbox, message, 1);
             inbox.countPublished(items.size());

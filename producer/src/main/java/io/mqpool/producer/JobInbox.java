@@ -33,6 +33,7 @@ final class JobInbox implements ResultSink {
     private long published;
     private long republished;
     private long completed;
+    private long retried;
     private long reorderPeak;
 
     JobInbox(String jobId, boolean ordered, Window window, NanoClock clock) {
@@ -57,6 +58,9 @@ final class JobInbox implements ResultSink {
             for (ItemResult r : message.results()) {
                 if (buffer.accept(r)) {
                     completed++;
+                    if (message.attempt() != null) {
+                        retried++;
+                    }
                 }
             }
             if (message.us() != null) {
@@ -265,7 +269,8 @@ final class JobInbox implements ResultSink {
     JobStats stats() {
         lock.lock();
         try {
-            return new JobStats(published, republished, completed, reorderPeak, buffer.duplicates(), buffer.strays());
+            return new JobStats(published, republished, completed, reorderPeak, buffer.duplicates(), buffer.strays(),
+                    retried);
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,7 @@
 package io.mqpool.producer;
 
 import io.mqpool.config.Durations;
+import io.mqpool.protocol.TaskMessage;
 import java.time.Duration;
 
 /**
@@ -10,9 +11,14 @@ import java.time.Duration;
  * @param timeout deadline for the whole call, or null for none
  * @param taskTimeout time limit of each item on the worker, or null for the task's default
  * @param resumeKey makes the call resumable, or null for none: see {@link #withResumeKey(String)}
+ * @param maxAttempts the most runs of each item, overriding the task's retry policy, or null for the policy's own:
+ *     see {@link #withMaxAttempts(Integer)}
  */
-public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, String resumeKey) {
-    public static final JobOptions DEFAULTS = new JobOptions(0, null, null, null);
+public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, String resumeKey,
+                         Integer maxAttempts) {
+    public static final JobOptions DEFAULTS = new JobOptions(0, null, null, null, null);
+    /** The most attempts a call may ask for. */
+    public static final int MAX_ATTEMPTS = TaskMessage.MAX_ATTEMPTS;
     private static final String RESUME_KEY_PATTERN = "[A-Za-z0-9_.-]{1,100}";
 
     public JobOptions {
@@ -29,11 +35,19 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, 
             throw new IllegalArgumentException("resume key must be 1-100 letters, digits, '_', '.' or '-', got '"
                     + resumeKey + "'");
         }
+        if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
+            throw new IllegalArgumentException("max attempts must be 1.." + MAX_ATTEMPTS + ", got " + maxAttempts);
+        }
+    }
+
+    /** Options with the task's own retry policy. */
+    public JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, String resumeKey) {
+        this(chunkSize, timeout, taskTimeout, resumeKey, null);
     }
 
     /** Options that are not resumable. */
     public JobOptions(int chunkSize, Duration timeout, Duration taskTimeout) {
-        this(chunkSize, timeout, taskTimeout, null);
+        this(chunkSize, timeout, taskTimeout, null, null);
     }
 
     /** The largest chunk a call with these options uses for an input of {@code knownSize} items (-1: unknown). */
@@ -42,15 +56,15 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, 
     }
 
     public JobOptions withChunkSize(int value) {
-        return new JobOptions(value, timeout, taskTimeout, resumeKey);
+        return new JobOptions(value, timeout, taskTimeout, resumeKey, maxAttempts);
     }
 
     public JobOptions withTimeout(Duration value) {
-        return new JobOptions(chunkSize, value, taskTimeout, resumeKey);
+        return new JobOptions(chunkSize, value, taskTimeout, resumeKey, maxAttempts);
     }
 
     public JobOptions withTaskTimeout(Duration value) {
-        return new JobOptions(chunkSize, timeout, value, resumeKey);
+        return new JobOptions(chunkSize, timeout, value, resumeKey, maxAttempts);
     }
 
     /**
@@ -62,6 +76,16 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, 
      * detected: use a new key per input. One call per key at a time; {@link Pool#submit} does not resume.
      */
     public JobOptions withResumeKey(String key) {
-        return new JobOptions(chunkSize, timeout, taskTimeout, key);
+        return new JobOptions(chunkSize, timeout, taskTimeout, key, maxAttempts);
+    }
+
+    /**
+     * Runs each item at most {@code n} times in all (1..{@value #MAX_ATTEMPTS}), overriding the maximum attempts of
+     * the task's retry policy; its backoff and exception types still apply, and a task without a policy then retries
+     * any exception after 1 s, 2 s, 4 s ... (at most 5 min, with full jitter). 1 turns retries off; null restores the
+     * policy's own maximum. The item keeps its index, and the failure of its last attempt says how many ran.
+     */
+    public JobOptions withMaxAttempts(Integer n) {
+        return new JobOptions(chunkSize, timeout, taskTimeout, resumeKey, n);
     }
 }

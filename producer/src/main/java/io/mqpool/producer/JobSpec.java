@@ -31,4 +31,9 @@ record JobSpec(String id, String task, long knownSize, boolean ordered, JobOptio
     Long taskTimeoutMillis() {
         return options.taskTimeout() == null ? null : options.taskTimeout().toMillis();
     }
+
+    /** The maximum attempts for the wire, or null for the task's retry policy. */
+    Integer maxAttempts() {
+        return options.maxAttempts();
+    }
 }

@@ -69,7 +69,7 @@ final class JobStarter {
         Long taskTimeout = options.taskTimeout() == null ? null : options.taskTimeout().toMillis();
         try {
             shared.send(call, new TaskMessage(Protocol.VERSION, jobId, task, List.of(new TaskItem(0, argArray)),
-                    taskTimeout), 1);
+                    taskTimeout, options.maxAttempts()), 1);
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
         }

@@ -84,6 +84,32 @@ class JobTest {
     }
 
     @Test
+    void aRetriedItemAnsweredLastKeepsItsPlaceAndIsCountedApart() {
+        // A chunk of 3 whose middle item a worker retried: its result comes after many later items' results.
+        Job job = job(40, JobOptions.DEFAULTS.withChunkSize(3).withMaxAttempts(3), true,
+                new Window.Limits(16, 262_144));
+        job.poll(out);
+        assertThat(link.sent.get(0).message().maxAttempts()).isEqualTo(3);
+        link.sink.deliver(results(0, 2));
+        for (long i = 3; i < 40; i++) {
+            job.poll(out);
+            link.sink.deliver(results(i));
+        }
+        job.poll(out);
+        assertThat(taken()).as("ordered output waits for item 1").containsExactly(0L);
+
+        link.sink.deliver(results(1).fromAttempt(3));
+        job.poll(out);
+        assertThat(taken()).hasSize(39).startsWith(1L, 2L, 3L).endsWith(39L);
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);
+        JobStats stats = job.stats();
+        assertThat(stats.completed()).isEqualTo(40);
+        assertThat(stats.retried()).isEqualTo(1);
+        assertThat(stats.strays()).isZero();
+        assertThat(stats.duplicates()).isZero();
+    }
+
+    @Test
     void unorderedJobYieldsResultsAsTheyArrive() {
         Job job = job(4, JobOptions.DEFAULTS.withChunkSize(1), false);
         job.poll(out);

@@ -41,6 +41,7 @@ public final class InvariantChecker {
     private Duration maxWall = Duration.ofMinutes(5);
     private long expectedDeadLettered;
     private boolean requireExecLogs = true;
+    private boolean perAttempt;
     private String extra = "";
     private boolean quiet;
 
@@ -79,6 +80,15 @@ public final class InvariantChecker {
     /** Task messages the dead-letter queue must hold afterwards. */
     public InvariantChecker deadLettered(long count) {
         this.expectedDeadLettered = count;
+        return this;
+    }
+
+    /**
+     * For rows with retries: an item runs once per attempt by design, so a duplicate execution is a second run of
+     * the same attempt of an item.
+     */
+    public InvariantChecker perAttempt() {
+        this.perAttempt = true;
         return this;
     }
 
@@ -181,10 +191,12 @@ public final class InvariantChecker {
         // 3. Execution accounting.
         List<WorkerFleet.Exec> execs = fleet == null ? List.of() : fleet.executions(hygiene.poolId() + "-");
         Map<Long, Integer> perIndex = new HashMap<>();
+        Set<List<Long>> runs = new HashSet<>();
         for (WorkerFleet.Exec e : execs) {
             perIndex.merge(e.index(), 1, Integer::sum);
+            runs.add(List.of(e.index(), (long) e.attempt()));
         }
-        long dupExec = execs.size() - perIndex.size();
+        long dupExec = execs.size() - (perAttempt ? runs.size() : perIndex.size());
         if (dupExec > maxDupExec) {
             breaches.add(dupExec + " duplicate executions, bound " + maxDupExec);
         }
@@ -275,6 +287,12 @@ public final class InvariantChecker {
         PrivateBroker.QueueStats solo = queues.get(Topology.soloQueue(h.taskQueue()));
         if (solo != null && (solo.ready() != 0 || solo.unacked() != 0)) {
             problems.add("solo queue has ready=" + solo.ready() + " unacked=" + solo.unacked());
+        }
+        for (Map.Entry<String, PrivateBroker.QueueStats> q : queues.entrySet()) {
+            if (q.getKey().startsWith(h.taskQueue() + ".retry.") && (q.getValue().ready() != 0
+                    || q.getValue().unacked() != 0)) {
+                problems.add("retry queue " + q.getKey() + " has ready=" + q.getValue().ready());
+            }
         }
         if (queues.containsKey(resultQueue)) {
             problems.add("result queue " + resultQueue + " still exists after the pool closed");

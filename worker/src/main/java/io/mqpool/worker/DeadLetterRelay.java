@@ -12,6 +12,7 @@ import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +45,10 @@ final class DeadLetterRelay implements QueueSubscription.Listener {
     public void delivered(Delivery d) {
         settler.opened();
         try {
-            Object reason = d.header("x-first-death-reason");
+            String reason = lastDeathReason(d);
             String replyTo = d.properties().replyTo();
             String messageId = d.properties().messageId();
-            if (REASON_DELIVERY_LIMIT.equals(String.valueOf(reason)) && replyTo != null && !replyTo.isBlank()) {
+            if (REASON_DELIVERY_LIMIT.equals(reason) && replyTo != null && !replyTo.isBlank()) {
                 TaskMessage message = codec.decodeTask(d.body());
                 log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
                         workerId, messageId, message.job());
@@ -63,6 +64,24 @@ final class DeadLetterRelay implements QueueSubscription.Listener {
             log.error("[{}] cannot relay a dead-lettered message; leaving it for redelivery", workerId, e);
             settler.requeue(d);
         }
+    }
+
+    /**
+     * Why the broker dead-lettered the message this time. A retried message died once before, when its delay ran out
+     * in a retry queue ({@code expired}), and {@code x-first-death-reason} keeps that first reason: the latest is
+     * {@code x-last-death-reason} (RabbitMQ 3.13 and later), else the first entry of {@code x-death}, which the broker
+     * keeps most recent first.
+     */
+    static String lastDeathReason(Delivery d) {
+        if (d.header("x-last-death-reason") instanceof String last) {
+            return last;
+        }
+        if (d.header("x-death") instanceof List<?> deaths && !deaths.isEmpty()
+                && deaths.get(0) instanceof Map<?, ?> latest && latest.get("reason") instanceof String reason) {
+            return reason;
+        }
+        Object first = d.header("x-first-death-reason");
+        return first == null ? null : String.valueOf(first);
     }
 
     private static List<ItemResult> failures(TaskMessage message) {

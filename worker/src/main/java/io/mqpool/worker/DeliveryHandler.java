@@ -4,6 +4,7 @@ import io.mqpool.amqp.BrokerOperationException;
 import io.mqpool.amqp.Delivery;
 import io.mqpool.amqp.DeliveryChannel;
 import io.mqpool.amqp.MessageProperties;
+import io.mqpool.amqp.PublishResult;
 import io.mqpool.amqp.Topology;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single decision point for a task delivery. Every delivery ends in exactly one of: result confirmed, then
- * ack; task or protocol error answered, then ack; unanswerable, then reject without requeue (dead-lettered);
- * moved to the solo queue (ack once the copy is confirmed); or requeued when it could not be handled now.
+ * ack; task or protocol error answered, then ack; items that failed and get another attempt sent back through a
+ * retry queue ({@link Retrier}) beside the results of the others, then ack once all are confirmed; unanswerable,
+ * then reject without requeue (dead-lettered); moved to the solo queue (ack once the copy is confirmed); or
+ * requeued when it could not be handled now.
  *
  * <p>A task message that comes back from a worker that died holding it is suspect: it may be the one that killed
  * that worker. It is moved to the solo queue, which every worker consumes one message at a time, so a task that
@@ -45,11 +49,15 @@ final class DeliveryHandler {
     private final Settler settler;
     private final PrefetchPolicy prefetchPolicy;
     private final Executor executor;
+    private final Retrier retrier;
     private final AtomicLong resultCounter = new AtomicLong();
 
-    /** @param executor the task threads, where each delivery is handled */
+    /**
+     * @param executor the task threads, where each delivery is handled
+     * @param retrier sends failed items back for another attempt
+     */
     DeliveryHandler(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, Replies replies,
-                    Settler settler, PrefetchPolicy prefetchPolicy, Executor executor) {
+                    Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier) {
         this.settings = settings;
         this.codec = codec;
         this.runner = runner;
@@ -58,6 +66,7 @@ final class DeliveryHandler {
         this.settler = settler;
         this.prefetchPolicy = prefetchPolicy;
         this.executor = executor;
+        this.retrier = retrier;
     }
 
     /**
@@ -118,11 +127,21 @@ final class DeliveryHandler {
         }
     }
 
+    /**
+     * Runs the items, then answers those that are done and sends those that go again back for a retry: acknowledged
+     * once every result and every retry copy is confirmed.
+     */
     private void run(Delivery d, String replyTo, TaskMessage message, Task<?, ?> task) throws InterruptedException {
-        boolean ran = runs.run(d, message, task, DeliveryCounts.attempt(d), timeLimit(message, task), (results, nanos) -> {
+        Attempt attempt = Attempt.of(task, message, DeliveryCounts.attempt(d));
+        boolean ran = runs.run(d, message, task, attempt, timeLimit(message, task), (results, nanos) -> {
             prefetchPolicy.record(nanos);
-            reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
-                    ResultMessage.timed(message.v(), message.job(), results, nanos / 1_000)));
+            Retrier.Plan plan = retrier.plan(message, attempt, results);
+            List<CompletableFuture<PublishResult>> retries = plan.again().isEmpty() ? List.of()
+                    : retrier.republish(d, message, attempt, plan.again());
+            List<byte[]> bodies = plan.answers().isEmpty() ? List.of() : ResultSizer.encodeWithinLimit(codec,
+                    ResultMessage.timed(message.v(), message.job(), plan.answers(),
+                            nanos / 1_000 * plan.answers().size() / results.size()).fromAttempt(attempt.number()));
+            reply(d, replyTo, message.job(), bodies, retries);
         });
         if (!ran) {
             // Its channel closed while it waited for a slot: the broker has taken it back already.
@@ -143,9 +162,10 @@ final class DeliveryHandler {
         MessageProperties props = d.properties();
         Map<String, Object> headers = new HashMap<>(props.headers());
         headers.remove(Protocol.HEADER_DELIVERY_COUNT);
-        headers.put(Protocol.HEADER_EARLIER_DELIVERIES, DeliveryCounts.attempt(d) - 1);
+        headers.put(Protocol.HEADER_EARLIER_DELIVERIES, DeliveryCounts.deliveriesBefore(d));
         log.info("[{}] task message {} came back after {} deliveries: a worker that held it died or gave it up; "
-                + "it goes to {} to run alone", settings.workerId(), props.messageId(), DeliveryCounts.attempt(d) - 1, solo);
+                + "it goes to {} to run alone", settings.workerId(), props.messageId(), DeliveryCounts.deliveriesBefore(d),
+                solo);
         Replies.onOutcome(replies.publish(solo, props.withHeaders(headers), d.body()), () -> settler.ack(d), () -> {
             log.warn("[{}] solo queue {} is missing (restart a worker to declare it); running the message here",
                     settings.workerId(), solo);
@@ -165,15 +185,38 @@ final class DeliveryHandler {
 
     /** Publishes the result messages answering a delivery; acknowledges it once every one is confirmed. */
     private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies) {
-        AtomicInteger unconfirmed = new AtomicInteger(bodies.size());
+        reply(d, replyTo, job, bodies, List.of());
+    }
+
+    /**
+     * Publishes the result messages answering a delivery, beside the publishes of its {@code retries}; acknowledges
+     * it once all of them are confirmed. A retry copy that could not be placed requeues the delivery, which then
+     * runs again in full.
+     */
+    private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
+                       List<CompletableFuture<PublishResult>> retries) {
+        AtomicInteger unconfirmed = new AtomicInteger(bodies.size() + retries.size());
+        Runnable confirmed = () -> {
+            if (unconfirmed.decrementAndGet() == 0) {
+                settler.ack(d);
+            }
+        };
         for (byte[] body : bodies) {
             String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
-            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body), () -> {
-                if (unconfirmed.decrementAndGet() == 0) {
-                    settler.ack(d);
-                }
-            }, () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"), why -> {
-                log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
+            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body),
+                    confirmed, () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"), why -> {
+                        log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
+                        settler.requeue(d);
+                    });
+        }
+        for (CompletableFuture<PublishResult> retry : retries) {
+            Replies.onOutcome(retry, confirmed, () -> {
+                log.warn("[{}] the retry queue of message {} is gone; the message will be redelivered",
+                        settings.workerId(), d.properties().messageId());
+                settler.requeue(d);
+            }, why -> {
+                log.warn("[{}] retry of message {} not sent ({}); the message will be redelivered", settings.workerId(),
+                        d.properties().messageId(), why);
                 settler.requeue(d);
             });
         }

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
 final class MessageRun implements Runnable {
     private final TaskMessage message;
     private final Task<?, ?> task;
-    private final int attempt;
+    private final Attempt attempt;
     private final Duration limit;
     private final TaskRunner runner;
     private final Executor executor;
@@ -41,7 +41,7 @@ final class MessageRun implements Runnable {
      * @param executor where the remaining items go on after one timed out
      * @param nanoTime the clock of the item deadlines, as {@link System#nanoTime}
      */
-    MessageRun(TaskMessage message, Task<?, ?> task, int attempt, Duration limit, TaskRunner runner, Executor executor,
+    MessageRun(TaskMessage message, Task<?, ?> task, Attempt attempt, Duration limit, TaskRunner runner, Executor executor,
                LongSupplier nanoTime, Consumer<List<ItemResult>> onDone) {
         this.message = message;
         this.task = task;

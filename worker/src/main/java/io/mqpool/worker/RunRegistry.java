@@ -65,7 +65,7 @@ final class RunRegistry {
      *     the message back
      * @throws InterruptedException only when a forced stop interrupts the wait for a slot
      */
-    boolean run(Delivery d, TaskMessage message, Task<?, ?> task, int attempt, Duration limit, Done done)
+    boolean run(Delivery d, TaskMessage message, Task<?, ?> task, Attempt attempt, Duration limit, Done done)
             throws InterruptedException {
         slots.acquire();
         AtomicBoolean released = new AtomicBoolean();

@@ -57,14 +57,18 @@ final class TaskRunner {
         return results;
     }
 
-    /** Binds, runs and encodes one item; every outcome, including a task's exception, becomes a result. */
-    ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, int attempt) {
+    /**
+     * Binds, runs and encodes one item; every outcome, including a task's exception, becomes a result. An exception
+     * that {@code attempt}'s retry policy gives another attempt is marked there (its result is then not sent).
+     */
+    ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, Attempt attempt) {
         Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
-        return runOne(task, item, new TaskContext(message.job(), item.i(), attempt, workerId, taskLog, out));
+        return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId, taskLog,
+                out));
     }
 
     @SuppressWarnings("unchecked")
-    private ItemResult runOne(Task<?, ?> task, TaskItem item, TaskContext context) {
+    private ItemResult runOne(Task<?, ?> task, TaskItem item, Attempt attempt, TaskContext context) {
         Object input;
         try {
             input = binder.bind(task, item.args());
@@ -82,7 +86,7 @@ final class TaskRunner {
             Thread.currentThread().interrupt();
             return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, e));
         } catch (Exception | StackOverflowError | LinkageError e) {
-            return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, e));
+            return failed(item, attempt, e);
         }
         try {
             JsonNode value = JsonValues.toTree(mapper, output);
@@ -99,5 +103,16 @@ final class TaskRunner {
             return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, new IllegalStateException(
                     "result of task " + task.name() + " cannot be written as JSON: " + e.getMessage(), e)));
         }
+    }
+
+    /** A task's exception: to be retried, or a final error that says how many attempts ran when a policy applies. */
+    private static ItemResult failed(TaskItem item, Attempt attempt, Throwable e) {
+        RemoteError error = RemoteError.of(ErrorCode.TASK_ERROR, e);
+        if (attempt.retry(item.i(), e)) {
+            return ItemResult.failed(item.i(), error);
+        }
+        String note = attempt.finalNote(e);
+        return ItemResult.failed(item.i(), note.isEmpty() ? error
+                : new RemoteError(error.code(), error.type(), error.message() + note, error.stack()));
     }
 }

@@ -17,6 +17,7 @@ import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -230,8 +231,10 @@ public final class Worker implements AutoCloseable {
                 }
             });
             Replies replies = new Replies(publisher, settings.workerId());
+            Retrier retrier = new Retrier(codec, replies, new DelayQueues(queue,
+                    delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
             DeliveryHandler handler = new DeliveryHandler(settings, codec, runner, runs, replies, settler,
-                    prefetchPolicy, executor);
+                    prefetchPolicy, executor, retrier);
             QueueSubscription tasks = subscribe(queue, prefetchPolicy.prefetch(), handler, false);
             subscribe(Topology.soloQueue(queue), 1, handler, true);
             subscribe(Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH, new DeadLetterRelay(codec, replies,

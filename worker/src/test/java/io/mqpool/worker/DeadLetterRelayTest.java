@@ -6,6 +6,7 @@ import io.mqpool.amqp.Delivery;
 import io.mqpool.amqp.PublishResult;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ResultMessage;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,24 @@ class DeadLetterRelayTest {
         publisher.confirmAll();
         assertThat(settler.events).containsExactly("ack m1");
         assertThat(settler.opened).isEqualTo(1);
+    }
+
+    @Test
+    void aRetriedMessagePastItsDeliveryLimitIsAnsweredThoughItsFirstDeathWasItsDelay() {
+        // It expired once in a retry queue (its first death), then went over the delivery limit on the task queue.
+        Map<String, Object> headers = Map.of("x-first-death-reason", "expired",
+                "x-death", List.of(Map.of("reason", "delivery_limit", "queue", "tasks"),
+                        Map.of("reason", "expired", "queue", "tasks.retry.100")));
+        relay.delivered(Fakes.delivery(new Fakes.Channel(), Fakes.task("m1", headers), TASK));
+
+        assertThat(publisher.sent.get(0).queue()).isEqualTo("results");
+        assertThat(codec.decodeResult(publisher.sent.get(0).body()).results())
+                .extracting(r -> r.error().code()).containsExactly("DELIVERY_LIMIT", "DELIVERY_LIMIT");
+
+        publisher.sent.clear();
+        relay.delivered(Fakes.delivery(new Fakes.Channel(), Fakes.task("m2", Map.of("x-first-death-reason", "expired",
+                "x-last-death-reason", "delivery_limit")), TASK));
+        assertThat(publisher.sent.get(0).queue()).isEqualTo("results");
     }
 
     @Test

@@ -32,7 +32,7 @@ class DeliveryHandlerTest {
             "w1", new PrintStream(OutputStream.nullOutputStream()));
     private final RunRegistry runs = new RunRegistry(2, runner, Runnable::run, now::get, "w1");
     private final DeliveryHandler handler = new DeliveryHandler(Fakes.settings(2), codec, runner, runs,
-            new Replies(publisher, "w1"), settler, prefetch, Runnable::run);
+            new Replies(publisher, "w1"), settler, prefetch, Runnable::run, Fakes.retrier(codec, publisher));
 
     private Delivery delivery(String json) {
         return Fakes.delivery(channel, Fakes.task("m1", Map.of()), json);
@@ -101,7 +101,7 @@ class DeliveryHandlerTest {
             }
         }), small.mapper(), "w1", new PrintStream(OutputStream.nullOutputStream()));
         DeliveryHandler smallHandler = new DeliveryHandler(Fakes.settings(2), small, wide, runs,
-                new Replies(publisher, "w1"), settler, prefetch, Runnable::run);
+                new Replies(publisher, "w1"), settler, prefetch, Runnable::run, Fakes.retrier(small, publisher));
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < 20; i++) {
             items.append(i == 0 ? "" : ",").append("{\"i\":").append(i).append(",\"args\":[300]}");
@@ -201,7 +201,7 @@ class DeliveryHandlerTest {
         DeliveryHandler full = new DeliveryHandler(Fakes.settings(2), codec, runner, runs, new Replies(publisher, "w1"),
                 settler, prefetch, r -> {
                     throw new java.util.concurrent.RejectedExecutionException("stopping");
-                });
+                }, Fakes.retrier(codec, publisher));
 
         full.accept(delivery(CUBE_OF_2), false);
 

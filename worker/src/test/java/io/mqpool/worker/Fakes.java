@@ -6,6 +6,7 @@ import io.mqpool.amqp.MessageProperties;
 import io.mqpool.amqp.MessagePublisher;
 import io.mqpool.amqp.PublishResult;
 import io.mqpool.config.ConnectionSettings;
+import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
 /** Fakes of the worker's collaborators: no broker. */
@@ -23,6 +25,12 @@ final class Fakes {
     static WorkerSettings settings(int concurrency) {
         return new WorkerSettings(ConnectionSettings.of("amqp://localhost"), "tasks", concurrency, 0, 5,
                 Duration.ofSeconds(30), null, Duration.ofMinutes(10), "w1");
+    }
+
+    /** A retrier publishing through {@code publisher}, with a seeded random and delay queues that need no broker. */
+    static Retrier retrier(Codec codec, MessagePublisher publisher) {
+        return new Retrier(codec, new Replies(publisher, "w1"), new DelayQueues("tasks", delayMs -> { }),
+                new Random(42), "w1");
     }
 
     /** A publisher whose publishes the test settles through their futures. */

@@ -31,7 +31,7 @@ class LambdaTaskRunTest {
 
     private static List<ItemResult> run(TaskRunner runner, TaskMessage message) {
         List<List<ItemResult>> done = new ArrayList<>();
-        new MessageRun(message, runner.find(message.task()).orElseThrow(), 1, Duration.ofMinutes(1), runner,
+        new MessageRun(message, runner.find(message.task()).orElseThrow(), Attempt.first(), Duration.ofMinutes(1), runner,
                 Runnable::run, () -> 0L, done::add).run();
         return done.get(0);
     }

@@ -26,7 +26,7 @@ class MessageRunTest {
             + "{\"i\":3,\"args\":[1]},{\"i\":4,\"args\":[2]},{\"i\":5,\"args\":[3]}]}").getBytes(StandardCharsets.UTF_8));
     private final AtomicLong now = new AtomicLong();
     private final List<List<ItemResult>> done = new ArrayList<>();
-    private final MessageRun run = new MessageRun(message, cube, 1, Duration.ofSeconds(1), runner, Runnable::run, now::get,
+    private final MessageRun run = new MessageRun(message, cube, Attempt.first(), Duration.ofSeconds(1), runner, Runnable::run, now::get,
             done::add);
 
     @Test

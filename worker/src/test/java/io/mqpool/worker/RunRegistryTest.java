@@ -63,7 +63,7 @@ class RunRegistryTest {
     private void startBlockedRun() throws InterruptedException {
         runThread = new Thread(() -> {
             try {
-                runs.run(delivery, message, blocking, 1, Duration.ofSeconds(2), (r, n) -> {
+                runs.run(delivery, message, blocking, Attempt.first(), Duration.ofSeconds(2), (r, n) -> {
                     results.set(r);
                     nanos.set(n);
                 });
@@ -129,7 +129,7 @@ class RunRegistryTest {
         startBlockedRun();
         Thread second = new Thread(() -> {
             try {
-                runs.run(delivery, message, blocking, 1, Duration.ofSeconds(2), (r, n) -> { });
+                runs.run(delivery, message, blocking, Attempt.first(), Duration.ofSeconds(2), (r, n) -> { });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

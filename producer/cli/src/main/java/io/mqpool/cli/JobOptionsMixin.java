@@ -30,6 +30,12 @@ final class JobOptionsMixin {
                     + "(default: the task's own, else the worker's --task-timeout).")
     Duration taskTimeout;
 
+    @Option(names = "--max-attempts", paramLabel = "N",
+            description = "Run each item at most N times in all (1-100), overriding the task's retry policy; a task "
+                    + "without one then retries any exception after 1s, 2s, 4s... with jitter (default: the task's "
+                    + "policy, else 1).")
+    Integer maxAttempts;
+
     @Option(names = "--job-id", paramLabel = "ID",
             description = "Make the job resumable: a run killed midway and started again with the same ID and input "
                     + "reuses the results already computed (they wait in queue mqpool.results.ID for 30 min).")

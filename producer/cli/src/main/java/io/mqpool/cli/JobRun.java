@@ -28,8 +28,13 @@ final class JobRun {
 
     /** The job's options; a bad value is a usage error (exit 2). */
     JobOptions jobOptions(int chunkSize) {
+        Integer attempts = options.maxAttempts;
+        if (attempts != null && (attempts < 1 || attempts > JobOptions.MAX_ATTEMPTS)) {
+            throw new CommandLine.ParameterException(commandLine, "--max-attempts must be 1.." + JobOptions.MAX_ATTEMPTS
+                    + ", got " + attempts);
+        }
         try {
-            return new JobOptions(chunkSize, options.timeout, options.taskTimeout, options.jobId);
+            return new JobOptions(chunkSize, options.timeout, options.taskTimeout, options.jobId, attempts);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
         }

@@ -115,6 +115,18 @@ class CliIT {
     }
 
     @Test
+    void maxAttemptsRetriesAFailingItemAndItsFailureSaysHowManyAttemptsRan() {
+        Run twice = run("map", "--max-attempts", "2", "sleep", "1", "-3");
+        assertThat(twice.exit()).isEqualTo(1);
+        assertThat(twice.out()).isEqualTo("[1,null]\n");
+        assertThat(twice.err()).startsWith("mqpool: item 1 failed: TASK_ERROR (java.lang.IllegalArgumentException): ")
+                .contains("(after 2 attempts)");
+        Run once = run("map", "--max-attempts", "1", "sleep", "-3");
+        assertThat(once.exit()).isEqualTo(1);
+        assertThat(once.err()).contains("(after 1 attempt)");
+    }
+
+    @Test
     void unknownTaskExitsOneNamingIt() {
         Run r = run("submit", "nosuchtask", "1");
         assertThat(r.exit()).isEqualTo(1);

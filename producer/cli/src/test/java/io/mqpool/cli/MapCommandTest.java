@@ -53,6 +53,17 @@ class MapCommandTest {
     }
 
     @Test
+    void maxAttemptsOutsideOneToAHundredIsAUsageErrorBeforeAnyConnection() {
+        Run zero = mqpool("map", "--url", NO_BROKER, "--max-attempts", "0", "cube", "2");
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.out()).isEmpty();
+        assertThat(zero.err()).startsWith("mqpool: --max-attempts must be 1..100, got 0").doesNotContain("cannot reach");
+        assertThat(mqpool("submit", "--url", NO_BROKER, "--max-attempts", "101", "cube", "2").exit()).isEqualTo(2);
+        assertThat(mqpool("map", "--url", NO_BROKER, "--max-attempts", "x", "cube", "2").exit()).isEqualTo(2);
+        assertThat(mqpool("map", "--help").out()).contains("--max-attempts=N");
+    }
+
+    @Test
     void aMissingInputFileIsAUsageError() {
         Run r = mqpool("map", "--url", NO_BROKER, "--input", "/no/such/file", "cube");
         assertThat(r.exit()).isEqualTo(2);
