@@ -16,12 +16,16 @@ import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -35,19 +39,28 @@ import org.slf4j.LoggerFactory;
  * {@link DeliveryHandler}; the slots and time limits are {@link RunRegistry}'s. This class owns the lifecycle:
  * connect with retry, declare the queues, subscribe, and stop gracefully.
  *
+ * <p>A task thread still running its item {@link WorkerSettings#runawayGrace()} after its time limit interrupted it
+ * ignores interrupts, and a JVM cannot stop a thread: the worker then stops itself as {@link #close()} does and
+ * completes {@link #terminated()} with {@link WorkerExit.Reason#RUNAWAY_TASK}, so that its application can end the
+ * JVM, taking the runaway with it (as {@code mqpool-worker} does, with exit code 70). It never exits the JVM itself.
+ *
  * <p>Threads: {@code mqpool-task-N} run deliveries (unbounded, since timed-out items keep theirs; the prefetch
  * bounds live work), {@code mqpool-worker-watchdog-1} enforces time limits and delays requeues,
- * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch and reopens the result channel.
+ * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch and reopens the result channel,
+ * {@code mqpool-worker-stop-1} stops the worker after a runaway.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final long FIRST_RETRY_DELAY_MS = 1_000;
     private static final long MAX_RETRY_DELAY_MS = 30_000;
     private static final Duration WATCHDOG_PERIOD = Duration.ofMillis(50);
+    private static final Duration RUNAWAY_CHECK_PERIOD = Duration.ofMillis(250);
     private static final Duration PREFETCH_PERIOD = Duration.ofSeconds(1);
     private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
     private static final int DEAD_LETTER_PREFETCH = 16;
     private static final int PUBLISH_NACK_ATTEMPTS = 3;
+    /** How much longer than the shutdown timeout a close waits for a stop already in progress. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
     private final WorkerSettings settings;
     private final TaskRegistry registry;
@@ -60,6 +73,8 @@ public final class Worker implements AutoCloseable {
     private final DrainingSettler settler;
     private final PrefetchPolicy prefetchPolicy;
     private final RunRegistry runs;
+    private final RunawayGuard runawayGuard;
+    private final CompletableFuture<WorkerExit> terminated = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -83,7 +98,10 @@ public final class Worker implements AutoCloseable {
         this.channels = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-channels", true));
         this.settler = new DrainingSettler(settings.workerId(), watchdog);
         this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch());
-        this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, settings.workerId());
+        AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);
+        this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, abandoned, settings.workerId());
+        this.runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId(),
+                this::stopInBackground);
     }
 
     /**
@@ -130,6 +148,8 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("cannot set up queue '" + queue + "': " + RootCause.message(e), e);
         }
         runs.watch(watchdog, WATCHDOG_PERIOD);
+        watchdog.scheduleAtFixedRate(runawayGuard, RUNAWAY_CHECK_PERIOD.toMillis(), RUNAWAY_CHECK_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
         log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
                 queue, settings.concurrency(), settings.prefetch() > 0 ? settings.prefetch() : "adaptive",
                 settings.connection().address(), registry.names());
@@ -177,20 +197,61 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * Completes once this worker has stopped: with {@link WorkerExit.Reason#CLOSED} after {@link #close()}, or with
+     * {@link WorkerExit.Reason#RUNAWAY_TASK} when it stopped itself because a task thread ignored its interrupt (see
+     * the class comment). Then the worker is closed; the runaway thread goes on until the JVM ends. Completes on the
+     * thread that stopped the worker.
+     */
+    public CompletionStage<WorkerExit> terminated() {
+        return terminated.minimalCompletionStage();
+    }
+
+    /**
      * Stops gracefully: stops taking tasks, lets in-flight ones finish within the shutdown timeout and
-     * acknowledges them, then disconnects. Idempotent.
+     * acknowledges them, then disconnects. Idempotent; while the worker is stopping itself after a runaway, waits
+     * for that stop to end.
      */
     @Override
     public void close() {
+        stop(WorkerExit.closed());
+    }
+
+    private void stopInBackground(WorkerExit why) {
+        if (!closed.get()) {
+            new NamedThreadFactory("mqpool-worker-stop", true).newThread(() -> stop(why)).start();
+        }
+    }
+
+    private void stop(WorkerExit why) {
         if (!closed.compareAndSet(false, true)) {
+            awaitTerminated();
             return;
         }
+        try {
+            disconnect(why);
+        } finally {
+            terminated.complete(why);
+        }
+    }
+
+    private void awaitTerminated() {
+        try {
+            terminated.get(settings.shutdownTimeout().toMillis() + STOP_MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("[{}] the worker's stop did not end in time", settings.workerId());
+        }
+    }
+
+    private void disconnect(WorkerExit why) {
         if (connection == null) {
             // Never connected (refused at start): nothing to stop, and the cause is reported by the caller.
             shutdownThreads();
             return;
         }
-        log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
+        log.info("[{}] stopping{}: finishing {} task messages in flight", settings.workerId(),
+                why.reason() == WorkerExit.Reason.RUNAWAY_TASK ? " (runaway task thread)" : "", settler.open());
         boolean interrupted = false;
         try {
             // Each cancel waits for a re-subscription or prefetch change in progress, and none starts after it:
