@@ -40,8 +40,9 @@ final class RunawayGuard implements Runnable {
             if (runaway.isPresent() && fired.compareAndSet(false, true)) {
                 log.warn("[{}] the thread of {} still runs {} ms after its time limit and interrupt; it ignores "
                         + "interrupts and only the end of the JVM stops it: this worker stops taking tasks, finishes "
-                        + "its other runs and stops (mqpool-worker then exits 70, and bin/mqpool-worker starts a fresh "
-                        + "one)", workerId, runaway.get(), grace.toMillis());
+                        + "its other runs and stops (the mqpool-worker command then exits 70 and bin/mqpool-worker "
+                        + "starts a fresh one; an embedding application is told by Worker.terminated())", workerId,
+                        runaway.get(), grace.toMillis());
                 stop.accept(WorkerExit.runawayTask(runaway.get()));
             }
         } catch (RuntimeException e) {
