@@ -20,6 +20,11 @@ public record WorkerJvm(Program program, List<String> jvmOptions, List<String> a
     public static final String WORKER_MAIN = "io.mqpool.worker.cli.WorkerMain";
     /** The worker prints this on stdout with {@code --announce-ready}, once it consumes. */
     public static final String READY_MARKER = "mqpool-worker-ready";
+    /**
+     * A worker's exit code after a task ignored its interrupt past its time limit: it stopped, and a fresh worker
+     * should replace it (EX_SOFTWARE of sysexits.h).
+     */
+    public static final int EXIT_RUNAWAY_TASK = 70;
     /** The flags of every worker JVM, as {@code bin/mqpool-worker} sets them: a small heap, and exit on OOM. */
     public static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
     /** Added for a worker started for one command, which should start fast rather than peak late. */

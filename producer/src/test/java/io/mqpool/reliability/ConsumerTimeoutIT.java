@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Row C5 of docs/RELIABILITY.md: a task outlives the broker's {@code consumer_timeout} because the worker's
+ * Row C7 of docs/RELIABILITY.md (called C5 before the matrix gave C5 to the runaway task of {@link RunawayTaskIT}): a
+ * task outlives the broker's {@code consumer_timeout} because the worker's
  * {@code --task-timeout} is longer. The broker closes the worker's channel (PRECONDITION_FAILED, "delivery
  * acknowledgement ... timed out"); the worker says so in one WARN line with the fix, abandons what it held on that
  * channel, consumes again, and the job completes with nothing lost or output twice.
@@ -37,14 +38,14 @@ class ConsumerTimeoutIT {
     }
 
     /**
-     * C5: 300 items of 100 ms and one of 8 s, one item per message, on 2 workers x 2 with a 60 s task timeout and a
+     * C7: 300 items of 100 ms and one of 8 s, one item per message, on 2 workers x 2 with a 60 s task timeout and a
      * delivery limit of 2. Each delivery of the slow item ends in a consumer_timeout close; after the third it is
      * dead-lettered and answered DELIVERY_LIMIT, while the short items keep flowing.
      */
     @Test
     @Timeout(180)
-    void c5TaskPastTheConsumerTimeoutIsHandledAndTheJobCompletes() throws Exception {
-        String queue = Rows.queue("C5");
+    void c7TaskPastTheConsumerTimeoutIsHandledAndTheJobCompletes() throws Exception {
+        String queue = Rows.queue("C7");
         int n = 300;
         long slow = 100;
         int deliveryLimit = 2;
@@ -60,7 +61,7 @@ class ConsumerTimeoutIT {
             List<String> warnings = fleet.logLines(WARN_LINE);
             long closes = warnings.size();
             // Each close abandons what that channel held: at most its prefetch of 2 one-item messages.
-            InvariantChecker.row("C5", n).values(i -> 100L).errors(i -> i == slow ? "DELIVERY_LIMIT" : null)
+            InvariantChecker.row("C7", n).values(i -> 100L).errors(i -> i == slow ? "DELIVERY_LIMIT" : null)
                     .maxDupExec(closes * 2).maxWall(Duration.ofSeconds(90))
                     .note("consumerTimeoutCloses=" + closes)
                     .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 2, 2));

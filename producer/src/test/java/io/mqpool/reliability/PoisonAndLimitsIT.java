@@ -160,7 +160,8 @@ class PoisonAndLimitsIT {
             assertThat(out.get(1).value()).isEqualTo(5L);
             assertThat(ms).as("TIMEOUT within limit + 2 s").isLessThan(4_000);
 
-            // A CPU-bound runaway ignores interrupts; the slot must still be freed for the next task.
+            // A CPU-bound runaway ignores interrupts; the slot must still be freed for the next task. (5 s later,
+            // the runaway grace, its worker stops and exits 70: row C5, RunawayTaskIT.)
             start = System.nanoTime();
             List<com.fasterxml.jackson.databind.JsonNode> burn = Stream.of("[100000000]", "[1]").map(PoisonAndLimitsIT::json).toList();
             try (Stream<Outcome<Long>> outcomes = pool.outcomes("burn", burn.iterator(), 2, Long.class,

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  *
  * <p>A watchdog calls {@link #expireIfOverdue}: an item past its limit gets a {@code TIMEOUT} result, its
  * thread is interrupted and abandoned, and the remaining items continue on a fresh thread, so a runaway
- * task never holds the worker's slot or the message's acknowledgement. Thread-safe.
+ * task never holds the worker's slot or the message's acknowledgement. Every abandoned thread is reported to
+ * {@link AbandonedThreads} until its item returns. Thread-safe.
  */
 final class MessageRun implements Runnable {
     private final TaskMessage message;
@@ -28,6 +29,7 @@ final class MessageRun implements Runnable {
     private final Executor executor;
     private final LongSupplier nanoTime;
     private final Consumer<List<ItemResult>> onDone;
+    private final AbandonedThreads abandoned;
     private final ItemResult[] results;
 
     // Guarded by this.
@@ -40,9 +42,10 @@ final class MessageRun implements Runnable {
     /**
      * @param executor where the remaining items go on after one timed out
      * @param nanoTime the clock of the item deadlines, as {@link System#nanoTime}
+     * @param abandoned where threads abandoned mid-item are reported
      */
     MessageRun(TaskMessage message, Task<?, ?> task, Attempt attempt, Duration limit, TaskRunner runner, Executor executor,
-               LongSupplier nanoTime, Consumer<List<ItemResult>> onDone) {
+               LongSupplier nanoTime, AbandonedThreads abandoned, Consumer<List<ItemResult>> onDone) {
         this.message = message;
         this.task = task;
         this.attempt = attempt;
@@ -51,6 +54,7 @@ final class MessageRun implements Runnable {
         this.executor = executor;
         this.nanoTime = nanoTime;
         this.onDone = onDone;
+        this.abandoned = abandoned;
         this.results = new ItemResult[message.items().size()];
     }
 
@@ -67,6 +71,7 @@ final class MessageRun implements Runnable {
             int k;
             synchronized (this) {
                 if (gen != generation) {
+                    abandoned.returned(Thread.currentThread());
                     return;
                 }
                 if (next == results.length) {
@@ -80,6 +85,7 @@ final class MessageRun implements Runnable {
             ItemResult result = runner.runItem(task, message, message.items().get(k), attempt);
             synchronized (this) {
                 if (gen != generation) {
+                    abandoned.returned(Thread.currentThread());
                     return;
                 }
                 results[k] = result;
@@ -92,7 +98,8 @@ final class MessageRun implements Runnable {
     /** Times out the current item if it is past its limit; returns true if it did. */
     boolean expireIfOverdue(long nowNanos) {
         synchronized (this) {
-            if (done || owner == null || nowNanos - itemDeadline < 0) {
+            // next == length: the last item returned a moment ago, and this run is finishing.
+            if (done || owner == null || next == results.length || nowNanos - itemDeadline < 0) {
                 return false;
             }
             long index = message.items().get(next).i();
@@ -100,8 +107,7 @@ final class MessageRun implements Runnable {
                     + task.name() + " exceeded its time limit of " + limit.toMillis() + " ms and was abandoned"));
             next++;
             generation++;
-            owner.interrupt();
-            owner = null;
+            abandonOwner(index);
         }
         executor.execute(this);
         return true;
@@ -118,11 +124,20 @@ final class MessageRun implements Runnable {
             }
             done = true;
             generation++;
-            if (owner != null) {
+            if (owner != null && next < results.length) {
+                abandonOwner(message.items().get(next).i());
+            } else if (owner != null) {
                 owner.interrupt();
                 owner = null;
             }
             return true;
         }
+    }
+
+    /** Interrupts the thread running item {@code index} and reports it abandoned. Called holding this. */
+    private void abandonOwner(long index) {
+        abandoned.abandoned(owner, new WorkerExit.Runaway(task.name(), message.job(), index));
+        owner.interrupt();
+        owner = null;
     }
 }

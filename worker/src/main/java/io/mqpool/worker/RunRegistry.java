@@ -43,17 +43,21 @@ final class RunRegistry {
     private final TaskRunner runner;
     private final Executor executor;
     private final LongSupplier nanoTime;
+    private final AbandonedThreads abandonedThreads;
     private final String workerId;
 
     /**
      * @param executor where a message's remaining items go on after one timed out
      * @param nanoTime the clock of time limits and message timings, as {@link System#nanoTime}
+     * @param abandoned where threads abandoned mid-item are reported, for the runaway check
      */
-    RunRegistry(int concurrency, TaskRunner runner, Executor executor, LongSupplier nanoTime, String workerId) {
+    RunRegistry(int concurrency, TaskRunner runner, Executor executor, LongSupplier nanoTime,
+                AbandonedThreads abandoned, String workerId) {
         this.slots = new Semaphore(concurrency, true);
         this.runner = runner;
         this.executor = executor;
         this.nanoTime = nanoTime;
+        this.abandonedThreads = abandoned;
         this.workerId = workerId;
     }
 
@@ -81,11 +85,12 @@ final class RunRegistry {
             }
             MessageRun[] self = new MessageRun[1];
             long start = nanoTime.getAsLong();
-            self[0] = new MessageRun(message, task, attempt, limit, runner, executor, nanoTime, results -> {
-                releaseSlot.run();
-                running.remove(self[0]);
-                done.finished(results, nanoTime.getAsLong() - start);
-            });
+            self[0] = new MessageRun(message, task, attempt, limit, runner, executor, nanoTime, abandonedThreads,
+                    results -> {
+                        releaseSlot.run();
+                        running.remove(self[0]);
+                        done.finished(results, nanoTime.getAsLong() - start);
+                    });
             running.put(self[0], new Running(d, releaseSlot));
             self[0].run();
             return true;

@@ -1,32 +1,28 @@
 package io.mqpool.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mqpool.RootCause;
 import io.mqpool.amqp.BrokerConnection;
-import io.mqpool.amqp.BrokerOperationException;
 import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.amqp.ConfirmingPublisher;
-import io.mqpool.amqp.Connections;
-import io.mqpool.amqp.Delivery;
-import io.mqpool.amqp.DeliveryChannel;
 import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.QueueSubscription;
-import io.mqpool.amqp.Topology;
 import io.mqpool.protocol.Codec;
 import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -43,17 +39,22 @@ import org.slf4j.LoggerFactory;
  * <p>Build one with {@link #builder()}; {@link #start()} blocks until it consumes, or {@link #startAsync()} starts
  * it on a thread of its own and {@link #awaitReady} waits for it (for a DI container). {@link #close()} drains.
  *
+ * <p>A task thread still running its item {@link WorkerSettings#runawayGrace()} after its time limit interrupted it
+ * ignores interrupts, and a JVM cannot stop a thread: the worker then stops itself as {@link #close()} does and
+ * completes {@link #terminated()} with {@link WorkerExit.Reason#RUNAWAY_TASK}, so that its application can end the
+ * JVM, taking the runaway with it (as {@code mqpool-worker} does, with exit code 70). It never exits the JVM itself.
+ *
  * <p>Threads: {@code mqpool-task-N} run deliveries (unbounded, since timed-out items keep theirs; the prefetch
  * bounds live work), {@code mqpool-worker-watchdog-1} enforces time limits and delays requeues,
- * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch and reopens the result channel.
+ * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch and reopens the result channel,
+ * {@code mqpool-worker-stop-1} stops the worker after a runaway.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration WATCHDOG_PERIOD = Duration.ofMillis(50);
-    private static final Duration PREFETCH_PERIOD = Duration.ofSeconds(1);
-    private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
-    private static final int DEAD_LETTER_PREFETCH = 16;
-    private static final int PUBLISH_NACK_ATTEMPTS = 3;
+    private static final Duration RUNAWAY_CHECK_PERIOD = Duration.ofMillis(250);
+    /** How much longer than the shutdown timeout a close waits for a stop already in progress. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
     private final WorkerSettings settings;
     private final TaskRegistry registry;
@@ -67,6 +68,8 @@ public final class Worker implements AutoCloseable {
     private final PrefetchPolicy prefetchPolicy;
     private final RunRegistry runs;
     private final TaskLifecycle lifecycle;
+    private final RunawayGuard runawayGuard;
+    private final CompletableFuture<WorkerExit> terminated = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Counted down by close: wakes a start that waits to retry the broker. */
@@ -108,7 +111,10 @@ public final class Worker implements AutoCloseable {
         this.channels = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-channels", true));
         this.settler = new DrainingSettler(settings.workerId(), watchdog);
         this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch());
-        this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, settings.workerId());
+        AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);
+        this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, abandoned, settings.workerId());
+        this.runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId(),
+                this::stopInBackground);
     }
 
     /** A builder of a worker: broker, queue, limits, tasks, hooks and mapper, each validated. */
@@ -212,113 +218,70 @@ public final class Worker implements AutoCloseable {
     }
 
     private void setUp() {
-        String queue = settings.queue();
-        try {
-            if (!Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit())) {
-                log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), queue);
-            }
-            Topology.ensureSoloQueue(connection, queue, settings.deliveryLimit());
-            publisher = ConfirmingPublisher.builder(connection, "worker-" + settings.workerId())
-                    .nackAttempts(PUBLISH_NACK_ATTEMPTS)
-                    .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.FAIL) // the broker redelivers their tasks
-                    .reopenAfterChannelClose(REOPEN_DELAY, channels)
-                    .completionExecutor(Runnable::run) // outcomes only settle deliveries or hand off: no hop
-                    .build();
-            connection.onRecovery(new BrokerConnection.RecoveryHook() {
-                @Override
-                public void recovered() {
-                    log.info("[{}] reconnected to {}; consuming again", settings.workerId(), connection.address());
-                }
-            });
-            Replies replies = new Replies(publisher, settings.workerId());
-            Retrier retrier = new Retrier(codec, replies, new DelayQueues(queue,
-                    delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
-            DeliveryHandler handler = new DeliveryHandler(settings, codec, runner, runs, replies, settler,
-                    prefetchPolicy, executor, retrier);
-            QueueSubscription tasks = subscribe(queue, prefetchPolicy.prefetch(), handler, false);
-            subscribe(Topology.soloQueue(queue), 1, handler, true);
-            subscribe(Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH, new DeadLetterRelay(codec, replies,
-                    settler, Topology.parkingQueue(queue), settings.workerId()));
-            channels.scheduleWithFixedDelay(() -> tasks.setPrefetch(prefetchPolicy.prefetch()),
-                    PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (BrokerOperationException e) {
-            BrokerUnavailableException refused = Connections.accessRefused(settings.connection().address(), e);
-            if (refused != null) {
-                throw refused;
-            }
-            throw new IllegalStateException("cannot set up queue '" + queue + "': " + RootCause.message(e), e);
-        }
+        publisher = QueueWiring.wire(new QueueWiring.Parts(settings, codec, runner, runs, settler, prefetchPolicy,
+                executor, channels), connection, subscriptions);
         runs.watch(watchdog, WATCHDOG_PERIOD);
+        watchdog.scheduleAtFixedRate(runawayGuard, RUNAWAY_CHECK_PERIOD.toMillis(), RUNAWAY_CHECK_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
-    private QueueSubscription subscribe(String queue, int prefetch, DeliveryHandler handler, boolean fromSolo) {
-        return subscribe(queue, prefetch, new QueueSubscription.Listener() {
-            @Override
-            public void delivered(Delivery delivery) {
-                handler.accept(delivery, fromSolo);
-            }
-
-            @Override
-            public void channelClosed(DeliveryChannel channel, BrokerOperationException cause) {
-                handler.channelClosed(channel, cause);
-            }
-        });
-    }
-
-    private QueueSubscription subscribe(String queue, int prefetch, QueueSubscription.Listener listener) {
-        QueueSubscription s = new QueueSubscription(connection, QueueSubscription.Settings.of(queue, prefetch,
-                "mqpool-worker." + settings.workerId()), listener, channels);
-        subscriptions.add(s);
-        s.start();
-        return s;
+    /**
+     * Completes once this worker has stopped: with {@link WorkerExit.Reason#CLOSED} after {@link #close()}, or with
+     * {@link WorkerExit.Reason#RUNAWAY_TASK} when it stopped itself because a task thread ignored its interrupt (see
+     * the class comment). Then the worker is closed; the runaway thread goes on until the JVM ends. Completes on the
+     * thread that stopped the worker.
+     */
+    public CompletionStage<WorkerExit> terminated() {
+        return terminated.minimalCompletionStage();
     }
 
     /**
      * Stops gracefully: stops taking tasks, lets in-flight ones finish within the shutdown timeout and
      * acknowledges them, then disconnects, closes the opened tasks and runs the close hook. A start in progress
-     * gives up. Idempotent.
+     * gives up. Idempotent; while the worker is stopping itself after a runaway, waits for that stop to end.
      */
     @Override
     public void close() {
+        stop(WorkerExit.closed());
+    }
+
+    private void stopInBackground(WorkerExit why) {
+        if (!closed.get()) {
+            new NamedThreadFactory("mqpool-worker-stop", true).newThread(() -> stop(why)).start();
+        }
+    }
+
+    private void stop(WorkerExit why) {
         if (!closed.compareAndSet(false, true)) {
+            awaitTerminated();
             return;
         }
-        closing.countDown();
-        BrokerConnection c;
-        synchronized (startLock) {
-            c = connection;
-        }
-        readiness.failed(closedWhileStarting());
-        if (c == null) {
-            // Never connected (failed or closed at start): nothing to stop, and a failure is reported by start.
-            shutdownThreads();
-            lifecycle.close();
-            return;
-        }
-        log.info("[{}] stopping: finishing {} task messages in flight", settings.workerId(), settler.open());
-        boolean interrupted = false;
         try {
-            // Each cancel waits for a re-subscription or prefetch change in progress, and none starts after it:
-            // no consumer can take messages that this stop would then drop.
-            for (QueueSubscription s : subscriptions) {
-                s.cancel();
+            closing.countDown();
+            BrokerConnection c;
+            synchronized (startLock) {
+                c = connection;
             }
-            if (!settler.awaitDrained(settings.shutdownTimeout().toNanos())) {
-                log.warn("[{}] shutdown timeout {} expired with {} task messages unfinished; the broker redelivers them",
-                        settings.workerId(), settings.shutdownTimeout(), settler.open());
+            readiness.failed(closedWhileStarting());
+            if (c == null) {
+                // Never connected (failed or closed at start): nothing to stop, and a failure is reported by start.
+                shutdownThreads();
+            } else {
+                GracefulStop.run(settings, why, subscriptions, settler, this::shutdownThreads, publisher, c);
             }
+            lifecycle.close();
+        } finally {
+            terminated.complete(why);
+        }
+    }
+
+    private void awaitTerminated() {
+        try {
+            terminated.get(settings.shutdownTimeout().toMillis() + STOP_MARGIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        shutdownThreads();
-        if (publisher != null) {
-            publisher.close();
-        }
-        c.close();
-        lifecycle.close();
-        log.info("[{}] stopped", settings.workerId());
-        if (interrupted) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("[{}] the worker's stop did not end in time", settings.workerId());
         }
     }
 

@@ -44,6 +44,7 @@ public final class WorkerBuilder {
     private Duration shutdownTimeout = WorkerSettings.DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration startupTimeout;
     private Duration taskTimeout = WorkerSettings.DEFAULT_TASK_TIMEOUT;
+    private Duration runawayGrace = WorkerSettings.DEFAULT_RUNAWAY_GRACE;
     private String workerId;
     private final List<Task<?, ?>> tasks = new ArrayList<>();
     private final List<TaskRegistry> registries = new ArrayList<>();
@@ -107,6 +108,15 @@ public final class WorkerBuilder {
     /** The time limit of one item when neither the call nor the task sets one (default 10 minutes). */
     public WorkerBuilder taskTimeout(Duration value) {
         this.taskTimeout = value;
+        return this;
+    }
+
+    /**
+     * How long a task thread abandoned past its time limit may ignore its interrupt before the worker stops itself
+     * ({@link Worker#terminated()}), positive (default 5 s).
+     */
+    public WorkerBuilder runawayGrace(Duration value) {
+        this.runawayGrace = value;
         return this;
     }
 
@@ -228,7 +238,7 @@ public final class WorkerBuilder {
             c = c.withTlsCaFile(tlsCa);
         }
         return new WorkerSettings(c, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout, startupTimeout,
-                taskTimeout, workerId != null ? workerId : defaultWorkerId());
+                taskTimeout, workerId != null ? workerId : defaultWorkerId(), runawayGrace);
     }
 
     private TaskRegistry registry() {

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param startupTimeout how long to keep retrying an unreachable broker at start, or null for ever
  * @param taskTimeout time limit of one item when neither the message nor the task sets one
  * @param workerId this worker's id in logs and result headers
+ * @param runawayGrace how long a task thread abandoned past its time limit may go on after its interrupt before
+ *     the worker takes it for a runaway that ignores interrupts, and stops (see {@link Worker#terminated()})
  */
 public record WorkerSettings(
         ConnectionSettings connection,
@@ -28,10 +30,13 @@ public record WorkerSettings(
         Duration shutdownTimeout,
         Duration startupTimeout,
         Duration taskTimeout,
-        String workerId) {
+        String workerId,
+        Duration runawayGrace) {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** Far below RabbitMQ's default consumer_timeout of 30 minutes. */
     public static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofMinutes(10);
+    /** Far more than a task that checks its interrupt needs to return once interrupted. */
+    public static final Duration DEFAULT_RUNAWAY_GRACE = Duration.ofSeconds(5);
 
     public WorkerSettings {
         Objects.requireNonNull(connection, "connection");
@@ -55,5 +60,19 @@ public record WorkerSettings(
         if (workerId == null || workerId.isBlank()) {
             throw new IllegalArgumentException("worker id must not be empty");
         }
+        Durations.requirePositive(runawayGrace, "runaway grace");
+    }
+
+    /** The settings with the {@link #DEFAULT_RUNAWAY_GRACE}. */
+    public WorkerSettings(ConnectionSettings connection, String queue, int concurrency, int prefetch, int deliveryLimit,
+                          Duration shutdownTimeout, Duration startupTimeout, Duration taskTimeout, String workerId) {
+        this(connection, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout, startupTimeout, taskTimeout,
+                workerId, DEFAULT_RUNAWAY_GRACE);
+    }
+
+    /** The same settings with another {@link #runawayGrace()}. */
+    public WorkerSettings withRunawayGrace(Duration grace) {
+        return new WorkerSettings(connection, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout,
+                startupTimeout, taskTimeout, workerId, grace);
     }
 }

@@ -30,7 +30,8 @@ class DeliveryHandlerTest {
     private final PrefetchPolicy prefetch = new PrefetchPolicy(2, 0);
     private final TaskRunner runner = new TaskRunner(TaskRegistry.load(getClass().getClassLoader()), codec.mapper(),
             "w1", new PrintStream(OutputStream.nullOutputStream()));
-    private final RunRegistry runs = new RunRegistry(2, runner, Runnable::run, now::get, "w1");
+    private final RunRegistry runs = new RunRegistry(2, runner, Runnable::run, now::get,
+            new AbandonedThreads(java.time.Duration.ofSeconds(5), now::get), "w1");
     private final DeliveryHandler handler = new DeliveryHandler(Fakes.settings(2), codec, runner, runs,
             new Replies(publisher, "w1"), settler, prefetch, Runnable::run, Fakes.retrier(codec, publisher));
 

@@ -87,7 +87,9 @@ class RetrierTest {
     private final DelayQueues delayQueues = new DelayQueues("tasks", declared::add);
     private final TaskRunner runner = new TaskRunner(TaskRegistry.of(new Flaky()), codec.mapper(), "w1",
             new PrintStream(OutputStream.nullOutputStream()));
-    private final RunRegistry runs = new RunRegistry(2, runner, Runnable::run, new AtomicLong()::get, "w1");
+    private final AtomicLong now = new AtomicLong();
+    private final RunRegistry runs = new RunRegistry(2, runner, Runnable::run, now::get,
+            new AbandonedThreads(Duration.ofSeconds(5), now::get), "w1");
     private final Retrier retrier = new Retrier(codec, new Replies(publisher, "w1"), delayQueues, new Random(42), "w1");
     private final DeliveryHandler handler = new DeliveryHandler(Fakes.settings(2), codec, runner, runs,
             new Replies(publisher, "w1"), settler, new PrefetchPolicy(2, 0), Runnable::run, retrier);

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Slots, the running set and the watchdog, on a fake clock: item 0 blocks until interrupted, the others return. */
+/**
+ * Slots, the running set, the watchdog and the report of abandoned threads, on a fake clock: item 0 blocks until
+ * interrupted (until released, with task {@code stubborn}), the others return.
+ */
 class RunRegistryTest {
     private final Codec codec = Codec.defaults();
     private final AtomicLong now = new AtomicLong(1_000);
@@ -47,9 +50,38 @@ class RunRegistryTest {
             return n;
         }
     };
-    private final TaskRunner runner = new TaskRunner(TaskRegistry.of(blocking), codec.mapper(), "w1",
+    private final CountDownLatch release = new CountDownLatch(1);
+    /** Item 0 ignores interrupts, as a busy loop does, until the test releases it. */
+    private final Task<Integer, Integer> stubborn = new Task<>() {
+        @Override
+        public String name() {
+            return "stubborn";
+        }
+
+        @Override
+        public Class<Integer> inputType() {
+            return Integer.class;
+        }
+
+        @Override
+        public Integer apply(Integer n, TaskContext context) {
+            if (n == 0) {
+                entered.countDown();
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException ignored) {
+                        // As a runaway does.
+                    }
+                }
+            }
+            return n;
+        }
+    };
+    private final TaskRunner runner = new TaskRunner(TaskRegistry.of(blocking, stubborn), codec.mapper(), "w1",
             new PrintStream(OutputStream.nullOutputStream()));
-    private final RunRegistry runs = new RunRegistry(1, runner, Runnable::run, now::get, "w1");
+    private final AbandonedThreads abandoned = new AbandonedThreads(Duration.ofSeconds(5), now::get);
+    private final RunRegistry runs = new RunRegistry(1, runner, Runnable::run, now::get, abandoned, "w1");
     private final Fakes.Channel channel = new Fakes.Channel();
     private final Delivery delivery = Fakes.delivery(channel, Fakes.task("m1", Map.of()), "{}");
     private final AtomicReference<List<ItemResult>> results = new AtomicReference<>();
@@ -61,9 +93,13 @@ class RunRegistryTest {
 
     /** Starts the message's run on a thread of the test's and waits until item 0 is running. */
     private void startBlockedRun() throws InterruptedException {
+        startRun(blocking, message);
+    }
+
+    private void startRun(Task<Integer, Integer> task, TaskMessage m) throws InterruptedException {
         runThread = new Thread(() -> {
             try {
-                runs.run(delivery, message, blocking, Attempt.first(), Duration.ofSeconds(2), (r, n) -> {
+                runs.run(delivery, m, task, Attempt.first(), Duration.ofSeconds(2), (r, n) -> {
                     results.set(r);
                     nanos.set(n);
                 });
@@ -77,6 +113,7 @@ class RunRegistryTest {
 
     @AfterEach
     void stopRunThread() throws InterruptedException {
+        release.countDown();
         if (runThread != null) {
             runThread.interrupt();
             runThread.join(10_000);
@@ -109,6 +146,44 @@ class RunRegistryTest {
         assertThat(runs.freeSlots()).as("the abandoned thread holds no slot").isEqualTo(1);
         runThread.join(10_000);
         assertThat(runThread.isAlive()).as("the abandoned item was interrupted").isFalse();
+        assertThat(abandoned.size()).as("its thread returned, so it is no runaway").isZero();
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(abandoned.firstRunaway()).isEmpty();
+    }
+
+    @Test
+    void aThreadThatIgnoresItsInterruptIsARunawayOnceTheGraceHasPassed() throws Exception {
+        TaskMessage m = codec.decodeTask(("{\"v\":1,\"job\":\"j7\",\"task\":\"stubborn\",\"items\":["
+                + "{\"i\":4,\"args\":[0]},{\"i\":5,\"args\":[1]}]}").getBytes(StandardCharsets.UTF_8));
+        startRun(stubborn, m);
+        now.addAndGet(Duration.ofSeconds(3).toNanos());
+        assertThat(runs.expireOverdue()).isEqualTo(1);
+        assertThat(results.get()).extracting(ItemResult::i).containsExactly(4L, 5L);
+        assertThat(results.get().get(0).error().code()).isEqualTo("TIMEOUT");
+
+        now.addAndGet(Duration.ofSeconds(5).toNanos() - 1);
+        assertThat(abandoned.firstRunaway()).as("within the grace").isEmpty();
+        now.addAndGet(1);
+        assertThat(abandoned.firstRunaway()).contains(new WorkerExit.Runaway("stubborn", "j7", 4));
+        assertThat(runThread.isAlive()).isTrue();
+
+        release.countDown();
+        runThread.join(10_000);
+        assertThat(abandoned.firstRunaway()).as("its item returned at last").isEmpty();
+        assertThat(abandoned.size()).isZero();
+        assertThat(results.get().get(0).error().code()).as("answered once, never replaced").isEqualTo("TIMEOUT");
+    }
+
+    @Test
+    void aThreadAbandonedOnAClosedChannelThatIgnoresItsInterruptIsARunawayToo() throws Exception {
+        TaskMessage m = codec.decodeTask(("{\"v\":1,\"job\":\"j8\",\"task\":\"stubborn\",\"items\":["
+                + "{\"i\":0,\"args\":[0]}]}").getBytes(StandardCharsets.UTF_8));
+        startRun(stubborn, m);
+        assertThat(runs.abandonRunsOn(channel)).containsExactly(delivery);
+
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertThat(abandoned.firstRunaway()).contains(new WorkerExit.Runaway("stubborn", "j8", 0));
+        assertThat(results.get()).as("never answered").isNull();
     }
 
     @Test

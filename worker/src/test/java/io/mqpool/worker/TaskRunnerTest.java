@@ -34,7 +34,8 @@ class TaskRunnerTest {
             return runner.unknownTask(message);
         }
         List<List<ItemResult>> done = new ArrayList<>();
-        new MessageRun(message, task, Attempt.first(), Duration.ofMinutes(1), runner, Runnable::run, () -> 0L, done::add).run();
+        new MessageRun(message, task, Attempt.first(), Duration.ofMinutes(1), runner, Runnable::run, () -> 0L,
+                new AbandonedThreads(Duration.ofSeconds(5), () -> 0L), done::add).run();
         assertThat(done).hasSize(1);
         return done.get(0);
     }

@@ -17,19 +17,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JVMs started for one command ({@code --workers N}, the bench's workers and echoes); their output goes to the
- * command's stderr, each line prefixed with the process's number. Closing stops them as SIGTERM does and waits for
- * them.
+ * command's stderr, each line prefixed with the process's number. A worker that exits {@value
+ * WorkerJvm#EXIT_RUNAWAY_TASK} (a task ignored its interrupt past its time limit) is replaced at once, as
+ * {@code bin/mqpool-worker} replaces it. Closing stops them as SIGTERM does and waits for them.
  */
 final class LocalWorkers implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
+    // Guarded by processes; closing is set under it, so no replacement starts after close took its snapshot.
     private final List<Process> processes = new ArrayList<>();
     private final List<Thread> pumps = new ArrayList<>();
+    private boolean closing;
     private final CountDownLatch ready;
     private final PrintWriter err;
+    private final WorkerJvm launch;
+    private final NamedThreadFactory threads = new NamedThreadFactory("mqpool-worker-output", true);
 
-    private LocalWorkers(int count, PrintWriter err) {
+    private LocalWorkers(int count, WorkerJvm launch, PrintWriter err) {
         this.ready = new CountDownLatch(count);
+        this.launch = launch;
         this.err = err;
     }
 
@@ -57,18 +63,12 @@ final class LocalWorkers implements AutoCloseable {
      * meanwhile; call {@link #awaitReady} before relying on them.
      */
     static LocalWorkers spawn(int count, WorkerJvm launch, PrintWriter err) throws IOException {
-        LocalWorkers workers = new LocalWorkers(count, err);
+        LocalWorkers workers = new LocalWorkers(count, launch, err);
         try {
-            NamedThreadFactory threads = new NamedThreadFactory("mqpool-worker-output", true);
             for (int k = 1; k <= count; k++) {
-                ProcessBuilder pb = launch.processBuilder().redirectErrorStream(true)
-                        .redirectInput(ProcessBuilder.Redirect.PIPE);
-                Process p = pb.start();
-                p.getOutputStream().close();
-                workers.processes.add(p);
-                Thread pump = threads.newThread(workers.pump(p, k));
-                workers.pumps.add(pump);
-                pump.start();
+                synchronized (workers.processes) {
+                    workers.processes.add(workers.startProcess(k));
+                }
             }
             return workers;
         } catch (IOException | RuntimeException e) {
@@ -77,10 +77,53 @@ final class LocalWorkers implements AutoCloseable {
         }
     }
 
+    /** Starts process {@code number} with its output pump; the caller records it. Called holding processes. */
+    private Process startProcess(int number) throws IOException {
+        Process p = launch.processBuilder().redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        p.getOutputStream().close();
+        Thread pump = threads.newThread(pump(p, number));
+        pumps.add(pump);
+        pump.start();
+        p.onExit().thenRun(() -> replaceAfterRunaway(number, p));
+        return p;
+    }
+
+    private void replaceAfterRunaway(int number, Process p) {
+        if (p.exitValue() != WorkerJvm.EXIT_RUNAWAY_TASK) {
+            return;
+        }
+        synchronized (processes) {
+            if (closing) {
+                return;
+            }
+            say("[worker " + number + "] exited " + WorkerJvm.EXIT_RUNAWAY_TASK
+                    + " (a task ignored its interrupt past its time limit); starting a fresh one");
+            try {
+                processes.set(number - 1, startProcess(number));
+            } catch (IOException | RuntimeException e) {
+                say("[worker " + number + "] cannot be restarted: " + e.getMessage());
+            }
+        }
+    }
+
+    private void say(String line) {
+        synchronized (err) {
+            err.println(line);
+            err.flush();
+        }
+    }
+
+    private List<Process> snapshot() {
+        synchronized (processes) {
+            return new ArrayList<>(processes);
+        }
+    }
+
     /** Peak resident memory of each process so far, in KiB (VmHWM), or -1 where unknown. */
     List<Long> peakRssKib() {
         List<Long> peaks = new ArrayList<>();
-        for (Process p : processes) {
+        for (Process p : snapshot()) {
             peaks.add(peakRssKib(p.pid()));
         }
         return peaks;
@@ -122,8 +165,9 @@ final class LocalWorkers implements AutoCloseable {
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.await(50, TimeUnit.MILLISECONDS)) {
-            for (int k = 0; k < processes.size(); k++) {
-                Process p = processes.get(k);
+            List<Process> current = snapshot();
+            for (int k = 0; k < current.size(); k++) {
+                Process p = current.get(k);
                 if (!p.isAlive()) {
                     throw new IllegalStateException("worker " + (k + 1) + " exited with code " + p.exitValue()
                             + " before it was ready");
@@ -138,11 +182,16 @@ final class LocalWorkers implements AutoCloseable {
     /** Stops every process gracefully (SIGTERM), forcibly after a timeout. Idempotent. */
     @Override
     public void close() {
-        for (Process p : processes) {
+        List<Process> all;
+        synchronized (processes) {
+            closing = true;
+            all = new ArrayList<>(processes);
+        }
+        for (Process p : all) {
             p.destroy();
         }
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        for (Process p : processes) {
+        for (Process p : all) {
             try {
                 if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     p.destroyForcibly();
@@ -152,7 +201,11 @@ final class LocalWorkers implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Thread pump : pumps) {
+        List<Thread> allPumps;
+        synchronized (processes) {
+            allPumps = new ArrayList<>(pumps);
+        }
+        for (Thread pump : allPumps) {
             try {
                 pump.join(1_000);
             } catch (InterruptedException e) {

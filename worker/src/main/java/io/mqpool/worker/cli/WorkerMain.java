@@ -8,6 +8,7 @@ import io.mqpool.clisupport.Signals;
 import io.mqpool.launch.WorkerJvm;
 import io.mqpool.protocol.Codec;
 import io.mqpool.worker.Worker;
+import io.mqpool.worker.WorkerExit;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.MalformedURLException;
@@ -37,8 +38,12 @@ import picocli.CommandLine.Spec;
             "0:stopped cleanly",
             "1:could not start (bad tasks jar, a task that failed to open, conflicting queue, unreadable --tls-ca file)",
             "2:invalid command line",
-            "3:broker refused the credentials or a permission, or stayed unreachable past --startup-timeout"})
+            "3:broker refused the credentials or a permission, or stayed unreachable past --startup-timeout",
+            "70:a task ignored its interrupt for --runaway-grace after its time limit: the worker finished its other "
+                + "tasks and exited, taking the runaway thread with it; start it again (bin/mqpool-worker does)"})
 public final class WorkerMain implements Callable<Integer> {
+    /** The exit code after a runaway task (EX_SOFTWARE); {@code bin/mqpool-worker} restarts a worker on it alone. */
+    public static final int EXIT_RUNAWAY_TASK = WorkerJvm.EXIT_RUNAWAY_TASK;
     /** Printed on stdout with --announce-ready, for a parent process that waits for its workers. */
     static final String READY_MARKER = WorkerJvm.READY_MARKER;
 
@@ -83,6 +88,12 @@ public final class WorkerMain implements Callable<Integer> {
             description = "Time limit of one item when neither the call nor the task sets one; an item past it is "
                     + "answered TIMEOUT and abandoned (default: ${DEFAULT-VALUE}).")
     private Duration taskTimeout;
+
+    @Option(names = "--runaway-grace", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How long an item's thread may go on after its time limit interrupted it; one still running "
+                    + "then ignores interrupts, and the worker stops taking tasks, finishes the others and exits "
+                    + EXIT_RUNAWAY_TASK + " (default: ${DEFAULT-VALUE}).")
+    private Duration runawayGrace;
 
     @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
             description = "AMQP heartbeat; a dead link is noticed after about twice this (default: ${DEFAULT-VALUE}).")
@@ -145,12 +156,15 @@ public final class WorkerMain implements Callable<Integer> {
                     .startupTimeout(startupTimeout)
                     .taskTimeout(taskTimeout)
                     .workerId(workerId)
+                    .runawayGrace(runawayGrace)
                     .discoverTasks(taskClassLoader())
                     .taskOutput(taskOutput)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        // Stops on SIGTERM, or once the worker stopped itself (a runaway task).
+        worker.terminated().thenRun(stop::countDown);
         try (worker) {
             worker.start();
             if (announceReady) {
@@ -160,7 +174,18 @@ public final class WorkerMain implements Callable<Integer> {
             }
             stop.await();
         }
-        return 0;
+        return exitCode(worker.terminated().toCompletableFuture().getNow(null), spec.commandLine().getErr());
+    }
+
+    /** 0 for a worker closed on request; {@link #EXIT_RUNAWAY_TASK}, saying why in one line, after a runaway. */
+    static int exitCode(WorkerExit exit, PrintWriter err) {
+        if (exit == null || exit.reason() != WorkerExit.Reason.RUNAWAY_TASK) {
+            return ExitCodes.OK;
+        }
+        err.println("mqpool-worker: exiting " + EXIT_RUNAWAY_TASK + ": the thread of " + exit.runaway()
+                + " ignored its interrupt after its time limit; start the worker again (bin/mqpool-worker does)");
+        err.flush();
+        return EXIT_RUNAWAY_TASK;
     }
 
     private ClassLoader taskClassLoader() throws MalformedURLException {

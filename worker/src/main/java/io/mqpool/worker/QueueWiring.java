@@ -1,0 +1,114 @@
+package io.mqpool.worker;
+
+import io.mqpool.RootCause;
+import io.mqpool.amqp.BrokerConnection;
+import io.mqpool.amqp.BrokerOperationException;
+import io.mqpool.amqp.BrokerUnavailableException;
+import io.mqpool.amqp.ConfirmingPublisher;
+import io.mqpool.amqp.Connections;
+import io.mqpool.amqp.Delivery;
+import io.mqpool.amqp.DeliveryChannel;
+import io.mqpool.amqp.QueueSubscription;
+import io.mqpool.amqp.Topology;
+import io.mqpool.protocol.Codec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets a worker up on its connection: declares the task and solo queues, opens the result publisher, and subscribes
+ * the task queue, the solo queue (one message at a time) and the dead letters; the task queue's prefetch then
+ * follows the {@link PrefetchPolicy}.
+ */
+final class QueueWiring {
+    private static final Logger log = LoggerFactory.getLogger(QueueWiring.class);
+    private static final Duration PREFETCH_PERIOD = Duration.ofSeconds(1);
+    private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
+    private static final int DEAD_LETTER_PREFETCH = 16;
+    private static final int PUBLISH_NACK_ATTEMPTS = 3;
+
+    /** What the deliveries are handed to, and the threads the subscriptions use. */
+    record Parts(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, DrainingSettler settler,
+                 PrefetchPolicy prefetch, Executor executor, ScheduledExecutorService channels) {
+    }
+
+    private QueueWiring() {
+    }
+
+    /**
+     * @param subscriptions where each subscription made is added, for the stop to cancel
+     * @return the worker's publisher of results
+     * @throws BrokerUnavailableException when the broker refuses us the queues
+     * @throws IllegalStateException when the queues cannot be set up for another reason
+     */
+    static ConfirmingPublisher wire(Parts p, BrokerConnection connection, List<QueueSubscription> subscriptions) {
+        WorkerSettings settings = p.settings();
+        String queue = settings.queue();
+        try {
+            if (!Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit())) {
+                log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), queue);
+            }
+            Topology.ensureSoloQueue(connection, queue, settings.deliveryLimit());
+            ConfirmingPublisher publisher = ConfirmingPublisher.builder(connection, "worker-" + settings.workerId())
+                    .nackAttempts(PUBLISH_NACK_ATTEMPTS)
+                    .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.FAIL) // the broker redelivers their tasks
+                    .reopenAfterChannelClose(REOPEN_DELAY, p.channels())
+                    .completionExecutor(Runnable::run) // outcomes only settle deliveries or hand off: no hop
+                    .build();
+            connection.onRecovery(new BrokerConnection.RecoveryHook() {
+                @Override
+                public void recovered() {
+                    log.info("[{}] reconnected to {}; consuming again", settings.workerId(), connection.address());
+                }
+            });
+            Replies replies = new Replies(publisher, settings.workerId());
+            Retrier retrier = new Retrier(p.codec(), replies, new DelayQueues(queue,
+                    delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
+            DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,
+                    p.settler(), p.prefetch(), p.executor(), retrier);
+            QueueSubscription tasks = subscribe(p, connection, subscriptions, queue, p.prefetch().prefetch(),
+                    listener(handler, false));
+            subscribe(p, connection, subscriptions, Topology.soloQueue(queue), 1, listener(handler, true));
+            subscribe(p, connection, subscriptions, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH,
+                    new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId()));
+            p.channels().scheduleWithFixedDelay(() -> tasks.setPrefetch(p.prefetch().prefetch()),
+                    PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            return publisher;
+        } catch (BrokerOperationException e) {
+            BrokerUnavailableException refused = Connections.accessRefused(settings.connection().address(), e);
+            if (refused != null) {
+                throw refused;
+            }
+            throw new IllegalStateException("cannot set up queue '" + queue + "': " + RootCause.message(e), e);
+        }
+    }
+
+    private static QueueSubscription.Listener listener(DeliveryHandler handler, boolean fromSolo) {
+        return new QueueSubscription.Listener() {
+            @Override
+            public void delivered(Delivery delivery) {
+                handler.accept(delivery, fromSolo);
+            }
+
+            @Override
+            public void channelClosed(DeliveryChannel channel, BrokerOperationException cause) {
+                handler.channelClosed(channel, cause);
+            }
+        };
+    }
+
+    private static QueueSubscription subscribe(Parts p, BrokerConnection connection,
+                                               List<QueueSubscription> subscriptions, String queue, int prefetch,
+                                               QueueSubscription.Listener listener) {
+        QueueSubscription s = new QueueSubscription(connection, QueueSubscription.Settings.of(queue, prefetch,
+                "mqpool-worker." + p.settings().workerId()), listener, p.channels());
+        subscriptions.add(s);
+        s.start();
+        return s;
+    }
+}
