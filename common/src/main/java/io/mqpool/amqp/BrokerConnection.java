@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class BrokerConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerConnection.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ABORT_TIMEOUT = Duration.ofSeconds(1);
 
     /** Told about connection losses and recoveries, on the client's recovery thread. */
     public interface RecoveryHook {
@@ -89,6 +90,16 @@ public final class BrokerConnection implements AutoCloseable {
             throw new IOException("the broker's channel limit is reached");
         }
         return channel;
+    }
+
+    /**
+     * Drops the connection at once, without the closing handshake, as a process that dies would: the broker takes
+     * back every unacknowledged delivery. Idempotent, and a no-op after {@link #close()}.
+     */
+    public void abort() {
+        if (closed.compareAndSet(false, true)) {
+            connection.abort(Math.toIntExact(ABORT_TIMEOUT.toMillis()));
+        }
     }
 
     /** Closes the connection, waiting at most 5 s for the broker. Idempotent. */

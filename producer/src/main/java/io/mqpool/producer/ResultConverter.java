@@ -12,24 +12,26 @@ import java.util.function.Function;
 
 /**
  * Turns a result's JSON value into the caller's type, with the pool's hardened mapper; a value that does not
- * convert becomes that item's {@code BAD_ARGUMENTS} error, naming the type, rather than an exception. Thread-safe.
+ * convert becomes that item's {@code BAD_ARGUMENTS} error, naming the type, rather than an exception. Public for
+ * tools that must read results exactly as a {@link Pool} does, such as the test kit. Thread-safe.
  */
-final class ResultConverter {
+public final class ResultConverter {
     private static final int MAX_VALUE_CHARS = 100;
 
     private final ObjectMapper mapper;
 
-    ResultConverter(ObjectMapper mapper) {
+    /** @param mapper a hardened mapper ({@code Codec.harden}), as the pool's */
+    public ResultConverter(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
     /** The conversion of results to {@code type}. */
-    <R> Function<ItemResult, Outcome<R>> to(Class<R> type) {
+    public <R> Function<ItemResult, Outcome<R>> to(Class<R> type) {
         return r -> toOutcome(r, type);
     }
 
     /** The conversion of results to a generic {@code type}: a {@link Class}, a parameterized type or a JavaType. */
-    <R> Function<ItemResult, Outcome<R>> to(Type type) {
+    public <R> Function<ItemResult, Outcome<R>> to(Type type) {
         JavaType javaType = mapper.getTypeFactory().constructType(type);
         if (javaType.containedTypeCount() == 0 && type instanceof Class<?> c) {
             @SuppressWarnings("unchecked")

@@ -16,13 +16,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -34,10 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>A task message is acknowledged only after its result is confirmed by the broker, so a worker that dies
  * mid-task loses nothing: the broker redelivers the message. What becomes of each delivery is decided by
  * {@link DeliveryHandler}; the slots and time limits are {@link RunRegistry}'s. This class owns the lifecycle:
- * run the lifecycle hooks, connect with retry, declare the queues, subscribe, and stop gracefully.
- *
- * <p>Build one with {@link #builder()}; {@link #start()} blocks until it consumes, or {@link #startAsync()} starts
- * it on a thread of its own and {@link #awaitReady} waits for it (for a DI container). {@link #close()} drains.
+ * run the lifecycle hooks, connect with retry, declare the queues, subscribe, and stop (see {@link WorkerStop}).
  *
  * <p>A task thread still running its item {@link WorkerSettings#runawayGrace()} after its time limit interrupted it
  * ignores interrupts, and a JVM cannot stop a thread: the worker then stops itself as {@link #close()} does and
@@ -245,6 +240,25 @@ public final class Worker implements AutoCloseable {
         stop(WorkerExit.closed());
     }
 
+    /**
+     * Stops at once, as if the worker's process had died: drops the connection without draining or answering, so
+     * the broker hands every task message this worker held to another worker, and interrupts the runs. The close
+     * hooks still run. For tests of what a crash does (the test kit's {@code killWorker}). Idempotent.
+     */
+    public void abort() {
+        stop(WorkerExit.aborted());
+    }
+
+    /** The task messages this worker has taken and not yet settled (acknowledged, rejected or handed back). */
+    public int inFlight() {
+        return settler.open();
+    }
+
+    /** The task messages being run now, each in one of the {@code concurrency} slots. */
+    public int running() {
+        return runs.size();
+    }
+
     private void stopInBackground(WorkerExit why) {
         if (!closed.get()) {
             new NamedThreadFactory("mqpool-worker-stop", true).newThread(() -> stop(why)).start();
@@ -253,7 +267,7 @@ public final class Worker implements AutoCloseable {
 
     private void stop(WorkerExit why) {
         if (!closed.compareAndSet(false, true)) {
-            awaitTerminated();
+            WorkerStop.awaitEnd(terminated, settings.shutdownTimeout().plus(STOP_MARGIN), settings.workerId());
             return;
         }
         try {
@@ -266,22 +280,14 @@ public final class Worker implements AutoCloseable {
             if (c == null) {
                 // Never connected (failed or closed at start): nothing to stop, and a failure is reported by start.
                 shutdownThreads();
+            } else if (why.reason() == WorkerExit.Reason.ABORTED) {
+                WorkerStop.abort(settings, settler, this::shutdownThreads, publisher, c);
             } else {
-                GracefulStop.run(settings, why, subscriptions, settler, this::shutdownThreads, publisher, c);
+                WorkerStop.graceful(settings, why, subscriptions, settler, this::shutdownThreads, publisher, c);
             }
             lifecycle.close();
         } finally {
             terminated.complete(why);
-        }
-    }
-
-    private void awaitTerminated() {
-        try {
-            terminated.get(settings.shutdownTimeout().toMillis() + STOP_MARGIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("[{}] the worker's stop did not end in time", settings.workerId());
         }
     }
 

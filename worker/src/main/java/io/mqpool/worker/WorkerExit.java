@@ -3,7 +3,8 @@ package io.mqpool.worker;
 import java.util.Objects;
 
 /**
- * Why a worker stopped: its owner closed it, or it stopped itself because a task thread ignored its interrupt.
+ * Why a worker stopped: its owner closed or aborted it, or it stopped itself because a task thread ignored its
+ * interrupt.
  *
  * @param reason why
  * @param runaway the item whose thread would not stop, for {@link Reason#RUNAWAY_TASK}; null otherwise
@@ -18,7 +19,12 @@ public record WorkerExit(Reason reason, Runaway runaway) {
          * The worker stopped taking tasks and finished its other runs; the thread goes on using CPU until its JVM
          * ends, which is the application's to do (the {@code mqpool-worker} command exits 70 and is restarted).
          */
-        RUNAWAY_TASK
+        RUNAWAY_TASK,
+        /**
+         * {@link Worker#abort()} was called: the worker stopped at once, as if its process had died, and the broker
+         * hands the messages it held to other workers.
+         */
+        ABORTED
     }
 
     /**
@@ -50,6 +56,10 @@ public record WorkerExit(Reason reason, Runaway runaway) {
 
     static WorkerExit closed() {
         return new WorkerExit(Reason.CLOSED, null);
+    }
+
+    static WorkerExit aborted() {
+        return new WorkerExit(Reason.ABORTED, null);
     }
 
     static WorkerExit runawayTask(Runaway item) {
