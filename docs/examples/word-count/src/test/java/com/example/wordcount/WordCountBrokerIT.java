@@ -1,0 +1,47 @@
+package com.example.wordcount;
+
+import static com.example.wordcount.WordCountTasks.FLAKY_SQUARE;
+import static com.example.wordcount.WordCountTasks.KEYWORDS;
+import static com.example.wordcount.WordCountTasks.WORD_COUNT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mqpool.testkit.BrokerMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The tasks in broker mode: a Pool and an embedded worker on a real RabbitMQ (a Testcontainers one when Docker is
+ * up, else $MQPOOL_TEST_URL or the local one).
+ */
+class WordCountBrokerIT {
+    @RegisterExtension
+    static final BrokerMode broker = BrokerMode.of(new WordCount(), new FlakySquare(), new Keywords(StopWords.english()))
+            .configureWorker(worker -> worker.concurrency(2));
+
+    @Test
+    void mapsOverTheBroker() {
+        assertEquals(List.of(2, 1), broker.pool().map(WORD_COUNT, List.of("a b", "c")));
+        assertEquals(List.of("quick", "fox"), broker.pool().map(KEYWORDS, List.of("the quick fox")).get(0));
+    }
+
+    @Test
+    void retriesGoThroughTheBrokerAndKeepTheOrder() {
+        List<Long> items = LongStream.rangeClosed(1, 5).boxed().toList();
+        assertEquals(items.stream().map(n -> n * n).toList(), broker.pool().map(FLAKY_SQUARE, items));
+    }
+
+    @Test
+    void aWorkerKilledMidJobLosesNothing() throws Exception {
+        List<Long> items = LongStream.rangeClosed(1, 40).boxed().toList();
+        CompletableFuture<List<Long>> squares = CompletableFuture.supplyAsync(() -> broker.pool().map(FLAKY_SQUARE, items));
+        broker.awaitBusy(Duration.ofSeconds(30));
+        broker.killWorker();
+        assertEquals(items.stream().map(n -> n * n).toList(), squares.get(60, TimeUnit.SECONDS));
+        broker.awaitIdle(Duration.ofSeconds(30));
+    }
+}
