@@ -8,8 +8,9 @@ import io.mqpool.task.Task;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,7 +29,7 @@ final class MessageRun implements Runnable {
     private final TaskRunner runner;
     private final Executor executor;
     private final LongSupplier nanoTime;
-    private final Consumer<List<ItemResult>> onDone;
+    private final CompletableFuture<List<ItemResult>> finished = new CompletableFuture<>();
     private final AbandonedThreads abandoned;
     private final ItemResult[] results;
 
@@ -45,7 +46,7 @@ final class MessageRun implements Runnable {
      * @param abandoned where threads abandoned mid-item are reported
      */
     MessageRun(TaskMessage message, Task<?, ?> task, Attempt attempt, Duration limit, TaskRunner runner, Executor executor,
-               LongSupplier nanoTime, AbandonedThreads abandoned, Consumer<List<ItemResult>> onDone) {
+               LongSupplier nanoTime, AbandonedThreads abandoned) {
         this.message = message;
         this.task = task;
         this.attempt = attempt;
@@ -53,7 +54,6 @@ final class MessageRun implements Runnable {
         this.runner = runner;
         this.executor = executor;
         this.nanoTime = nanoTime;
-        this.onDone = onDone;
         this.abandoned = abandoned;
         this.results = new ItemResult[message.items().size()];
     }
@@ -92,7 +92,15 @@ final class MessageRun implements Runnable {
                 next = k + 1;
             }
         }
-        onDone.accept(Arrays.asList(results));
+        finished.complete(Arrays.asList(results));
+    }
+
+    /**
+     * Completes with the results of every item, in the message's order, on the thread that ran the last item; never
+     * for a run that was {@link #abandon abandoned}.
+     */
+    CompletionStage<List<ItemResult>> finished() {
+        return finished;
     }
 
     /** Times out the current item if it is past its limit; returns true if it did. */

@@ -83,16 +83,18 @@ final class RunRegistry {
                 releaseSlot.run();
                 return false;
             }
-            MessageRun[] self = new MessageRun[1];
             long start = nanoTime.getAsLong();
-            self[0] = new MessageRun(message, task, attempt, limit, runner, executor, nanoTime, abandonedThreads,
-                    results -> {
-                        releaseSlot.run();
-                        running.remove(self[0]);
-                        done.finished(results, nanoTime.getAsLong() - start);
-                    });
-            running.put(self[0], new Running(d, releaseSlot));
-            self[0].run();
+            MessageRun run = new MessageRun(message, task, attempt, limit, runner, executor, nanoTime, abandonedThreads);
+            run.finished().thenAccept(results -> {
+                releaseSlot.run();
+                running.remove(run);
+                done.finished(results, nanoTime.getAsLong() - start);
+            }).exceptionally(e -> {
+                log.error("[{}] answering task message {} failed", workerId, d.deliveryTag(), e);
+                return null;
+            });
+            running.put(run, new Running(d, releaseSlot));
+            run.run();
             return true;
         } catch (RuntimeException | Error e) {
             releaseSlot.run();

@@ -69,10 +69,7 @@ final class TaskLifecycle {
 
     /** The innermost cause's type and message, e.g. {@code java.sql.SQLException: connection refused}. */
     private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = RootCause.of(e);
         return root.getClass().getName() + ": " + RootCause.message(root);
     }
 

@@ -108,8 +108,8 @@ public final class Worker implements AutoCloseable {
         this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch());
         AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);
         this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, abandoned, settings.workerId());
-        this.runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId(),
-                this::stopInBackground);
+        this.runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId());
+        runawayGuard.detected().thenAccept(this::stopInBackground);
     }
 
     /** A builder of a worker: broker, queue, limits, tasks, hooks and mapper, each validated. */

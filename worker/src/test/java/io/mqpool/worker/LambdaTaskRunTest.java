@@ -31,8 +31,10 @@ class LambdaTaskRunTest {
 
     private static List<ItemResult> run(TaskRunner runner, TaskMessage message) {
         List<List<ItemResult>> done = new ArrayList<>();
-        new MessageRun(message, runner.find(message.task()).orElseThrow(), Attempt.first(), Duration.ofMinutes(1), runner,
-                Runnable::run, () -> 0L, new AbandonedThreads(Duration.ofSeconds(5), () -> 0L), done::add).run();
+        MessageRun run = new MessageRun(message, runner.find(message.task()).orElseThrow(), Attempt.first(), Duration.ofMinutes(1), runner,
+                Runnable::run, () -> 0L, new AbandonedThreads(Duration.ofSeconds(5), () -> 0L));
+        run.finished().thenAccept(done::add);
+        run.run();
         return done.get(0);
     }
 

@@ -27,7 +27,11 @@ class MessageRunTest {
     private final AtomicLong now = new AtomicLong();
     private final List<List<ItemResult>> done = new ArrayList<>();
     private final MessageRun run = new MessageRun(message, cube, Attempt.first(), Duration.ofSeconds(1), runner, Runnable::run, now::get,
-            new AbandonedThreads(Duration.ofSeconds(5), now::get), done::add);
+            new AbandonedThreads(Duration.ofSeconds(5), now::get));
+
+    {
+        run.finished().thenAccept(done::add);
+    }
 
     @Test
     void everyItemRunsInOrderAndTheResultsAreReportedOnce() {

@@ -18,7 +18,11 @@ class RunawayGuardTest {
     private final AtomicLong now = new AtomicLong(42);
     private final AbandonedThreads threads = new AbandonedThreads(GRACE, now::get);
     private final List<WorkerExit> stops = new ArrayList<>();
-    private final RunawayGuard guard = new RunawayGuard(threads, GRACE, "w1", stops::add);
+    private final RunawayGuard guard = new RunawayGuard(threads, GRACE, "w1");
+
+    {
+        guard.detected().thenAccept(stops::add);
+    }
     private final CountDownLatch release = new CountDownLatch(1);
     private final Thread stubborn = new Thread(() -> {
         while (release.getCount() > 0) {
@@ -115,7 +119,8 @@ class RunawayGuardTest {
         stubborn.start();
         threads.abandoned(stubborn, ITEM);
         now.addAndGet(GRACE.toNanos());
-        RunawayGuard failing = new RunawayGuard(threads, GRACE, "w1", exit -> {
+        RunawayGuard failing = new RunawayGuard(threads, GRACE, "w1");
+        failing.detected().thenAccept(exit -> {
             throw new IllegalStateException("boom");
         });
 

@@ -34,8 +34,10 @@ class TaskRunnerTest {
             return runner.unknownTask(message);
         }
         List<List<ItemResult>> done = new ArrayList<>();
-        new MessageRun(message, task, Attempt.first(), Duration.ofMinutes(1), runner, Runnable::run, () -> 0L,
-                new AbandonedThreads(Duration.ofSeconds(5), () -> 0L), done::add).run();
+        MessageRun run = new MessageRun(message, task, Attempt.first(), Duration.ofMinutes(1), runner, Runnable::run, () -> 0L,
+                new AbandonedThreads(Duration.ofSeconds(5), () -> 0L));
+        run.finished().thenAccept(done::add);
+        run.run();
         assertThat(done).hasSize(1);
         return done.get(0);
     }
