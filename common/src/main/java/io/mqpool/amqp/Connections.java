@@ -9,6 +9,7 @@ import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import io.mqpool.RootCause;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.config.ConnectionSettings;
 import java.io.IOException;
@@ -134,10 +135,7 @@ public final class Connections {
     }
 
     private static BrokerUnavailableException translate(BrokerAddress address, Exception e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = RootCause.of(e);
         ReplyCode code = BrokerErrors.codeIn(e);
         if (code == ReplyCode.ACCESS_REFUSED || code == ReplyCode.NOT_ALLOWED) {
             return new BrokerUnavailableException(BrokerUnavailableException.Reason.ACCESS_REFUSED,

@@ -174,9 +174,17 @@ public final class Codec {
         }
     }
 
-    /** Parses one JSON value (e.g. a command-line argument) under the same limits. */
-    public JsonNode readTree(String json) throws JsonProcessingException {
-        return mapper.readTree(json);
+    /**
+     * Parses one JSON value (e.g. a command-line argument) under the same limits.
+     *
+     * @throws MalformedMessageException when {@code json} is not one valid JSON value within the limits
+     */
+    public JsonNode readTree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new MalformedMessageException("not valid JSON: " + oneLine(e.getOriginalMessage()), e);
+        }
     }
 
     private <T> T decode(byte[] body, Class<T> type, String what) {

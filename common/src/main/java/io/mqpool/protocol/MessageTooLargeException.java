@@ -1,7 +1,9 @@
 package io.mqpool.protocol;
 
+import io.mqpool.MqpoolException;
+
 /** An encoded message above the configured size limit. */
-public final class MessageTooLargeException extends RuntimeException {
+public final class MessageTooLargeException extends MqpoolException {
     private final long size;
     private final long limit;
 

@@ -1,11 +1,11 @@
 package io.mqpool.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.MalformedMessageException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -32,7 +32,7 @@ final class Items {
         try {
             JsonNode node = codec.readTree(text);
             return node == null || node.isMissingNode() ? TextNode.valueOf(text) : node;
-        } catch (JsonProcessingException e) {
+        } catch (MalformedMessageException e) {
             return TextNode.valueOf(text);
         }
     }
