@@ -1,5 +1,6 @@
 package io.mqpool.amqp;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MalformedFrameException;
@@ -46,13 +47,19 @@ public final class Connections {
         ConnectionFactory factory = factory(settings, threads);
         BrokerAddress address = settings.address();
         try {
-            return factory.newConnection(name);
+            // The client shuffles the list at every attempt, the first connection's and each recovery's.
+            return factory.newConnection(addresses(address), name);
         } catch (PossibleAuthenticationFailureException e) {
             throw new BrokerUnavailableException(BrokerUnavailableException.Reason.AUTHENTICATION,
                     "broker " + address + " refused the credentials of user '" + address.username() + "'", e);
         } catch (IOException | TimeoutException e) {
             throw translate(address, e);
         }
+    }
+
+    /** The nodes of {@code address}, in its order. */
+    static List<Address> addresses(BrokerAddress address) {
+        return address.endpoints().stream().map(e -> new Address(e.host(), e.port())).toList();
     }
 
     static ConnectionFactory factory(ConnectionSettings settings, ThreadFactory threads) {

@@ -115,24 +115,28 @@ public final class Topology {
     public static final int PARKING_MAX_LENGTH = 100_000;
 
     /**
-     * Makes sure the task queue and its companions exist. An existing task queue is used as it is, so
-     * producers and workers with other settings (say, another delivery limit) never clash over its arguments.
+     * Makes sure the task queue and its companions exist. An existing queue is used as it is, so producers and
+     * workers with other settings (say, another delivery limit), or queues declared by an earlier version (classic
+     * companions), never clash over its arguments.
      *
      * @return true if this call created the task queue
      * @throws BrokerOperationException when the broker refuses (say {@link ReplyCode#ACCESS_REFUSED})
      */
     public static boolean ensureTaskQueue(BrokerConnection connection, String queue, int deliveryLimit) {
         ChannelOpener opener = connection::createChannel;
-        boolean exists = exists(opener, queue);
-        onChannel(opener, "cannot declare queue '" + queue + "'", channel -> {
-            if (exists) {
-                declareCompanions(channel, queue);
-            } else {
-                declareCompanions(channel, queue);
-                channel.queueDeclare(queue, true, false, false, quorumArguments(queue, deliveryLimit));
-            }
-        });
-        return !exists;
+        ensureQueue(opener, parkingQueue(queue), companionArguments(Map.of("x-max-length", PARKING_MAX_LENGTH)));
+        ensureQueue(opener, deadLetterQueue(queue), companionArguments(Map.of()));
+        return ensureQueue(opener, queue, quorumArguments(queue, deliveryLimit));
+    }
+
+    /** Declares {@code queue} with {@code arguments} unless it exists; returns true if this call declared it. */
+    private static boolean ensureQueue(ChannelOpener opener, String queue, Map<String, Object> arguments) {
+        if (exists(opener, queue)) {
+            return false;
+        }
+        onChannel(opener, "cannot declare queue '" + queue + "'",
+                channel -> channel.queueDeclare(queue, true, false, false, arguments));
+        return true;
     }
 
     private interface ChannelWork {
@@ -166,17 +170,24 @@ public final class Topology {
         }
     }
 
-    private static void declareCompanions(Channel channel, String queue) throws IOException {
-        channel.queueDeclare(parkingQueue(queue), true, false, false, Map.of(
-                "x-queue-type", "classic",
-                "x-max-length", PARKING_MAX_LENGTH));
-        channel.queueDeclare(deadLetterQueue(queue), true, false, false, Map.of("x-queue-type", "classic"));
+    /**
+     * The arguments of a quorum companion queue (dead letters, parking, retries): replicated like the task queue, so
+     * that no node's loss makes it unavailable; an explicit delivery limit, since RabbitMQ 4 gives quorum queues a
+     * default of 20, past which a message would be dropped.
+     */
+    private static Map<String, Object> companionArguments(Map<String, Object> more) {
+        Map<String, Object> arguments = new java.util.HashMap<>(more);
+        arguments.put("x-queue-type", "quorum");
+        arguments.put("x-delivery-limit", COMPANION_DELIVERY_LIMIT);
+        return Map.copyOf(arguments);
     }
 
     /** Declares a quorum task queue with an explicit delivery limit, its dead-letter and parking queues. */
     public static void declareTaskQueue(Channel channel, String queue, int deliveryLimit) {
         try {
-            declareCompanions(channel, queue);
+            channel.queueDeclare(parkingQueue(queue), true, false, false,
+                    companionArguments(Map.of("x-max-length", PARKING_MAX_LENGTH)));
+            channel.queueDeclare(deadLetterQueue(queue), true, false, false, companionArguments(Map.of()));
             channel.queueDeclare(queue, true, false, false, quorumArguments(queue, deliveryLimit));
         } catch (IOException | RuntimeException e) {
             throw BrokerErrors.translate("cannot declare queue '" + queue + "'", e);
@@ -200,21 +211,18 @@ public final class Topology {
     }
 
     /**
-     * Declares the retry queue of {@code taskQueue} for {@code delayMs} (idempotent): a durable classic queue whose
-     * messages expire after {@code delayMs} ({@code x-message-ttl}) and are then dead-lettered through the default
-     * exchange back to the task queue. Every message of it has the same time to live, so the head always expires
-     * first and none waits behind a longer one.
+     * Makes sure the retry queue of {@code taskQueue} for {@code delayMs} exists: a quorum queue whose messages
+     * expire after {@code delayMs} ({@code x-message-ttl}) and are then dead-lettered through the default exchange
+     * back to the task queue. Every message of it has the same time to live, so the head always expires first and
+     * none waits behind a longer one. An existing one is used as it is.
      *
      * @throws BrokerOperationException when the broker refuses (say {@link ReplyCode#ACCESS_REFUSED})
      */
     public static void declareRetryQueue(BrokerConnection connection, String taskQueue, long delayMs) {
-        String queue = retryQueue(taskQueue, delayMs);
-        onChannel(connection::createChannel, "cannot declare queue '" + queue + "'", channel -> channel.queueDeclare(queue,
-                true, false, false, Map.of(
-                        "x-queue-type", "classic",
-                        "x-message-ttl", Math.toIntExact(delayMs),
-                        "x-dead-letter-exchange", "",
-                        "x-dead-letter-routing-key", taskQueue)));
+        ensureQueue(connection::createChannel, retryQueue(taskQueue, delayMs), companionArguments(Map.of(
+                "x-message-ttl", Math.toIntExact(delayMs),
+                "x-dead-letter-exchange", "",
+                "x-dead-letter-routing-key", taskQueue)));
     }
 
     private static long[] retryLadder(long from, long to) {
@@ -238,7 +246,17 @@ public final class Topology {
     }
 
     /**
-     * Declares a durable result queue that the broker deletes after {@code ttl} without consumers.
+     * The delivery limit of result queues: high, since a result comes back only when its consumer's channel closes
+     * before the ack (a producer that crashed, or resumed with its results unacked), but explicit, since RabbitMQ 4
+     * gives quorum queues a default limit of 20, past which a result would be dropped.
+     */
+    public static final int RESULT_DELIVERY_LIMIT = 1_000;
+    /** The delivery limit of the dead-letter, parking and retry queues, for the same reason. */
+    public static final int COMPANION_DELIVERY_LIMIT = 1_000;
+
+    /**
+     * Declares a durable result queue that the broker deletes after {@code ttl} without consumers: a quorum queue,
+     * replicated like the task queue, so that on a cluster the loss of any one node loses no result.
      *
      * @throws BrokerOperationException when the broker refuses
      */
@@ -251,7 +269,8 @@ public final class Topology {
     public static void declareResultQueue(Channel channel, String queue, Duration ttl) {
         try {
             channel.queueDeclare(queue, true, false, false, Map.of(
-                    "x-queue-type", "classic",
+                    "x-queue-type", "quorum",
+                    "x-delivery-limit", RESULT_DELIVERY_LIMIT,
                     "x-expires", Math.toIntExact(ttl.toMillis())));
         } catch (IOException | RuntimeException e) {
             throw BrokerErrors.translate("cannot declare queue '" + queue + "'", e);

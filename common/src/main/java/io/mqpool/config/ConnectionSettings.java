@@ -17,7 +17,8 @@ import java.util.Objects;
 public record ConnectionSettings(BrokerAddress address, Duration connectTimeout, Duration heartbeat, int maxMessageBytes,
                                  Path tlsCaFile) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+    /** Short enough that a silent peer (a frozen process, a blackholed link) is noticed within 30 s: about twice this. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     /** The environment variable naming the default CA file, for {@code --tls-ca}. */
     public static final String ENV_TLS_CA = "MQPOOL_TLS_CA";
 

@@ -37,6 +37,45 @@ class BrokerAddressTest {
     }
 
     @Test
+    void aUrlMayListTheNodesOfACluster() {
+        BrokerAddress a = BrokerAddress.parse("amqp://bob:s3cr%2Ft@h1:5672,h2:5673,h3/prod");
+        assertThat(a.endpoints()).containsExactly(new BrokerAddress.Endpoint("h1", 5672),
+                new BrokerAddress.Endpoint("h2", 5673), new BrokerAddress.Endpoint("h3", 5672));
+        assertThat(a.password()).isEqualTo("s3cr/t");
+        assertThat(a.virtualHost()).isEqualTo("prod");
+        assertThat(a.host()).isEqualTo("h1");
+        assertThat(a.toString()).isEqualTo("amqp://bob@h1:5672,h2:5673,h3:5672/prod").doesNotContain("s3cr");
+        assertThat(BrokerAddress.parse("amqps://u:p@a,b:6000").endpoints()).extracting(BrokerAddress.Endpoint::port)
+                .containsExactly(5671, 6000);
+        assertThat(BrokerAddress.parse("amqp://[::1]:5699,127.0.0.1").endpoints())
+                .containsExactly(new BrokerAddress.Endpoint("::1", 5699), new BrokerAddress.Endpoint("127.0.0.1", 5672));
+        assertThat(BrokerAddress.parse("amqp://[::1]:5699").toString()).isEqualTo("amqp://guest@[::1]:5699/");
+    }
+
+    @Test
+    void aPasswordWithAnAtSignStaysWhole() {
+        BrokerAddress a = BrokerAddress.parse("amqp://bob:p@ss@h1,h2/");
+        assertThat(a.password()).isEqualTo("p@ss");
+        assertThat(a.endpoints()).hasSize(2);
+    }
+
+    @Test
+    void aBadNodeIsNamedWithoutThePassword() {
+        assertThatThrownBy(() -> BrokerAddress.parse("amqp://bob:hunter2@h1,,h3/"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty host")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> BrokerAddress.parse("amqp://bob:hunter2@h1:56x72,h2/"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid port '56x72'")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> BrokerAddress.parse("amqp://bob:hunter2@h1,h2:0/"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..65535");
+        assertThatThrownBy(() -> BrokerAddress.parse("amqp://bob:hunter2@/"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> BrokerAddress.parse("amqp://bob:hunter2@h 1/"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));

@@ -59,13 +59,15 @@ public final class PrivateBroker implements AutoCloseable {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cookie = home.resolve(".erlang.cookie");
         // Written before the node and the CLI race to create different ones.
-        Files.writeString(cookie, "MQPOOLTEST" + id.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "X"));
+        Files.writeString(cookie, setup.cookie != null ? setup.cookie
+                : "MQPOOLTEST" + id.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "X"));
         Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
         Files.createDirectories(dir.resolve("mnesia"));
         Files.createDirectories(dir.resolve("log"));
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("loopback_users", "none");
-        conf.put("listeners.tcp.default", "127.0.0.1:" + amqpPort);
+        // On every interface only for tests whose clients live in network namespaces of their own.
+        conf.put("listeners.tcp.default", setup.allInterfaces ? String.valueOf(amqpPort) : "127.0.0.1:" + amqpPort);
         if (setup.tls != null) {
             conf.put("listeners.ssl.default", "127.0.0.1:" + tlsPort);
             conf.put("ssl_options.cacertfile", setup.tls.caFile().toAbsolutePath().toString());
@@ -124,6 +126,8 @@ public final class PrivateBroker implements AutoCloseable {
         private final Map<String, String> conf = new LinkedHashMap<>();
         private Tls tls;
         private String advancedConfig;
+        private String cookie;
+        private boolean allInterfaces;
 
         private Setup() {
         }
@@ -143,6 +147,18 @@ public final class PrivateBroker implements AutoCloseable {
         /** The content of {@code advanced.config}, e.g. {@code [{rabbit, [{channel_tick_interval, 500}]}].} */
         public Setup advancedConfig(String erlangTerms) {
             this.advancedConfig = erlangTerms;
+            return this;
+        }
+
+        /** The Erlang cookie: nodes that share one can form a cluster. Default: one of the node's own. */
+        public Setup cookie(String value) {
+            this.cookie = value;
+            return this;
+        }
+
+        /** AMQP on every interface, not only 127.0.0.1: for clients in network namespaces made by the test. */
+        public Setup allInterfaces() {
+            this.allInterfaces = true;
             return this;
         }
 
@@ -293,7 +309,19 @@ public final class PrivateBroker implements AutoCloseable {
         server.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** Starts the node again on the same data directory, after {@link #killHard()}. */
+    /** Stops the whole node gracefully ({@code rabbitmqctl stop}) and waits for its processes to end. */
+    public void stopNode() throws InterruptedException {
+        ctl("stop");
+        killProcesses();  // what is left of them after the stop: normally nothing
+        server.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Whether the node's processes run. */
+    public boolean isRunning() {
+        return server != null && server.isAlive();
+    }
+
+    /** Starts the node again on the same data directory, after {@link #killHard()} or {@link #stopNode()}. */
     public void restart() throws Exception {
         if (server != null && server.isAlive()) {
             throw new IllegalStateException("node " + node + " is still running");

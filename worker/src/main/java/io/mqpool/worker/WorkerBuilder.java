@@ -75,7 +75,7 @@ public final class WorkerBuilder {
         return this;
     }
 
-    /** The AMQP heartbeat, 0..65535 s (default 30 s). */
+    /** The AMQP heartbeat, 0..65535 s (default 10 s: a silent broker is noticed after about twice this). */
     public WorkerBuilder heartbeat(Duration value) {
         this.heartbeat = requireNonNull(value, "heartbeat");
         return this;

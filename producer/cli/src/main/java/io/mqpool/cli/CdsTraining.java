@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,15 +51,23 @@ public final class CdsTraining {
         }
     }
 
-    /** Whether something listens at the broker's address. */
+    /** Whether something listens at one of the broker's addresses. */
     private static boolean listening(String url) {
-        try (Socket socket = new Socket()) {
-            BrokerAddress address = BrokerAddress.parse(url);
-            socket.connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MILLIS);
-            return true;
-        } catch (IOException | IllegalArgumentException e) {
+        List<BrokerAddress.Endpoint> endpoints;
+        try {
+            endpoints = BrokerAddress.parse(url).endpoints();
+        } catch (IllegalArgumentException e) {
             return false;
         }
+        for (BrokerAddress.Endpoint endpoint : endpoints) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), CONNECT_TIMEOUT_MILLIS);
+                return true;
+            } catch (IOException e) {
+                // Try the next node.
+            }
+        }
+        return false;
     }
 
     private static picocli.CommandLine silent() {

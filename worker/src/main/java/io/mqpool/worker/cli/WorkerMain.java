@@ -95,7 +95,7 @@ public final class WorkerMain implements Callable<Integer> {
                     + EXIT_RUNAWAY_TASK + " (default: ${DEFAULT-VALUE}).")
     private Duration runawayGrace;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "10s",
             description = "AMQP heartbeat; a dead link is noticed after about twice this (default: ${DEFAULT-VALUE}).")
     private Duration heartbeat;
 
