@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@code maxUnconfirmed} publishes await their confirm: {@link #publish} blocks while the window is
  * full (it never fails for that), so call it from a thread that may wait, never from a future's continuation
- * running on the client's own threads. A nack is sent again up to {@code nackAttempts} times. After a lost
+ * running on the client's own threads. A nack is sent again up to {@code nackAttempts} times ({@link NackRetries}). After a lost
  * connection the client recovers the channel, which numbers its publishes afresh: what was unconfirmed is then
  * published again ({@link OnConnectionLoss#REPUBLISH}) or failed ({@link OnConnectionLoss#FAIL}), whether the
  * renumbering shows first in a publish or in the recovery callback. A channel the broker closes (a refused
@@ -38,7 +38,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     private final ChannelOpener opener;
     private final String name;
     private final PublishWindow window;
-    private final int nackAttempts;
+    private final NackRetries nacks;
     private final OnConnectionLoss onConnectionLoss;
     private final Duration reopenDelay;
     private final ScheduledExecutorService scheduler;
@@ -56,7 +56,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         this.opener = opener;
         this.name = b.name;
         this.window = new PublishWindow(b.maxUnconfirmed, b.completions, name);
-        this.nackAttempts = b.nackAttempts;
+        this.nacks = new NackRetries(name, b.nackAttempts, b.nackBackoffFirst, b.nackBackoffMax, b.scheduler);
         this.onConnectionLoss = b.onConnectionLoss;
         this.reopenDelay = b.reopenDelay;
         this.scheduler = b.scheduler;
@@ -148,6 +148,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         lost(orphaned, "the channel was recovered");
     }
 
+    /** Under REPUBLISH, keeps a publish for the recovered channel's confirm mode; under FAIL, fails it. */
     private void hold(Publish p) {
         if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
             held.add(p);
@@ -250,13 +251,10 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
 
     void handleNack(long seq, boolean multiple) {
         for (Publish p : pending.take(seq, multiple)) {
-            if (p.attempt() < nackAttempts) {
-                log.warn("[{}] broker refused a publish to {}; retrying", name, p.queue());
-                // Not on the client's thread, which must never wait for the publish lock.
-                window.execute(() -> send(p.next(p.attempt() + 1, false)));
-            } else {
-                window.fail(p, new PublishFailedException(PublishFailedException.Reason.NACKED, "broker refused the message"
-                        + (nackAttempts > 1 ? " " + nackAttempts + " times" : ""), null));
+            // The resend runs on the window's executor, not the client's thread, which must never wait for the lock.
+            if (!nacks.retry(p.attempt(), p.queue(), () -> window.execute(() -> send(p.next(p.attempt() + 1, false))))) {
+                window.fail(p, new PublishFailedException(PublishFailedException.Reason.NACKED,
+                        "broker refused the message" + nacks.times(), null));
             }
         }
     }

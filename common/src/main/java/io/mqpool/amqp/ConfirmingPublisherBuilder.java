@@ -13,6 +13,8 @@ public final class ConfirmingPublisherBuilder {
     final String name;
     int maxUnconfirmed = ConfirmingPublisher.DEFAULT_MAX_UNCONFIRMED;
     int nackAttempts = 1;
+    Duration nackBackoffFirst = Duration.ZERO;
+    Duration nackBackoffMax = Duration.ZERO;
     ConfirmingPublisher.OnConnectionLoss onConnectionLoss = ConfirmingPublisher.OnConnectionLoss.REPUBLISH;
     Duration reopenDelay;
     ScheduledExecutorService scheduler;
@@ -41,6 +43,17 @@ public final class ConfirmingPublisherBuilder {
             throw new IllegalArgumentException("nack attempts must be >= 1, got " + n);
         }
         this.nackAttempts = n;
+        return this;
+    }
+
+    /**
+     * Waits before sending a nacked message again: {@code first}, doubling up to {@code max}, on {@code scheduler}
+     * (default: no wait; see {@link NackRetries}).
+     */
+    public ConfirmingPublisherBuilder nackBackoff(Duration first, Duration max, ScheduledExecutorService scheduler) {
+        this.nackBackoffFirst = Durations.requirePositive(first, "nack backoff");
+        this.nackBackoffMax = Durations.requirePositive(max, "nack backoff cap");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         return this;
     }
 

@@ -177,7 +177,8 @@ public final class QueueSubscription implements AutoCloseable {
 
     /**
      * Changes the prefetch. Quorum queues apply a new prefetch only to a new consumer, so this subscribes again on
-     * the same channel; deliveries not yet settled stay valid.
+     * the same channel, then cancels the old consumer; deliveries not yet settled stay valid. In that order, a
+     * connection lost midway leaves a consumer the client recovers (a cancel first would forget the old one).
      */
     public void setPrefetch(int wanted) {
         synchronized (lock) {
@@ -190,13 +191,23 @@ public final class QueueSubscription implements AutoCloseable {
             if (c == null || !c.isOpen() || retryPending.get() || consumer == null || consumer.gone) {
                 return; // The next subscription uses it.
             }
+            String oldTag = tag;
+            QueueConsumer old = consumer;
             try {
-                c.basicCancel(tag);
                 c.basicQos(wanted);
                 consume(c);
+            } catch (IOException | RuntimeException e) {
+                consumer = old;  // still consuming, and recovered with the connection
+                tag = oldTag;
+                log.warn("cannot change the prefetch on {} to {}: {}", settings.queue(), wanted, RootCause.message(e));
+                return;
+            }
+            try {
+                c.basicCancel(oldTag);
                 log.debug("prefetch {} -> {} on {}", before, wanted, settings.queue());
             } catch (IOException | RuntimeException e) {
-                log.warn("cannot change the prefetch on {} to {}: {}", settings.queue(), wanted, RootCause.message(e));
+                // The client forgot the old consumer before sending the cancel: a recovery restores the new one only.
+                log.debug("cancel of the old consumer of {} failed: {}", settings.queue(), e.toString());
             }
         }
     }

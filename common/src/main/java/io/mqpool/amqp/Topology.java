@@ -222,7 +222,9 @@ public final class Topology {
         ensureQueue(connection::createChannel, retryQueue(taskQueue, delayMs), companionArguments(Map.of(
                 "x-message-ttl", Math.toIntExact(delayMs),
                 "x-dead-letter-exchange", "",
-                "x-dead-letter-routing-key", taskQueue)));
+                "x-dead-letter-routing-key", taskQueue,
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish")));
     }
 
     private static long[] retryLadder(long from, long to) {
@@ -237,12 +239,19 @@ public final class Topology {
         return delays.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * A task or solo queue's arguments. Dead-lettering is at least once (RabbitMQ 3.10+; it needs
+     * {@code reject-publish} overflow, which matters only with a length limit): a message over its delivery limit
+     * stays in the queue until {@code .dead} confirms it, so that not even a node lost at that moment loses it.
+     */
     private static Map<String, Object> quorumArguments(String taskQueue, int deliveryLimit) {
         return Map.of(
                 "x-queue-type", "quorum",
                 "x-delivery-limit", deliveryLimit,
                 "x-dead-letter-exchange", "",
-                "x-dead-letter-routing-key", deadLetterQueue(taskQueue));
+                "x-dead-letter-routing-key", deadLetterQueue(taskQueue),
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish");
     }
 
     /**

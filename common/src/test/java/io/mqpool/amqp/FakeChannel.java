@@ -57,7 +57,7 @@ final class FakeChannel {
                     }
                     case "basicCancel" -> {
                         cancelledTags.add((String) args[0]);
-                        consumers.get(consumers.size() - 1).handleCancelOk((String) args[0]);
+                        consumers.get(consumedTags.indexOf((String) args[0])).handleCancelOk((String) args[0]);
                         yield null;
                     }
                     case "basicAck" -> record("ack " + args[0]);

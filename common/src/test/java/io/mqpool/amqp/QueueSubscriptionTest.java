@@ -124,6 +124,32 @@ class QueueSubscriptionTest {
     }
 
     @Test
+    void aNewPrefetchSubscribesBeforeItCancelsTheOldConsumer() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+
+        subscription.setPrefetch(16);
+
+        assertThat(c.cancelledTags).containsExactly(c.consumedTags.get(0));
+        assertThat(c.consumedTags).hasSize(2);
+    }
+
+    @Test
+    void aPrefetchChangeThatFailsKeepsTheOldConsumer() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+        c.consumeFailure = queue -> new java.io.IOException("Broken pipe");
+
+        subscription.setPrefetch(16);
+
+        assertThat(c.cancelledTags).isEmpty();
+        assertThat(c.consumedTags).hasSize(1);
+        c.consumeFailure = queue -> null;
+        subscription.cancel();
+        assertThat(c.cancelledTags).containsExactly(c.consumedTags.get(0));
+    }
+
+    @Test
     void afterCancelNothingSubscribesAgain() throws Exception {
         subscription.start();
         FakeChannel c = channel();

@@ -170,7 +170,13 @@ final class DeliveryHandler {
             log.warn("[{}] solo queue {} is missing (restart a worker to declare it); running the message here",
                     settings.workerId(), solo);
             executor.execute(() -> handle(d, true));
-        }, why -> settler.requeue(d));
+        }, why -> {
+            // Not requeued: each requeue counts a delivery, and a burst of returns (a queue leader's node lost)
+            // could use up an innocent message's limit while the solo queue refuses it.
+            log.warn("[{}] cannot move task message {} to {} ({}); running it here", settings.workerId(),
+                    props.messageId(), solo, why);
+            executor.execute(() -> handle(d, true));
+        });
     }
 
     private void answerOrDeadLetter(Delivery d, String replyTo, RemoteError error) {

@@ -30,7 +30,14 @@ final class QueueWiring {
     private static final Duration PREFETCH_PERIOD = Duration.ofSeconds(1);
     private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
     private static final int DEAD_LETTER_PREFETCH = 16;
-    private static final int PUBLISH_NACK_ATTEMPTS = 3;
+    /**
+     * A refused publish (a result, a move to the solo queue, a retry copy) is sent again for about 5 s, longer than a
+     * quorum queue takes to elect a new leader after its node is lost, before the task message is requeued: each
+     * requeue counts a delivery against the message's limit.
+     */
+    private static final int PUBLISH_NACK_ATTEMPTS = 8;
+    private static final Duration NACK_BACKOFF = Duration.ofMillis(50);
+    private static final Duration NACK_BACKOFF_CAP = Duration.ofSeconds(2);
 
     /** What the deliveries are handed to, and the threads the subscriptions use. */
     record Parts(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, DrainingSettler settler,
@@ -56,6 +63,7 @@ final class QueueWiring {
             Topology.ensureSoloQueue(connection, queue, settings.deliveryLimit());
             ConfirmingPublisher publisher = ConfirmingPublisher.builder(connection, "worker-" + settings.workerId())
                     .nackAttempts(PUBLISH_NACK_ATTEMPTS)
+                    .nackBackoff(NACK_BACKOFF, NACK_BACKOFF_CAP, p.channels())
                     .onConnectionLoss(ConfirmingPublisher.OnConnectionLoss.FAIL) // the broker redelivers their tasks
                     .reopenAfterChannelClose(REOPEN_DELAY, p.channels())
                     .completionExecutor(Runnable::run) // outcomes only settle deliveries or hand off: no hop

@@ -179,6 +179,20 @@ class DeliveryHandlerTest {
     }
 
     @Test
+    void aMessageTheSoloQueueRefusesRunsHereRatherThanBurningADelivery() {
+        handler.handle(Fakes.delivery(channel, Fakes.task("m1", Map.of(Protocol.HEADER_DELIVERY_COUNT, 1)), CUBE_OF_2),
+                false);
+        publisher.sent.get(0).future().completeExceptionally(new PublishFailedException(
+                PublishFailedException.Reason.NACKED, "broker refused the message 8 times", null));
+
+        assertThat(publisher.sent).hasSize(2);
+        assertThat(publisher.sent.get(1).queue()).isEqualTo("results");
+        assertThat(settler.events).doesNotContain("requeue m1");
+        publisher.confirmAll();
+        assertThat(settler.events).containsExactly("ack m1");
+    }
+
+    @Test
     void aSoloDeliveryIsRunEvenAfterRedeliveries() {
         handler.handle(Fakes.delivery(channel, Fakes.task("m1", Map.of(Protocol.HEADER_DELIVERY_COUNT, 3,
                 Protocol.HEADER_EARLIER_DELIVERIES, 1)), CUBE_OF_2), true);
