@@ -31,6 +31,7 @@ PROTOCOL_VERSION = 1                       # PROTOCOL.md §2
 DELIVERY_LIMIT = 5                         # §3.1
 PARKING_MAX_LENGTH = 100000                # §3.1
 RESULT_QUEUE_TTL_MS = 10 * 60 * 1000       # §3.3: x-expires, comfortably longer than the job
+COMPANION_DELIVERY_LIMIT = 1000            # §3.1, §3.3: explicit, above RabbitMQ 4's default of 20
 
 EXIT_OK, EXIT_MISMATCH, EXIT_BROKER = 0, 1, 3
 
@@ -62,14 +63,17 @@ def declare_task_queue(conn, queue):
             raise
     ch = conn.channel()
     try:
-        ch.queue_declare(queue + ".parked", durable=True,
-                         arguments={"x-queue-type": "classic", "x-max-length": PARKING_MAX_LENGTH})
-        ch.queue_declare(queue + ".dead", durable=True, arguments={"x-queue-type": "classic"})
+        ch.queue_declare(queue + ".parked", durable=True, arguments={
+            "x-queue-type": "quorum", "x-delivery-limit": COMPANION_DELIVERY_LIMIT, "x-max-length": PARKING_MAX_LENGTH})
+        ch.queue_declare(queue + ".dead", durable=True, arguments={
+            "x-queue-type": "quorum", "x-delivery-limit": COMPANION_DELIVERY_LIMIT})
         ch.queue_declare(queue, durable=True, arguments={
             "x-queue-type": "quorum",
             "x-delivery-limit": DELIVERY_LIMIT,
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": queue + ".dead",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
         })
         return ch
     except pika.exceptions.ChannelClosedByBroker as e:
@@ -101,9 +105,9 @@ def main():
 
     try:
         ch = declare_task_queue(conn, args.queue)
-        # §3.3: durable, classic, not exclusive, with x-expires so a crash leaves nothing behind.
-        ch.queue_declare(result_queue, durable=True,
-                         arguments={"x-queue-type": "classic", "x-expires": RESULT_QUEUE_TTL_MS})
+        # §3.3: durable, quorum (replicated), not exclusive, with x-expires so a crash leaves nothing behind.
+        ch.queue_declare(result_queue, durable=True, arguments={
+            "x-queue-type": "quorum", "x-delivery-limit": COMPANION_DELIVERY_LIMIT, "x-expires": RESULT_QUEUE_TTL_MS})
         ch.confirm_delivery()                   # §4.1: publisher confirms + mandatory
 
         # §4: one task message per job; all items of a job in one chunk, each with its index.

@@ -17,8 +17,13 @@ import java.util.Objects;
 public record ConnectionSettings(BrokerAddress address, Duration connectTimeout, Duration heartbeat, int maxMessageBytes,
                                  Path tlsCaFile) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Short enough that a silent peer (a frozen process, a blackholed link) is noticed within 30 s: about twice this. */
-    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+    /** The largest message size allowed: RabbitMQ 4's default {@code max_message_size}, which refuses anything more. */
+    public static final int MAX_MESSAGE_BYTES = 16 << 20;
+    /**
+     * Short enough that a silent peer (a frozen process, a blackholed link) is noticed within 30 s: the broker
+     * closes a connection silent for 2 to 3 heartbeats, the client after about 2.
+     */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(8);
     /** The environment variable naming the default CA file, for {@code --tls-ca}. */
     public static final String ENV_TLS_CA = "MQPOOL_TLS_CA";
 
@@ -29,8 +34,9 @@ public record ConnectionSettings(BrokerAddress address, Duration connectTimeout,
         if (heartbeat.isNegative() || heartbeat.toSeconds() > 65_535) {
             throw new IllegalArgumentException("heartbeat must be 0..65535 s, got " + heartbeat);
         }
-        if (maxMessageBytes < 1_024) {
-            throw new IllegalArgumentException("max message size must be >= 1024 bytes, got " + maxMessageBytes);
+        if (maxMessageBytes < 1_024 || maxMessageBytes > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("max message size must be 1024.." + MAX_MESSAGE_BYTES
+                    + " bytes (16 MiB, RabbitMQ 4's default max_message_size), got " + maxMessageBytes);
         }
         if (tlsCaFile != null && !address.tls()) {
             throw new IllegalArgumentException("a TLS CA file is set but the broker URL " + address

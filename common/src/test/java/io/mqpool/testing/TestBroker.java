@@ -17,7 +17,7 @@ import org.testcontainers.utility.DockerImageName;
  * is available, else local). A backend that cannot be reached fails the build; it is never skipped.
  */
 public final class TestBroker {
-    public static final String IMAGE = "rabbitmq:3.13-management";
+    public static final String IMAGE = "rabbitmq:4.2-management";
 
     private TestBroker() {
     }

@@ -37,6 +37,15 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts a worker serving {@code queue}; extra arguments are passed to the worker command, JVM options first. */
     public static WorkerProcess start(String url, String queue, List<String> jvmOptions, String... args) throws IOException {
+        return start(List.of(), url, queue, jvmOptions, args);
+    }
+
+    /**
+     * As {@link #start(String, String, List, String...)}, the command run through {@code prefix}, e.g.
+     * {@code ip netns exec HOST} for a worker on a network host of its own.
+     */
+    public static WorkerProcess start(List<String> prefix, String url, String queue, List<String> jvmOptions,
+                                      String... args) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--queue", queue, "--announce-ready"));
         arguments.addAll(List.of(args));
         WorkerJvm jvm = WorkerJvm.quickStart(program(), jvmOptions, arguments, new BrokerEnvironment(url, null));
@@ -46,6 +55,11 @@ public final class WorkerProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = jvm.processBuilder().redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (!prefix.isEmpty()) {
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(pb.command());
+            pb.command(command);
+        }
         Process p = pb.start();
         p.getOutputStream().close();
         return new WorkerProcess(p, name, log);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Pool;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +48,8 @@ class ClusterFaultIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = PrivateCluster.start(NODES);
+        // On every interface, for the workers on network hosts of their own.
+        cluster = PrivateCluster.start(NODES, k -> PrivateBroker.setup().allInterfaces());
     }
 
     @AfterAll
@@ -174,6 +177,61 @@ class ClusterFaultIT {
             for (TcpProxy proxy : proxies) {
                 proxy.close();
             }
+        }
+    }
+
+    /**
+     * Workers on two separate network hosts (namespaces joined by veth pairs) reach the cluster by address, and
+     * the node one of them is connected to is killed mid-job: it fails over to another node on its address list.
+     */
+    @Test
+    void workersOnSeparateHostsFailOverAcrossTheNetwork() throws Exception {
+        NetworkHosts hosts;
+        try {
+            hosts = NetworkHosts.create(2);
+        } catch (IOException e) {
+            System.err.println("==== SKIPPED: workers on separate network hosts: network namespaces cannot be made here ("
+                    + e.getMessage() + ") ====");
+            Assumptions.abort("network namespaces cannot be made here: " + e.getMessage());
+            return;
+        }
+        String queue = Rows.queue("K2h");
+        int n = 3_000;
+        List<Integer> ports = cluster.nodes().stream().map(PrivateBroker::port).toList();
+        try (hosts; WorkerFleet fleet = WorkerFleet.start(List.of(), queue, "--concurrency",
+                String.valueOf(CONCURRENCY), "--heartbeat", "5s")) {
+            for (int k = 0; k < 2; k++) {
+                fleet.addThrough(hosts.on(k), PrivateCluster.urlVia(NetworkHosts.gateway(k), ports));
+            }
+            String remote = "10.213.0.2";
+            assertThat(cluster.nodesOfPeer(remote)).as("connections from host 0 (%s)", remote).hasSize(1);
+            assertThat(cluster.nodesOfPeer("10.213.1.2")).as("connections from host 1").hasSize(1);
+            JobDriver.Run run;
+            String poolId;
+            try (Pool pool = Rows.pool(cluster.url(), queue)) {
+                poolId = pool.id();
+                run = JobDriver.run(pool, "sleep", n, i -> SLEEP_MS, JobOptions.DEFAULTS.withChunkSize(CHUNK),
+                        Map.of(n / 5, faults.async(() -> {
+                            int node = cluster.nodesOfPeer(remote).get(0);
+                            cluster.node(node).killHard();
+                            long failover = Rows.awaitMillis(FAILOVER.plusSeconds(15), () -> {
+                                List<Integer> now = cluster.nodesOfPeer(remote);
+                                return now.size() == 1 && now.get(0) != node;
+                            });
+                            notes.add("killed=node" + node + " remoteWorkerFailoverMs=" + failover);
+                            assertThat(failover).as("ms until host 0's worker is connected to another node")
+                                    .isBetween(0L, FAILOVER.toMillis());
+                        })));
+            }
+            faults.awaitFaults(Duration.ofSeconds(240));
+            cluster.restartStopped();
+            for (int k = 0; k < 2; k++) {
+                assertThat(fleet.get(k).output()).as("host %d's worker ran items", k).contains("exec job=");
+            }
+            InvariantChecker.row("K2h", n).values(i -> SLEEP_MS)
+                    .maxDupExec((long) (2 * WORKER_HELD + PRODUCER_REPUBLISHED) * CHUNK).maxWall(Duration.ofSeconds(300))
+                    .note(String.join(" ", notes))
+                    .check(run, fleet, new InvariantChecker.Hygiene(cluster.anyRunning(), "/", queue, poolId, 2, 2));
         }
     }
 

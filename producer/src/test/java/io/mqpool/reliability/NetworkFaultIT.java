@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(400)
 class NetworkFaultIT {
+    /** How long F4's workers stay frozen. */
+    private static final Duration FREEZE = Duration.ofSeconds(40);
     private static final Duration CUT = Duration.ofSeconds(30);
     @PrivateNode
     static PrivateBroker broker;
@@ -119,6 +121,63 @@ class NetworkFaultIT {
             InvariantChecker.row("F3", n).values(i -> 5L).maxDupExec(2L * window * chunk)
                     .maxWall(Duration.ofSeconds(150))
                     .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+        }
+    }
+
+    /**
+     * F4: two of four workers frozen (SIGSTOP) for 40 s mid-job: one with a 4 s heartbeat, which the broker must
+     * notice within 15 s (it closes a connection silent for 2 to 3 heartbeats), and one with the default heartbeat,
+     * within 30 s. Their tasks go to the others; once thawed, they reconnect.
+     */
+    @Test
+    @Timeout(240)
+    void f4FrozenWorkersAreNoticedByHeartbeats() throws Exception {
+        String queue = Rows.queue("F4");
+        int n = 6_000;
+        AtomicLong testHeartbeatMs = new AtomicLong(-1);
+        AtomicLong defaultHeartbeatMs = new AtomicLong(-1);
+        AtomicLong backMs = new AtomicLong(-1);
+        try (WorkerFleet fleet = WorkerFleet.start(List.of(), queue, "--concurrency", "2")) {
+            fleet.add(broker.url(), "--heartbeat", "4s");
+            for (int k = 1; k < 3; k++) {
+                fleet.add(broker.url(), "--heartbeat", "5s");
+            }
+            fleet.add(broker.url());  // the default heartbeat
+            JobDriver.Run run;
+            String poolId;
+            try (Pool pool = Rows.pool(broker.url(), queue)) {
+                poolId = pool.id();
+                run = JobDriver.run(pool, "sleep", n, i -> 20L, JobOptions.DEFAULTS.withChunkSize(2),
+                        Map.of(n / 10, faults.async(() -> {
+                            long start = System.nanoTime();
+                            fleet.freeze(0);
+                            fleet.freeze(3);
+                            testHeartbeatMs.set(Rows.awaitMillis(Duration.ofSeconds(25),
+                                    () -> Rows.consumers(broker, queue) <= 3));
+                            if (Rows.awaitMillis(Duration.ofSeconds(40), () -> Rows.consumers(broker, queue) <= 2) >= 0) {
+                                defaultHeartbeatMs.set((System.nanoTime() - start) / 1_000_000);
+                            }
+                            long rest = FREEZE.toNanos() - (System.nanoTime() - start);
+                            if (rest > 0) {
+                                TimeUnit.NANOSECONDS.sleep(rest);  // the freeze itself
+                            }
+                            fleet.thaw(0);
+                            fleet.thaw(3);
+                            backMs.set(Rows.awaitMillis(Duration.ofSeconds(20),
+                                    () -> Rows.consumers(broker, queue) == 4));
+                        })));
+            }
+            faults.awaitFaults(Duration.ofSeconds(120));
+            // Each frozen worker's unacknowledged work: 2 x concurrency messages (medium band) of 2 items.
+            InvariantChecker.row("F4", n).values(i -> 20L).maxDupExec(2 * 4 * 2).maxWall(Duration.ofSeconds(150))
+                    .note("noticedMs(heartbeat 4s)=" + testHeartbeatMs.get() + " noticedMs(default heartbeat)="
+                            + defaultHeartbeatMs.get() + " reconnectMs=" + backMs.get())
+                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 4, 4));
+            assertThat(testHeartbeatMs.get()).as("ms until the broker dropped the worker with a 4 s heartbeat")
+                    .isBetween(0L, 15_000L);
+            assertThat(defaultHeartbeatMs.get()).as("ms until the broker dropped the worker with the default heartbeat")
+                    .isBetween(0L, 30_000L);
+            assertThat(backMs.get()).as("ms from the thaw until both consume again").isBetween(0L, 20_000L);
         }
     }
 }

@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A RabbitMQ cluster of private nodes for one test class: {@link PrivateBroker}s that share an Erlang cookie, joined
@@ -15,8 +18,7 @@ import java.util.function.IntFunction;
  */
 public final class PrivateCluster implements AutoCloseable {
     private static final Duration FORMED = Duration.ofSeconds(60);
-    private static final java.util.regex.Pattern CONNECTION_NAME =
-            java.util.regex.Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
+    private static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
 
     private final List<PrivateBroker> nodes;
 
@@ -141,14 +143,27 @@ public final class PrivateCluster implements AutoCloseable {
         return connections(name -> name.startsWith(prefix));
     }
 
-    private List<Integer> connections(java.util.function.Predicate<String> name) {
+    private List<Integer> connections(Predicate<String> name) {
         String out = anyRunning().ctl("-q", "list_connections", "--no-table-headers", "client_properties", "port");
         List<Integer> found = new ArrayList<>();
         for (String line : out.split("\n")) {
-            java.util.regex.Matcher m = CONNECTION_NAME.matcher(line);
+            Matcher m = CONNECTION_NAME.matcher(line);
             if (m.find() && name.test(m.group(1))) {
                 String[] f = line.strip().split("\t");
                 found.add(nodeWithPort(Integer.parseInt(f[f.length - 1].strip())));
+            }
+        }
+        return found;
+    }
+
+    /** The nodes of the connections that come from {@code peerHost} (a client's address). */
+    public List<Integer> nodesOfPeer(String peerHost) {
+        String out = anyRunning().ctl("-q", "list_connections", "--no-table-headers", "peer_host", "port");
+        List<Integer> found = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.strip().split("\t");
+            if (f.length == 2 && f[0].strip().equals(peerHost)) {
+                found.add(nodeWithPort(Integer.parseInt(f[1].strip())));
             }
         }
         return found;

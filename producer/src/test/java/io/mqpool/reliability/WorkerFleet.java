@@ -48,6 +48,43 @@ public final class WorkerFleet implements AutoCloseable {
         return fleet;
     }
 
+    /**
+     * Starts one more worker on {@code url}, with the fleet's arguments and {@code moreArgs} (say a heartbeat of its
+     * own), in the next slot, and waits until it consumes.
+     */
+    public void add(String url, String... moreArgs) throws Exception {
+        addThrough(List.of(), url, moreArgs);
+    }
+
+    /** As {@link #add}, the worker's command run through {@code prefix}, e.g. {@code ip netns exec HOST}. */
+    public void addThrough(List<String> prefix, String url, String... moreArgs) throws Exception {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(moreArgs));
+        WorkerProcess w = WorkerProcess.start(prefix, url, queue, List.of("-Xmx256m", "-DMQPOOL_LOG_LEVEL=DEBUG"),
+                all.toArray(String[]::new));
+        everyone.add(w);
+        urls.add(url);
+        slots.add(w);
+        w.awaitReady(Duration.ofSeconds(60));
+    }
+
+    /** Freezes the worker in {@code slot} (SIGSTOP), as a process stopped by a debugger or a stalled VM is. */
+    public void freeze(int slot) throws Exception {
+        signal(slot, "-STOP");
+    }
+
+    /** Lets a frozen worker run again (SIGCONT). */
+    public void thaw(int slot) throws Exception {
+        signal(slot, "-CONT");
+    }
+
+    private void signal(int slot, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(slots.get(slot).pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " of worker " + slot + " exited " + kill.exitValue());
+        }
+    }
+
     public static WorkerFleet start(int count, String url, String queue, String... args) throws Exception {
         return start(java.util.Collections.nCopies(count, url), queue, args);
     }

@@ -75,7 +75,7 @@ public final class WorkerBuilder {
         return this;
     }
 
-    /** The AMQP heartbeat, 0..65535 s (default 10 s: a silent broker is noticed after about twice this). */
+    /** The AMQP heartbeat, 0..65535 s (default 8 s: a silent peer is noticed after 2 to 3 times this, within 30 s). */
     public WorkerBuilder heartbeat(Duration value) {
         this.heartbeat = requireNonNull(value, "heartbeat");
         return this;

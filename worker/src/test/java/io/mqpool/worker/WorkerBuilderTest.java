@@ -62,7 +62,8 @@ class WorkerBuilderTest {
                 bad(b -> b.shutdownTimeout(Duration.ZERO), "shutdown timeout must be positive, got PT0S"),
                 bad(b -> b.startupTimeout(Duration.ofSeconds(-1)), "startup timeout must be positive, got PT-1S"),
                 bad(b -> b.taskTimeout(null), "task timeout must be positive, got null"),
-                bad(b -> b.maxMessageSize(10), "max message size must be >= 1024 bytes, got 10"),
+                bad(b -> b.maxMessageSize(10), "max message size must be 1024..16777216 bytes (16 MiB, RabbitMQ 4's default max_message_size), got 10"),
+                bad(b -> b.maxMessageSize(16_777_217), "max message size must be 1024..16777216 bytes (16 MiB, RabbitMQ 4's default max_message_size), got 16777217"),
                 bad(b -> b.heartbeat(Duration.ofSeconds(-1)), "heartbeat must be 0..65535 s, got PT-1S"),
                 bad(b -> b.tlsCa(Path.of("ca.pem")), "a TLS CA file is set but the broker URL amqp://guest@localhost:5672/ is not amqps://"));
     }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 public final class BrokerOptions {
     @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:" + BrokerAddress.ENV_URL + ":-"
             + BrokerAddress.DEFAULT_URL + "}",
-            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://... (default: $"
+            description = "Broker URL, amqp://user:pass@host:port/vhost or amqps://...; the nodes of a cluster as "
+                    + "amqp://user:pass@h1:5672,h2,h3/vhost, tried in a shuffled order (default: $"
                     + BrokerAddress.ENV_URL + ", then " + BrokerAddress.DEFAULT_URL + ").",
             showDefaultValue = CommandLine.Help.Visibility.NEVER)
     String url;

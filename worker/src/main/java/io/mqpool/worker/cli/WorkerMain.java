@@ -95,8 +95,9 @@ public final class WorkerMain implements Callable<Integer> {
                     + EXIT_RUNAWAY_TASK + " (default: ${DEFAULT-VALUE}).")
     private Duration runawayGrace;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "10s",
-            description = "AMQP heartbeat; a dead link is noticed after about twice this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "8s",
+            description = "AMQP heartbeat; a silent broker or link is noticed after 2 to 3 times this "
+                    + "(default: ${DEFAULT-VALUE}).")
     private Duration heartbeat;
 
     @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + Codec.DEFAULT_MAX_MESSAGE_BYTES,

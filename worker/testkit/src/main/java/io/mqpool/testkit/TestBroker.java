@@ -21,7 +21,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class TestBroker implements AutoCloseable {
     /** The public image of the container. */
-    static final String IMAGE = "rabbitmq:3.13-management";
+    static final String IMAGE = "rabbitmq:4.2-management";
     static final String LOCAL_URL = "amqp://guest:guest@localhost:5672";
     private static final Logger log = LoggerFactory.getLogger(TestBroker.class);
 

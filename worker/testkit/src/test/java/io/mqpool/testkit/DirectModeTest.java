@@ -139,37 +139,49 @@ class DirectModeTest {
         }
     }
 
+    /** An echo task with lifecycle hooks. */
+    static final class Hooked implements Task<String, String> {
+        private final String name;
+        private final Runnable onOpen;
+        private final Runnable onClose;
+
+        Hooked(String name, Runnable onOpen, Runnable onClose) {
+            this.name = name;
+            this.onOpen = onOpen;
+            this.onClose = onClose;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Class<String> inputType() {
+            return String.class;
+        }
+
+        @Override
+        public String apply(String s, TaskContext ctx) {
+            return s;
+        }
+
+        @Override
+        public void open() {
+            onOpen.run();
+        }
+
+        @Override
+        public void close() {
+            onClose.run();
+        }
+    }
+
     @Test
     void tasksOpenBeforeTheFirstCallAndCloseOnce() {
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
-        Task<String, String> echo = new Task<>() {
-            @Override
-            public String name() {
-                return "echo";
-            }
-
-            @Override
-            public Class<String> inputType() {
-                return String.class;
-            }
-
-            @Override
-            public String apply(String s, TaskContext ctx) {
-                return s;
-            }
-
-            @Override
-            public void open() {
-                opened.incrementAndGet();
-            }
-
-            @Override
-            public void close() {
-                closed.incrementAndGet();
-            }
-        };
-        DirectMode kit = DirectMode.of(echo);
+        DirectMode kit = DirectMode.of(new Hooked("echo", opened::incrementAndGet, closed::incrementAndGet));
         assertThat(opened).hasValue(0);
         assertThat(kit.call("echo", String.class, "hi")).isEqualTo("hi");
         assertThat(kit.call("echo", String.class, "again")).isEqualTo("again");
@@ -183,28 +195,10 @@ class DirectModeTest {
 
     @Test
     void aTaskThatFailsToOpenIsAStartErrorNamingIt() {
-        Task<String, String> broken = new Task<>() {
-            @Override
-            public String name() {
-                return "broken";
-            }
-
-            @Override
-            public Class<String> inputType() {
-                return String.class;
-            }
-
-            @Override
-            public String apply(String s, TaskContext ctx) {
-                return s;
-            }
-
-            @Override
-            public void open() {
-                throw new IllegalStateException("no database");
-            }
+        Runnable noDatabase = () -> {
+            throw new IllegalStateException("no database");
         };
-        try (DirectMode kit = DirectMode.of(broken)) {
+        try (DirectMode kit = DirectMode.of(new Hooked("broken", noDatabase, () -> { }))) {
             assertThatThrownBy(() -> kit.call("broken", String.class, "x"))
                     .isInstanceOf(WorkerStartException.class)
                     .hasMessageContaining("broken").hasMessageContaining("no database");
