@@ -90,12 +90,23 @@ class PermissionsIT {
                 .hasMessageContaining(VHOST_B));
     }
 
+    /** A task queue family that does not exist yet must be declared, which needs configure permission. */
     @Test
     void h3ProducerThatCannotDeclareTheTaskQueueFailsClearly() {
+        String missing = QUEUE + ".missing";
         assertTimeoutPreemptively(CLEAR_ERROR_WITHIN, () -> assertThatThrownBy(() ->
-                Rows.pool(url("rel-noconf", VHOST_A), QUEUE).close())
+                Rows.pool(url("rel-noconf", VHOST_A), missing).close())
                 .isInstanceOf(BrokerUnavailableException.class)
                 .hasMessageContaining("ACCESS_REFUSED"));
+    }
+
+    /** An existing task queue family is used as it is: a passive declare needs no permission. */
+    @Test
+    void h3ProducerWithoutConfigurePermissionUsesExistingQueues() throws Exception {
+        try (WorkerFleet fleet = WorkerFleet.start(1, url("rel-worker", VHOST_A), QUEUE, "--heartbeat", "5s");
+             Pool pool = Rows.pool(url("rel-noconf", VHOST_A), QUEUE)) {
+            assertThat(pool.map("cube", java.util.List.of(1, 2, 3), Long.class)).containsExactly(1L, 8L, 27L);
+        }
     }
 
     @Test
