@@ -147,7 +147,11 @@ public final class BrokerMode implements BeforeAllCallback, AfterAllCallback, Au
         session().replaceWorker(READY_TIMEOUT);
     }
 
-    /** Waits until the worker runs at least one task message (its task may have begun, or be about to). */
+    /**
+     * Waits until the worker runs at least one task message (its task may have begun, or be about to): to kill it
+     * inside a task that takes a while. A task of microseconds may start and end between two looks; kill such a
+     * worker after the job's first results instead.
+     */
     public void awaitBusy(Duration timeout) throws InterruptedException {
         session().awaitBusy(timeout);
     }
