@@ -255,35 +255,35 @@ public final class Topology {
     }
 
     /**
-     * The delivery limit of result queues: high, since a result comes back only when its consumer's channel closes
-     * before the ack (a producer that crashed, or resumed with its results unacked), but explicit, since RabbitMQ 4
-     * gives quorum queues a default limit of 20, past which a result would be dropped.
+     * The delivery limit of result, dead-letter, parking and retry queues: high, since their messages come back only
+     * when a consumer's channel closes before the ack (a producer that crashed, or resumed with its results unacked),
+     * but explicit, since RabbitMQ 4 gives quorum queues a default limit of 20, past which a message is dropped.
      */
-    public static final int RESULT_DELIVERY_LIMIT = 1_000;
-    /** The delivery limit of the dead-letter, parking and retry queues, for the same reason. */
     public static final int COMPANION_DELIVERY_LIMIT = 1_000;
 
     /**
-     * Declares a durable result queue that the broker deletes after {@code ttl} without consumers: a quorum queue,
-     * replicated like the task queue, so that on a cluster the loss of any one node loses no result.
+     * Makes sure of a durable result queue that the broker deletes after {@code ttl} without consumers: a quorum
+     * queue, replicated like the task queue, so that on a cluster the loss of any one node loses no result. An
+     * existing one (a classic queue of an earlier build, or one declared beforehand) is used as it is.
      *
      * @throws BrokerOperationException when the broker refuses
      */
     public static void declareResultQueue(BrokerConnection connection, String queue, Duration ttl) {
-        onChannel(connection::createChannel, "cannot declare queue '" + queue + "'", channel -> declareResultQueue(channel,
-                queue, ttl));
+        ensureQueue(connection::createChannel, queue, resultArguments(ttl));
     }
 
-    /** As {@link #declareResultQueue(BrokerConnection, String, Duration)}, on a channel of the caller's. */
+    /** Declares a result queue as {@link #declareResultQueue(BrokerConnection, String, Duration)} makes one. */
     public static void declareResultQueue(Channel channel, String queue, Duration ttl) {
         try {
-            channel.queueDeclare(queue, true, false, false, Map.of(
-                    "x-queue-type", "quorum",
-                    "x-delivery-limit", RESULT_DELIVERY_LIMIT,
-                    "x-expires", Math.toIntExact(ttl.toMillis())));
+            channel.queueDeclare(queue, true, false, false, resultArguments(ttl));
         } catch (IOException | RuntimeException e) {
             throw BrokerErrors.translate("cannot declare queue '" + queue + "'", e);
         }
+    }
+
+    private static Map<String, Object> resultArguments(Duration ttl) {
+        return Map.of("x-queue-type", "quorum", "x-delivery-limit", COMPANION_DELIVERY_LIMIT,
+                "x-expires", Math.toIntExact(ttl.toMillis()));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.awaitility.Awaitility;
+import io.mqpool.testing.HookedTask;
 import org.junit.jupiter.api.Test;
 
 /** The initializer, each task's open and close, and the close hook: order, once each, and failures. */
@@ -19,53 +20,24 @@ class TaskLifecycleTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
 
     /** A task that records its open and close, and can be made to fail either. */
-    private final class Recording implements Task<String, String> {
-        private final String name;
-        private final boolean failOpen;
-        private final boolean failClose;
-
-        Recording(String name, boolean failOpen, boolean failClose) {
-            this.name = name;
-            this.failOpen = failOpen;
-            this.failClose = failClose;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Class<String> inputType() {
-            return String.class;
-        }
-
-        @Override
-        public String apply(String input, TaskContext context) {
-            return input;
-        }
-
-        @Override
-        public void open() {
+    private HookedTask recording(String name, boolean failOpen, boolean failClose) {
+        return new HookedTask(name, () -> {
             events.add("open " + name);
             if (failOpen) {
                 throw new IllegalStateException("no database at db:5432");
             }
-        }
-
-        @Override
-        public void close() throws Exception {
+        }, () -> {
             events.add("close " + name);
             if (failClose) {
                 throw new java.io.IOException("close failed");
             }
-        }
+        });
     }
 
     @Test
     void theInitializerRunsFirstThenTasksOpenAndAtCloseTasksCloseLastFirstThenTheHook() {
-        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(new Recording("a", false, true),
-                new Recording("b", false, false)), () -> events.add("init"), () -> events.add("hook"), "w1");
+        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(recording("a", false, true),
+                recording("b", false, false)), () -> events.add("init"), () -> events.add("hook"), "w1");
         lifecycle.open();
         lifecycle.close();
         lifecycle.close();
@@ -74,7 +46,7 @@ class TaskLifecycleTest {
 
     @Test
     void aFailingInitializerOpensNoTaskAndNamesItsCause() {
-        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(new Recording("a", false, false)), () -> {
+        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(recording("a", false, false)), () -> {
             throw new java.sql.SQLException("connection refused");
         }, () -> events.add("hook"), "w1");
         assertThatThrownBy(lifecycle::open).isInstanceOf(WorkerStartException.class)
@@ -85,8 +57,8 @@ class TaskLifecycleTest {
 
     @Test
     void aTaskThatFailsToOpenStopsTheStartAndOnlyOpenedTasksClose() {
-        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(new Recording("a", false, false),
-                new Recording("b", true, false), new Recording("c", false, false)), null, null, "w1");
+        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(recording("a", false, false),
+                recording("b", true, false), recording("c", false, false)), null, null, "w1");
         assertThatThrownBy(lifecycle::open).isInstanceOf(WorkerStartException.class)
                 .hasMessage("task b failed to open: java.lang.IllegalStateException: no database at db:5432");
         lifecycle.close();
@@ -95,7 +67,7 @@ class TaskLifecycleTest {
 
     @Test
     void aClosedLifecycleDoesNotOpen() {
-        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(new Recording("a", false, false)), null, null, "w1");
+        TaskLifecycle lifecycle = new TaskLifecycle(TaskRegistry.of(recording("a", false, false)), null, null, "w1");
         lifecycle.close();
         assertThatThrownBy(lifecycle::open).isInstanceOf(WorkerStartException.class)
                 .hasMessage("worker w1 was closed before it started");
@@ -106,7 +78,7 @@ class TaskLifecycleTest {
     @Test
     void aWorkerWhoseInitializerFailsDoesNotStartAndSaysWhy() throws Exception {
         try (Worker worker = Worker.builder().url("amqp://127.0.0.1:1").workerId("w9").startupTimeout(Duration.ofSeconds(1))
-                .task(new Recording("a", false, false))
+                .task(recording("a", false, false))
                 .initializer(() -> {
                     throw new IllegalStateException("missing API key");
                 }).onClose(() -> events.add("hook")).build()) {
@@ -120,7 +92,7 @@ class TaskLifecycleTest {
 
     @Test
     void startAsyncReportsTheFailureThroughItsFutureAndAwaitReady() throws Exception {
-        try (Worker worker = Worker.builder().url("amqp://127.0.0.1:1").workerId("w8").task(new Recording("a", true, false))
+        try (Worker worker = Worker.builder().url("amqp://127.0.0.1:1").workerId("w8").task(recording("a", true, false))
                 .build()) {
             CompletableFuture<Void> started = worker.startAsync();
             assertThatThrownBy(() -> worker.awaitReady(Duration.ofSeconds(10))).isInstanceOf(WorkerStartException.class)
@@ -132,7 +104,7 @@ class TaskLifecycleTest {
 
     @Test
     void closeGivesUpAStartThatWaitsForTheBroker() throws Exception {
-        Worker worker = Worker.builder().url("amqp://127.0.0.1:1").workerId("w7").task(new Recording("a", false, false))
+        Worker worker = Worker.builder().url("amqp://127.0.0.1:1").workerId("w7").task(recording("a", false, false))
                 .build();
         CompletableFuture<Void> started = worker.startAsync();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("open a"));

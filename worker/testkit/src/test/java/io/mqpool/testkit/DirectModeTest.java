@@ -15,6 +15,7 @@ import io.mqpool.task.RetryPolicy;
 import io.mqpool.task.Task;
 import io.mqpool.task.TaskContext;
 import io.mqpool.task.TaskRef;
+import io.mqpool.testing.HookedTask;
 import io.mqpool.worker.WorkerStartException;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -139,49 +140,11 @@ class DirectModeTest {
         }
     }
 
-    /** An echo task with lifecycle hooks. */
-    static final class Hooked implements Task<String, String> {
-        private final String name;
-        private final Runnable onOpen;
-        private final Runnable onClose;
-
-        Hooked(String name, Runnable onOpen, Runnable onClose) {
-            this.name = name;
-            this.onOpen = onOpen;
-            this.onClose = onClose;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Class<String> inputType() {
-            return String.class;
-        }
-
-        @Override
-        public String apply(String s, TaskContext ctx) {
-            return s;
-        }
-
-        @Override
-        public void open() {
-            onOpen.run();
-        }
-
-        @Override
-        public void close() {
-            onClose.run();
-        }
-    }
-
     @Test
     void tasksOpenBeforeTheFirstCallAndCloseOnce() {
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
-        DirectMode kit = DirectMode.of(new Hooked("echo", opened::incrementAndGet, closed::incrementAndGet));
+        DirectMode kit = DirectMode.of(new HookedTask("echo", opened::incrementAndGet, closed::incrementAndGet));
         assertThat(opened).hasValue(0);
         assertThat(kit.call("echo", String.class, "hi")).isEqualTo("hi");
         assertThat(kit.call("echo", String.class, "again")).isEqualTo("again");
@@ -195,10 +158,10 @@ class DirectModeTest {
 
     @Test
     void aTaskThatFailsToOpenIsAStartErrorNamingIt() {
-        Runnable noDatabase = () -> {
+        HookedTask.Hook noDatabase = () -> {
             throw new IllegalStateException("no database");
         };
-        try (DirectMode kit = DirectMode.of(new Hooked("broken", noDatabase, () -> { }))) {
+        try (DirectMode kit = DirectMode.of(new HookedTask("broken", noDatabase, () -> { }))) {
             assertThatThrownBy(() -> kit.call("broken", String.class, "x"))
                     .isInstanceOf(WorkerStartException.class)
                     .hasMessageContaining("broken").hasMessageContaining("no database");
