@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,13 +32,15 @@ class BrokerModeIT {
 
     /** Runs of each item of slow_square, counted across workers. */
     static final Map<Integer, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+    /** Holds every run of slow_square until the test has killed a worker, so that the kill always lands mid-task. */
+    static final CountDownLatch KILLED = new CountDownLatch(1);
     static final ExecutorService CALLER = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-caller", true));
 
     @RegisterExtension
     static final BrokerMode broker = BrokerMode.of(
                     Task.of(SLOW_SQUARE, (n, ctx) -> {
                         RUNS.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
-                        TimeUnit.MILLISECONDS.sleep(100);  // the task's own work, long enough to be killed in it
+                        KILLED.await(WAIT.toSeconds(), TimeUnit.SECONDS);
                         return n * n;
                     }),
                     Task.of(WORD_COUNT, (text, ctx) -> text.trim().split("\\s+").length))
@@ -67,6 +70,7 @@ class BrokerModeIT {
         broker.awaitBusy(WAIT);
         await().atMost(WAIT).until(() -> !RUNS.isEmpty());  // a task has begun
         broker.killWorker();
+        KILLED.countDown();
 
         assertThat(killed.terminated().toCompletableFuture().get(30, TimeUnit.SECONDS).reason())
                 .isEqualTo(WorkerExit.Reason.ABORTED);
