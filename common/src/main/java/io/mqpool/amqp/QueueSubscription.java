@@ -6,9 +6,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.mqpool.RootCause;
-import io.mqpool.config.Durations;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,34 +24,6 @@ public final class QueueSubscription implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueSubscription.class);
     private static final long CANCEL_WAIT_SECONDS = 5;
 
-    /**
-     * What to subscribe.
-     *
-     * @param consumerTag the prefix of the consumer tags ({@code PREFIX.QUEUE.N}), shown in the management UI. The
-     *     client recovers consumers by tag, so two subscriptions to one queue on one connection need two prefixes
-     * @param resubscribeDelay the pause before subscribing again after a close or a cancel
-     */
-    public record Settings(String queue, int prefetch, String consumerTag, Duration resubscribeDelay) {
-        public static final Duration DEFAULT_RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
-
-        public Settings {
-            if (queue == null || queue.isBlank()) {
-                throw new IllegalArgumentException("queue name must not be empty");
-            }
-            if (prefetch < 0 || prefetch > 65_535) {
-                throw new IllegalArgumentException("prefetch must be 0..65535, got " + prefetch);
-            }
-            if (consumerTag == null || consumerTag.isBlank()) {
-                throw new IllegalArgumentException("consumer tag must not be empty");
-            }
-            Durations.requirePositive(resubscribeDelay, "resubscribe delay");
-        }
-
-        public static Settings of(String queue, int prefetch, String consumerTag) {
-            return new Settings(queue, prefetch, consumerTag, DEFAULT_RESUBSCRIBE_DELAY);
-        }
-    }
-
     /** Receives what the subscription gets; called on the client's consumer threads, must not throw. */
     public interface Listener {
         void delivered(Delivery delivery);
@@ -67,7 +37,7 @@ public final class QueueSubscription implements AutoCloseable {
     }
 
     private final ChannelOpener opener;
-    private final Settings settings;
+    private final SubscriptionSettings settings;
     private final Listener listener;
     private final ScheduledExecutorService scheduler;
     private final Object lock = new Object();
@@ -81,12 +51,12 @@ public final class QueueSubscription implements AutoCloseable {
     private int prefetch;
     private long consumers;
 
-    public QueueSubscription(BrokerConnection connection, Settings settings, Listener listener,
+    public QueueSubscription(BrokerConnection connection, SubscriptionSettings settings, Listener listener,
                              ScheduledExecutorService scheduler) {
         this(connection::createChannel, settings, listener, scheduler);
     }
 
-    QueueSubscription(ChannelOpener opener, Settings settings, Listener listener, ScheduledExecutorService scheduler) {
+    QueueSubscription(ChannelOpener opener, SubscriptionSettings settings, Listener listener, ScheduledExecutorService scheduler) {
         this.opener = opener;
         this.settings = settings;
         this.listener = listener;
@@ -113,13 +83,14 @@ public final class QueueSubscription implements AutoCloseable {
         Channel c = channel;
         if (c == null || !c.isOpen()) {
             Channel opened = opener.open();
-            ChannelAcks openedAcks = new ChannelAcks(opened);
+            ChannelAcks openedAcks = new ChannelAcks(opened, settings.ackBatchDelay(), scheduler);
             opened.addShutdownListener(cause -> onShutdown(opened, openedAcks, cause));
             channel = opened;
             acks = openedAcks;
             c = opened;
         }
         c.basicQos(prefetch);
+        acks.prefetch(prefetch);
         consume(c);
     }
 
@@ -195,6 +166,7 @@ public final class QueueSubscription implements AutoCloseable {
             QueueConsumer old = consumer;
             try {
                 c.basicQos(wanted);
+                acks.prefetch(wanted);
                 consume(c);
             } catch (IOException | RuntimeException e) {
                 consumer = old;  // still consuming, and recovered with the connection
@@ -235,8 +207,8 @@ public final class QueueSubscription implements AutoCloseable {
     }
 
     /**
-     * Stops for good and closes the channel: what is not settled yet goes back to the queue. For a consumer whose
-     * deliveries need no settling after it stops. Idempotent.
+     * Stops for good, sends the acks still batched, and closes the channel: what is not settled yet goes back to the
+     * queue. For a consumer whose deliveries need no settling after it stops. Idempotent.
      */
     @Override
     public void close() {
@@ -245,6 +217,7 @@ public final class QueueSubscription implements AutoCloseable {
             Channel c = channel;
             try {
                 if (c != null && c.isOpen()) {
+                    acks.flushQuietly();
                     c.close();
                 }
             } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
@@ -266,6 +239,7 @@ public final class QueueSubscription implements AutoCloseable {
 
         @Override
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+            acks.delivered(envelope.getDeliveryTag());
             try {
                 listener.delivered(new Delivery(AmqpProperties.fromBasic(props), body, envelope.isRedeliver(),
                         envelope.getDeliveryTag(), acks));

@@ -60,7 +60,7 @@ final class FakeChannel {
                         consumers.get(consumedTags.indexOf((String) args[0])).handleCancelOk((String) args[0]);
                         yield null;
                     }
-                    case "basicAck" -> record("ack " + args[0]);
+                    case "basicAck" -> record("ack " + args[0] + ((Boolean) args[1] ? " multiple" : ""));
                     case "basicReject" -> record("reject " + args[0]);
                     case "basicNack" -> record("requeue " + args[0]);
                     case "addShutdownListener" -> {

@@ -22,7 +22,7 @@ class QueueSubscriptionTest {
         FakeChannel c = new FakeChannel();
         channels.add(c);
         return c.channel;
-    }, QueueSubscription.Settings.of("tasks", 8, "mqpool-worker.w1"), new QueueSubscription.Listener() {
+    }, SubscriptionSettings.of("tasks", 8, "mqpool-worker.w1"), new QueueSubscription.Listener() {
         @Override
         public void delivered(Delivery delivery) {
             delivered.add(delivery);
@@ -172,7 +172,7 @@ class QueueSubscriptionTest {
             c.consumeFailure = q -> new IOException("refused", new com.rabbitmq.client.ShutdownSignalException(false,
                     false, new AMQP.Channel.Close.Builder().replyCode(403).replyText("ACCESS_REFUSED - no").build(), null));
             return c.channel;
-        }, QueueSubscription.Settings.of("tasks", 1, "t"), d -> { }, scheduler.executor);
+        }, SubscriptionSettings.of("tasks", 1, "t"), d -> { }, scheduler.executor);
 
         assertThatThrownBy(refused::start).isInstanceOfSatisfying(BrokerOperationException.class, e -> {
             assertThat(e.code()).isEqualTo(ReplyCode.ACCESS_REFUSED);

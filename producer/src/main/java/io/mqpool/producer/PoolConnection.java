@@ -8,6 +8,7 @@ import io.mqpool.amqp.ConfirmingPublisher;
 import io.mqpool.amqp.Connections;
 import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.amqp.QueueSubscription;
+import io.mqpool.amqp.SubscriptionSettings;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.protocol.Codec;
@@ -108,8 +109,10 @@ final class PoolConnection implements AutoCloseable {
      */
     QueueSubscription consume(String queue, int prefetch, boolean acknowledge, ResultRouter router,
                               ScheduledExecutorService timer) {
-        QueueSubscription subscription = new QueueSubscription(connection, QueueSubscription.Settings.of(queue,
-                prefetch, CONSUMER_TAG), new ResultConsumer(router, acknowledge), timer);
+        SubscriptionSettings settings = SubscriptionSettings.of(queue, prefetch, CONSUMER_TAG);
+        QueueSubscription subscription = new QueueSubscription(connection, acknowledge
+                ? settings.withAckBatchDelay(SubscriptionSettings.DEFAULT_ACK_BATCH_DELAY) : settings,
+                new ResultConsumer(router, acknowledge), timer);
         try {
             subscription.start();
         } catch (RuntimeException e) {

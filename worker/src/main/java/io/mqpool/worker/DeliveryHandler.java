@@ -202,9 +202,11 @@ final class DeliveryHandler {
     private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
                        List<CompletableFuture<PublishResult>> retries) {
         AtomicInteger unconfirmed = new AtomicInteger(bodies.size() + retries.size());
+        Runnable settled = prefetchPolicy.settling();
         Runnable confirmed = () -> {
             if (unconfirmed.decrementAndGet() == 0) {
                 settler.ack(d);
+                settled.run();
             }
         };
         for (byte[] body : bodies) {

@@ -9,6 +9,7 @@ import io.mqpool.amqp.Connections;
 import io.mqpool.amqp.Delivery;
 import io.mqpool.amqp.DeliveryChannel;
 import io.mqpool.amqp.QueueSubscription;
+import io.mqpool.amqp.SubscriptionSettings;
 import io.mqpool.amqp.Topology;
 import io.mqpool.protocol.Codec;
 import java.time.Duration;
@@ -79,10 +80,10 @@ final class QueueWiring {
                     delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
             DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,
                     p.settler(), p.prefetch(), p.executor(), retrier);
-            QueueSubscription tasks = subscribe(p, connection, subscriptions, queue, p.prefetch().prefetch(),
-                    listener(handler, false));
-            subscribe(p, connection, subscriptions, Topology.soloQueue(queue), 1, listener(handler, true));
-            subscribe(p, connection, subscriptions, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH,
+            QueueSubscription tasks = subscribe(p, connection, subscriptions, settings(p, queue, p.prefetch().prefetch())
+                    .withAckBatchDelay(SubscriptionSettings.DEFAULT_ACK_BATCH_DELAY), listener(handler, false));
+            subscribe(p, connection, subscriptions, settings(p, Topology.soloQueue(queue), 1), listener(handler, true));
+            subscribe(p, connection, subscriptions, settings(p, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH),
                     new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId()));
             p.channels().scheduleWithFixedDelay(() -> tasks.setPrefetch(p.prefetch().prefetch()),
                     PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
@@ -110,11 +111,14 @@ final class QueueWiring {
         };
     }
 
+    private static SubscriptionSettings settings(Parts p, String queue, int prefetch) {
+        return SubscriptionSettings.of(queue, prefetch, "mqpool-worker." + p.settings().workerId());
+    }
+
     private static QueueSubscription subscribe(Parts p, BrokerConnection connection,
-                                               List<QueueSubscription> subscriptions, String queue, int prefetch,
+                                               List<QueueSubscription> subscriptions, SubscriptionSettings settings,
                                                QueueSubscription.Listener listener) {
-        QueueSubscription s = new QueueSubscription(connection, QueueSubscription.Settings.of(queue, prefetch,
-                "mqpool-worker." + p.settings().workerId()), listener, p.channels());
+        QueueSubscription s = new QueueSubscription(connection, settings, listener, p.channels());
         subscriptions.add(s);
         s.start();
         return s;

@@ -39,16 +39,16 @@ import org.slf4j.LoggerFactory;
  * completes {@link #terminated()} with {@link WorkerExit.Reason#RUNAWAY_TASK}, so that its application can end the
  * JVM, taking the runaway with it (as {@code mqpool-worker} does, with exit code 70). It never exits the JVM itself.
  *
- * <p>Threads: {@code mqpool-task-N} run deliveries (unbounded, since timed-out items keep theirs; the prefetch
- * bounds live work), {@code mqpool-worker-watchdog-1} enforces time limits and delays requeues,
- * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch and reopens the result channel,
- * {@code mqpool-worker-stop-1} stops the worker after a runaway.
+ * <p>Threads: {@code mqpool-task-N} run deliveries, one loop per thread of the concurrency, plus the threads that
+ * timed-out items keep; {@code mqpool-worker-watchdog-1} enforces time limits and delays requeues,
+ * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch, sends batched acks and reopens the result
+ * channel; {@code mqpool-worker-stop-1} stops the worker after a runaway.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration WATCHDOG_PERIOD = Duration.ofMillis(50);
     private static final Duration RUNAWAY_CHECK_PERIOD = Duration.ofMillis(250);
-    /** How much longer than the shutdown timeout a close waits for a stop already in progress. */
+    /** How much longer than the shutdown timeout a close waits for a stop in progress. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
     private final WorkerSettings settings;
@@ -57,6 +57,7 @@ public final class Worker implements AutoCloseable {
     private final TaskRunner runner;
     private final LongSupplier nanoTime;
     private final ThreadPoolExecutor executor;
+    private final HandlerLoops handlers;
     private final ScheduledExecutorService watchdog;
     private final ScheduledExecutorService channels;
     private final DrainingSettler settler;
@@ -105,8 +106,9 @@ public final class Worker implements AutoCloseable {
         this.watchdog = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-watchdog", true));
         this.channels = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-channels", true));
         this.settler = new DrainingSettler(settings.workerId(), watchdog);
-        this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch());
+        this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch(), nanoTime);
         AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);
+        this.handlers = new HandlerLoops(executor, () -> settings.concurrency() + abandoned.size());
         this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, abandoned, settings.workerId());
         this.runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId());
         runawayGuard.detected().thenAccept(this::stopInBackground);
@@ -214,7 +216,7 @@ public final class Worker implements AutoCloseable {
 
     private void setUp() {
         publisher = QueueWiring.wire(new QueueWiring.Parts(settings, codec, runner, runs, settler, prefetchPolicy,
-                executor, channels), connection, subscriptions);
+                handlers, channels), connection, subscriptions);
         runs.watch(watchdog, WATCHDOG_PERIOD);
         watchdog.scheduleAtFixedRate(runawayGuard, RUNAWAY_CHECK_PERIOD.toMillis(), RUNAWAY_CHECK_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);

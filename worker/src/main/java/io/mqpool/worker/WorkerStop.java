@@ -45,6 +45,9 @@ final class WorkerStop {
         } catch (InterruptedException e) {
             interrupted = true;
         }
+        for (QueueSubscription s : subscriptions) {
+            s.close();  // sends the acks still batched
+        }
         stopThreads.run();
         if (publisher != null) {
             publisher.close();

@@ -27,7 +27,7 @@ class DeliveryHandlerTest {
     private final Fakes.Publisher publisher = new Fakes.Publisher();
     private final Fakes.Settler settler = new Fakes.Settler();
     private final Fakes.Channel channel = new Fakes.Channel();
-    private final PrefetchPolicy prefetch = new PrefetchPolicy(2, 0);
+    private final PrefetchPolicy prefetch = new PrefetchPolicy(2, 0, System::nanoTime);
     private final TaskRunner runner = new TaskRunner(TaskRegistry.load(getClass().getClassLoader()), codec.mapper(),
             "w1", new PrintStream(OutputStream.nullOutputStream()));
     private final RunRegistry runs = new RunRegistry(2, runner, Runnable::run, now::get,

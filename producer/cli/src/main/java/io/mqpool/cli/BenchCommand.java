@@ -43,8 +43,6 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:done", "1:a run failed", "2:invalid command line", "3:broker unreachable"})
 final class BenchCommand implements Callable<Integer> {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /** The raw consumer gets the prefetch a worker's adaptive policy settles on for short tasks. */
-    private static final int RAW_PREFETCH_PER_THREAD = 4;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -92,6 +90,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Messages per baseline run (default: ${DEFAULT-VALUE}).")
     int baselineItems;
 
+    @Option(names = "--raw-prefetch", paramLabel = "N", defaultValue = "200",
+            description = "The raw baseline's consumer prefetch, per echo JVM (default: ${DEFAULT-VALUE}).")
+    int rawPrefetch;
+
+    @Option(names = "--raw-window", paramLabel = "N", defaultValue = "1000",
+            description = "The raw baseline's messages in flight (default: ${DEFAULT-VALUE}).")
+    int rawWindow;
+
     @Option(names = "--no-baseline", description = "Skip the raw amqp-client baseline.")
     boolean noBaseline;
 
@@ -102,9 +108,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         if (items < 1 || runs < 1 || workers < 1 || concurrency < 1 || window < 1 || latencySamples < 0
-                || baselineItems < 1 || chunkSize < 0 || warmup < 0) {
+                || baselineItems < 1 || chunkSize < 0 || warmup < 0 || rawPrefetch < 1 || rawWindow < 1) {
             throw new CommandLine.ParameterException(cl, "counts must be positive (--items, --runs, --workers, "
-                    + "--concurrency, --window, --baseline-items; --latency, --warmup and --chunk-size may be 0)");
+                    + "--concurrency, --window, --baseline-items, --raw-prefetch, --raw-window; --latency, --warmup "
+                    + "and --chunk-size may be 0)");
         }
         if (!format.equals("table") && !format.equals("json")) {
             throw new CommandLine.ParameterException(cl, "--format must be table or json");
@@ -184,8 +191,13 @@ final class BenchCommand implements Callable<Integer> {
         // The echo is in this JVM's jar: no mqpool worker in it.
         WorkerJvm echo = new WorkerJvm(Program.ClassPath.ofThisJvm(RawEcho.class.getName()),
                 List.of("-Dlogback.configurationFile=" + MqpoolMain.LOGGING),
-                List.of(queue, String.valueOf(RAW_PREFETCH_PER_THREAD * concurrency)), broker.environment());
-        try (RawBaseline raw = new RawBaseline(connection, queue, window);
+                List.of(queue, String.valueOf(rawPrefetch)), broker.environment());
+        ObjectNode node = report.putObject("raw");
+        node.put("queue", "quorum, delivery limit, persistent, publisher confirms, manual acks (multiple)")
+                .put("prefetch", rawPrefetch).put("window", rawWindow).put("echoes", workers);
+        err.printf("raw amqp-client baseline: %d echo JVMs, prefetch %d each, window %d msgs, quorum queue, persistent, "
+                + "confirms, acks with multiple%n", workers, rawPrefetch, rawWindow);
+        try (RawBaseline raw = new RawBaseline(connection, queue, rawWindow);
              LocalWorkers echoes = LocalWorkers.start(workers, echo, READY_TIMEOUT, err)) {
             for (int k = 0; k < warmup; k++) {
                 raw.throughput(baselineItems);
@@ -196,7 +208,6 @@ final class BenchCommand implements Callable<Integer> {
                 err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rates[r]);
                 err.flush();
             }
-            ObjectNode node = report.putObject("raw");
             BenchReport.stats(node.putObject("msgsPerSec"), rates);
             if (latencySamples > 0) {
                 raw.latencies(Math.min(200, latencySamples));

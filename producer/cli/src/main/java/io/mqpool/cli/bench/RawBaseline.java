@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The baseline's producer: plain amqp-client round trips (publish, {@link RawEcho} replies, consume), one
  * small message per task, over a queue with the task queue's settings (quorum, delivery limit, persistent,
- * confirms) and a durable reply queue, with the same number of messages in flight as mqpool.
+ * confirms) and a reply queue of the result queue's type, tuned as a careful user would tune it: its own window
+ * of messages in flight ({@code --raw-window}), and replies consumed with that prefetch and acknowledged in
+ * batches ({@code multiple}).
  */
 public final class RawBaseline implements AutoCloseable {
     private final Connection connection;
@@ -28,6 +30,8 @@ public final class RawBaseline implements AutoCloseable {
     private final String replies;
     private final Semaphore inFlight;
     private final Semaphore received = new Semaphore(0);
+    /** Replies acknowledged together, with one {@code multiple} ack, at most. */
+    private static final int ACK_BATCH = 32;
 
     /** Connects as mqpool does (TLS with certificate and host name checks, no trust-all), then declares its queues. */
     public RawBaseline(ConnectionSettings settings, String queue, int window) throws Exception {
@@ -45,12 +49,18 @@ public final class RawBaseline implements AutoCloseable {
             throw new IllegalStateException("baseline publish nacked");
         });
         consume = connection.createChannel();
-        consume.basicQos(1_000);
+        int ackBatch = Math.max(1, Math.min(ACK_BATCH, window / 4));  // well under the prefetch: never stalls it
+        consume.basicQos(window);
         consume.basicConsume(replies, false, new DefaultConsumer(consume) {
+            private int unacked;
+
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
                     throws IOException {
-                consume.basicAck(envelope.getDeliveryTag(), false);
+                if (++unacked >= ackBatch) {
+                    consume.basicAck(envelope.getDeliveryTag(), true);
+                    unacked = 0;
+                }
                 inFlight.release();
                 received.release();
             }
