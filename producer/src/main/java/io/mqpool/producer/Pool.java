@@ -72,7 +72,7 @@ public final class Pool implements AutoCloseable {
         PoolConnection connection = null;
         try {
             connection = PoolConnection.open(settings, poolId);
-            TaskPublication publisher = connection.publisher(codec, settings.queue(), callbacks);
+            TaskPublication publisher = connection.publisher(codec, settings.queues(), callbacks);
             this.shared = new SharedQueueLink(connection, publisher, router, timer, Topology.resultQueue(poolId),
                     settings.resultTtl());
             this.resumable = new ResumableLink(connection, publisher, router, timer, settings.resultTtl());

@@ -13,6 +13,7 @@ import io.mqpool.amqp.Topology;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.protocol.Codec;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ final class PoolConnection implements AutoCloseable {
     }
 
     /**
-     * Connects, with threads named for the pool, and makes sure the task queue exists.
+     * Connects, with threads named for the pool, and makes sure the task queue (each shard) exists.
      *
      * @throws BrokerUnavailableException when the broker is unreachable or refuses us
      */
@@ -48,11 +49,15 @@ final class PoolConnection implements AutoCloseable {
         BrokerConnection connection = BrokerConnection.open(settings.connection(), "mqpool-producer " + poolId,
                 new NamedThreadFactory("mqpool-pool-" + poolId, true));
         PoolConnection pc = new PoolConnection(connection, poolId);
+        String current = settings.queue();
         try {
-            Topology.ensureTaskQueue(connection, settings.queue(), settings.deliveryLimit());
+            for (String queue : settings.queues()) {
+                current = queue;
+                Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit());
+            }
         } catch (RuntimeException e) {
             pc.close();
-            throw pc.failure("cannot set up queue '" + settings.queue() + "'", e);
+            throw pc.failure("cannot set up queue '" + current + "'", e);
         }
         connection.onRecovery(new BrokerConnection.RecoveryHook() {
             @Override
@@ -72,7 +77,7 @@ final class PoolConnection implements AutoCloseable {
      * The pool's one publisher, to {@code taskQueue}: a nack, and what a lost connection left unconfirmed, are
      * handed back to the job, which publishes again only what is still unanswered. Call once.
      */
-    TaskPublication publisher(Codec codec, String taskQueue, Executor markers) {
+    TaskPublication publisher(Codec codec, List<String> taskQueues, Executor markers) {
         try {
             publisher = ConfirmingPublisher.builder(connection, "pool-" + poolId)
                     .completionExecutor(Runnable::run) // outcomes only hand over; markers go to their own executor
@@ -82,7 +87,7 @@ final class PoolConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             throw failure("cannot open a publishing channel on " + address, e);
         }
-        return new TaskPublication(publisher, codec, taskQueue, address, markers);
+        return new TaskPublication(publisher, codec, taskQueues, address, markers);
     }
 
     /** Declares a result queue that the broker deletes after {@code ttl} unused. */

@@ -1,9 +1,11 @@
 package io.mqpool.producer;
 
+import io.mqpool.amqp.Shards;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.config.Durations;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +19,8 @@ import java.util.Objects;
  *     (e.g. to narrow the broker permissions of a producer); null for a random id. It changes nothing in how
  *     results are delivered: to make a call resumable, use {@link JobOptions#withResumeKey(String)}
  * @param maxInFlightMessages task messages a job may have published and not yet returned
+ * @param shards the task queues a job's messages are spread over ({@link Shards}), for workers that consume them
+ *     all; 1 for the queue alone
  */
 public record PoolSettings(
         ConnectionSettings connection,
@@ -24,7 +28,8 @@ public record PoolSettings(
         int deliveryLimit,
         Duration resultTtl,
         String poolId,
-        int maxInFlightMessages) {
+        int maxInFlightMessages,
+        int shards) {
     public static final int DEFAULT_MAX_IN_FLIGHT_MESSAGES = 256;
 
     public PoolSettings {
@@ -42,23 +47,37 @@ public record PoolSettings(
         if (maxInFlightMessages < 1) {
             throw new IllegalArgumentException("max in-flight messages must be >= 1, got " + maxInFlightMessages);
         }
+        Shards.require(shards);
     }
 
     /** Defaults for everything but the connection. */
     public static PoolSettings of(ConnectionSettings connection) {
         return new PoolSettings(connection, Topology.DEFAULT_TASK_QUEUE, Topology.DEFAULT_DELIVERY_LIMIT,
-                Topology.DEFAULT_RESULT_TTL, null, DEFAULT_MAX_IN_FLIGHT_MESSAGES);
+                Topology.DEFAULT_RESULT_TTL, null, DEFAULT_MAX_IN_FLIGHT_MESSAGES, 1);
     }
 
     public PoolSettings withQueue(String value) {
-        return new PoolSettings(connection, value, deliveryLimit, resultTtl, poolId, maxInFlightMessages);
+        return new PoolSettings(connection, value, deliveryLimit, resultTtl, poolId, maxInFlightMessages, shards);
     }
 
     public PoolSettings withPoolId(String value) {
-        return new PoolSettings(connection, queue, deliveryLimit, resultTtl, value, maxInFlightMessages);
+        return new PoolSettings(connection, queue, deliveryLimit, resultTtl, value, maxInFlightMessages, shards);
     }
 
     public PoolSettings withMaxInFlightMessages(int value) {
-        return new PoolSettings(connection, queue, deliveryLimit, resultTtl, poolId, value);
+        return new PoolSettings(connection, queue, deliveryLimit, resultTtl, poolId, value, shards);
+    }
+
+    /**
+     * Spreads each job's task messages over {@code count} shards of the queue, 1..64: when one queue is the
+     * ceiling. Workers must consume as many ({@code --shards N}).
+     */
+    public PoolSettings withShards(int count) {
+        return new PoolSettings(connection, queue, deliveryLimit, resultTtl, poolId, maxInFlightMessages, count);
+    }
+
+    /** The task queues jobs are published to: the queue, then its other shards. */
+    public List<String> queues() {
+        return Shards.queues(queue, shards);
     }
 }

@@ -12,11 +12,13 @@ import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes task messages persistent and mandatory through the pool's confirming publisher, and turns each one's
@@ -51,7 +53,8 @@ final class TaskPublication {
 
     private final MessagePublisher publisher;
     private final Codec codec;
-    private final String queue;
+    private final List<String> queues;
+    private final AtomicLong published = new AtomicLong();
     private final BrokerAddress address;
     private final Executor markers;
 
@@ -59,10 +62,11 @@ final class TaskPublication {
      * @param markers where publication markers are published from: the outcomes may run on the client's own thread,
      *     where a publish that waits for room in the window would wait for ever
      */
-    TaskPublication(MessagePublisher publisher, Codec codec, String queue, BrokerAddress address, Executor markers) {
+    TaskPublication(MessagePublisher publisher, Codec codec, List<String> queues, BrokerAddress address,
+                    Executor markers) {
         this.publisher = publisher;
         this.codec = codec;
-        this.queue = queue;
+        this.queues = List.copyOf(queues);
         this.address = address;
         this.markers = markers;
     }
@@ -77,11 +81,15 @@ final class TaskPublication {
         byte[] body = codec.encode(message, "task message");
         MessageProperties props = PERSISTENT.withCorrelationId(message.job()).withReplyTo(route.replyTo())
                 .withMessageId(message.job() + ":" + message.items().get(0).i());
+        // Spread round robin over the shards; with one, always the queue.
+        String queue = queues.size() == 1 ? queues.get(0)
+                : queues.get((int) Math.floorMod(published.getAndIncrement(), (long) queues.size()));
         publisher.publish(queue, props, body, true)
-                .whenComplete((result, error) -> settled(route, message, attempt, result, error));
+                .whenComplete((result, error) -> settled(route, queue, message, attempt, result, error));
     }
 
-    private void settled(Route route, TaskMessage message, int attempt, PublishResult result, Throwable error) {
+    private void settled(Route route, String queue, TaskMessage message, int attempt, PublishResult result,
+                         Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof PublishFailedException p && (p.reason() == PublishFailedException.Reason.NACKED
@@ -90,7 +98,7 @@ final class TaskPublication {
                 // ended, must not reach a worker after its result queue is gone.
                 route.sink().republish(message, attempt);
             } else {
-                route.sink().fail(failure(cause));
+                route.sink().fail(failure(queue, cause));
             }
         } else if (result == PublishResult.RETURNED) {
             route.sink().fail(new IllegalStateException("task queue '" + queue + "' does not exist"));
@@ -104,7 +112,7 @@ final class TaskPublication {
     }
 
     /** A refused publish (a channel closed with 403) is the access error the command line exits 3 for. */
-    private RuntimeException failure(Throwable cause) {
+    private RuntimeException failure(String queue, Throwable cause) {
         BrokerUnavailableException refused = Connections.accessRefused(address, cause);
         if (refused != null) {
             return refused;

@@ -39,7 +39,7 @@ class TaskPublicationTest {
         return f;
     };
     private final Codec codec = Codec.defaults();
-    private final TaskPublication publication = new TaskPublication(fake, codec, "tasks",
+    private final TaskPublication publication = new TaskPublication(fake, codec, List.of("tasks"),
             BrokerAddress.parse("amqp://localhost"), Runnable::run);
     private final RecordingSink sink = new RecordingSink();
 
@@ -147,10 +147,21 @@ class TaskPublicationTest {
     }
 
     @Test
+    void messagesAreSpreadRoundRobinOverTheShards() {
+        TaskPublication sharded = new TaskPublication(fake, codec, io.mqpool.amqp.Shards.queues("tasks", 3),
+                BrokerAddress.parse("amqp://localhost"), Runnable::run);
+        for (int k = 0; k < 6; k++) {
+            sharded.publish(new TaskPublication.Route(sink, "results", false), MESSAGE, 1);
+        }
+        assertThat(sent).extracting(Sent::queue).containsExactly("tasks", "tasks.shard-1", "tasks.shard-2", "tasks",
+                "tasks.shard-1", "tasks.shard-2");
+    }
+
+    @Test
     void aPublishThatFailsAtOnceFailsTheJobOnTheCallersThread() {
         PublishFailedException closed = new PublishFailedException(PublishFailedException.Reason.CLOSED, "closed", null);
         TaskPublication onClosed = new TaskPublication((q, p, b, m) -> CompletableFuture.failedFuture(closed), codec,
-                "tasks", BrokerAddress.parse("amqp://localhost"), Runnable::run);
+                List.of("tasks"), BrokerAddress.parse("amqp://localhost"), Runnable::run);
 
         onClosed.publish(new TaskPublication.Route(sink, "results", false), MESSAGE, 1);
 
@@ -159,7 +170,7 @@ class TaskPublicationTest {
 
     @Test
     void aMessageAboveTheSizeLimitIsRefusedBeforeAnythingIsSent() {
-        TaskPublication small = new TaskPublication(fake, new Codec(1_024), "tasks",
+        TaskPublication small = new TaskPublication(fake, new Codec(1_024), List.of("tasks"),
                 BrokerAddress.parse("amqp://localhost"), Runnable::run);
         TaskMessage big = new TaskMessage(Protocol.VERSION, "job-1", "cube", List.of(new TaskItem(0,
                 JsonNodeFactory.instance.arrayNode().add("x".repeat(2_000)))), null);

@@ -18,13 +18,14 @@ import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets a worker up on its connection: declares the task and solo queues, opens the result publisher, and subscribes
- * the task queue, the solo queue (one message at a time) and the dead letters; the task queue's prefetch then
- * follows the {@link PrefetchPolicy}.
+ * Sets a worker up on its connection: opens the result publisher, declares the task and solo queues of each shard,
+ * and subscribes each shard's task queue, solo queue (one message at a time) and dead letters; the task queues'
+ * prefetch then follows the {@link PrefetchPolicy}.
  */
 final class QueueWiring {
     private static final Logger log = LoggerFactory.getLogger(QueueWiring.class);
@@ -56,12 +57,8 @@ final class QueueWiring {
      */
     static ConfirmingPublisher wire(Parts p, BrokerConnection connection, List<QueueSubscription> subscriptions) {
         WorkerSettings settings = p.settings();
-        String queue = settings.queue();
+        String current = settings.queue();
         try {
-            if (!Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit())) {
-                log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), queue);
-            }
-            Topology.ensureSoloQueue(connection, queue, settings.deliveryLimit());
             ConfirmingPublisher publisher = ConfirmingPublisher.builder(connection, "worker-" + settings.workerId())
                     .nackAttempts(PUBLISH_NACK_ATTEMPTS)
                     .nackBackoff(NACK_BACKOFF, NACK_BACKOFF_CAP, p.channels())
@@ -76,25 +73,44 @@ final class QueueWiring {
                 }
             });
             Replies replies = new Replies(publisher, settings.workerId());
-            Retrier retrier = new Retrier(p.codec(), replies, new DelayQueues(queue,
-                    delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
-            DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,
-                    p.settler(), p.prefetch(), p.executor(), retrier);
-            QueueSubscription tasks = subscribe(p, connection, subscriptions, settings(p, queue, p.prefetch().prefetch())
-                    .withAckBatchDelay(SubscriptionSettings.DEFAULT_ACK_BATCH_DELAY), listener(handler, false));
-            subscribe(p, connection, subscriptions, settings(p, Topology.soloQueue(queue), 1), listener(handler, true));
-            subscribe(p, connection, subscriptions, settings(p, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH),
-                    new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId()));
-            p.channels().scheduleWithFixedDelay(() -> tasks.setPrefetch(p.prefetch().prefetch()),
-                    PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            for (String queue : settings.queues()) {
+                current = queue;
+                wireQueue(p, settings.onQueue(queue), connection, subscriptions, replies);
+            }
             return publisher;
         } catch (BrokerOperationException e) {
             BrokerUnavailableException refused = Connections.accessRefused(settings.connection().address(), e);
             if (refused != null) {
                 throw refused;
             }
-            throw new IllegalStateException("cannot set up queue '" + queue + "': " + RootCause.message(e), e);
+            throw new IllegalStateException("cannot set up queue '" + current + "': " + RootCause.message(e), e);
         }
+    }
+
+    /**
+     * Declares one task queue (one shard) and its solo queue, and subscribes it, its solo queue and its dead
+     * letters. Each shard's task queue gets an equal part of the policy's prefetch.
+     */
+    private static void wireQueue(Parts p, WorkerSettings settings, BrokerConnection connection,
+                                  List<QueueSubscription> subscriptions, Replies replies) {
+        String queue = settings.queue();
+        if (!Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit())) {
+            log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), queue);
+        }
+        Topology.ensureSoloQueue(connection, queue, settings.deliveryLimit());
+        Retrier retrier = new Retrier(p.codec(), replies, new DelayQueues(queue,
+                delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
+        DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,
+                p.settler(), p.prefetch(), p.executor(), retrier);
+        int shards = p.settings().shards();
+        IntSupplier prefetch = () -> Math.max(1, p.prefetch().prefetch() / shards);
+        QueueSubscription tasks = subscribe(p, connection, subscriptions, settings(p, queue, prefetch.getAsInt())
+                .withAckBatchDelay(SubscriptionSettings.DEFAULT_ACK_BATCH_DELAY), listener(handler, false));
+        subscribe(p, connection, subscriptions, settings(p, Topology.soloQueue(queue), 1), listener(handler, true));
+        subscribe(p, connection, subscriptions, settings(p, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH),
+                new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId()));
+        p.channels().scheduleWithFixedDelay(() -> tasks.setPrefetch(prefetch.getAsInt()),
+                PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static QueueSubscription.Listener listener(DeliveryHandler handler, boolean fromSolo) {

@@ -38,6 +38,7 @@ public final class WorkerBuilder {
     private Duration heartbeat;
     private Integer maxMessageSize;
     private String queue = Topology.DEFAULT_TASK_QUEUE;
+    private int shards = 1;
     private int concurrency = Math.min(1_024, Runtime.getRuntime().availableProcessors());
     private int prefetch;
     private int deliveryLimit = Topology.DEFAULT_DELIVERY_LIMIT;
@@ -90,6 +91,15 @@ public final class WorkerBuilder {
     /** The task queue to serve (default {@value Topology#DEFAULT_TASK_QUEUE}). */
     public WorkerBuilder queue(String value) {
         this.queue = value;
+        return this;
+    }
+
+    /**
+     * Consumes the queue spread over this many shards, 1..64 (default 1): the queue and {@code QUEUE.shard-1} up
+     * to {@code QUEUE.shard-(N-1)}, for producers that spread their jobs the same way.
+     */
+    public WorkerBuilder shards(int value) {
+        this.shards = value;
         return this;
     }
 
@@ -238,7 +248,7 @@ public final class WorkerBuilder {
             c = c.withTlsCaFile(tlsCa);
         }
         return new WorkerSettings(c, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout, startupTimeout,
-                taskTimeout, workerId != null ? workerId : defaultWorkerId(), runawayGrace);
+                taskTimeout, workerId != null ? workerId : defaultWorkerId(), runawayGrace, shards);
     }
 
     private TaskRegistry registry() {

@@ -1,8 +1,10 @@
 package io.mqpool.worker;
 
+import io.mqpool.amqp.Shards;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.config.Durations;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +22,7 @@ import java.util.Objects;
  * @param workerId this worker's id in logs and result headers
  * @param runawayGrace how long a task thread abandoned past its time limit may go on after its interrupt before
  *     the worker takes it for a runaway that ignores interrupts, and stops (see {@link Worker#terminated()})
+ * @param shards the task queues the queue is spread over ({@link Shards}), all consumed; 1 for the queue alone
  */
 public record WorkerSettings(
         ConnectionSettings connection,
@@ -31,7 +34,8 @@ public record WorkerSettings(
         Duration startupTimeout,
         Duration taskTimeout,
         String workerId,
-        Duration runawayGrace) {
+        Duration runawayGrace,
+        int shards) {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** Far below RabbitMQ's default consumer_timeout of 30 minutes. */
     public static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofMinutes(10);
@@ -61,18 +65,36 @@ public record WorkerSettings(
             throw new IllegalArgumentException("worker id must not be empty");
         }
         Durations.requirePositive(runawayGrace, "runaway grace");
+        Shards.require(shards);
     }
 
-    /** The settings with the {@link #DEFAULT_RUNAWAY_GRACE}. */
+    /** The settings with the {@link #DEFAULT_RUNAWAY_GRACE}, on one queue. */
     public WorkerSettings(ConnectionSettings connection, String queue, int concurrency, int prefetch, int deliveryLimit,
                           Duration shutdownTimeout, Duration startupTimeout, Duration taskTimeout, String workerId) {
         this(connection, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout, startupTimeout, taskTimeout,
-                workerId, DEFAULT_RUNAWAY_GRACE);
+                workerId, DEFAULT_RUNAWAY_GRACE, 1);
     }
 
     /** The same settings with another {@link #runawayGrace()}. */
     public WorkerSettings withRunawayGrace(Duration grace) {
         return new WorkerSettings(connection, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout,
-                startupTimeout, taskTimeout, workerId, grace);
+                startupTimeout, taskTimeout, workerId, grace, shards);
+    }
+
+    /** The same settings, consuming the queue spread over {@code count} shards. */
+    public WorkerSettings withShards(int count) {
+        return new WorkerSettings(connection, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout,
+                startupTimeout, taskTimeout, workerId, runawayGrace, count);
+    }
+
+    /** The settings of one of the {@link #queues()}: that queue, alone. */
+    WorkerSettings onQueue(String shard) {
+        return new WorkerSettings(connection, shard, concurrency, prefetch, deliveryLimit, shutdownTimeout,
+                startupTimeout, taskTimeout, workerId, runawayGrace, 1);
+    }
+
+    /** The task queues consumed: the queue, then its other shards. */
+    public List<String> queues() {
+        return Shards.queues(queue, shards);
     }
 }

@@ -9,23 +9,21 @@ import io.mqpool.config.ConnectionSettings;
 import io.mqpool.launch.Program;
 import io.mqpool.launch.WorkerJvm;
 import io.mqpool.producer.JobOptions;
-import io.mqpool.producer.Outcome;
 import io.mqpool.producer.Pool;
 import io.mqpool.producer.PoolSettings;
 import io.mqpool.cli.bench.RawBaseline;
+import io.mqpool.cli.bench.MapRuns;
+import io.mqpool.cli.bench.PythonPool;
 import io.mqpool.cli.bench.RawEcho;
+import io.mqpool.cli.bench.Submitters;
 import io.mqpool.protocol.Codec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workers"}, defaultValue = "2", description = "Worker JVMs to start (default: ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "1",
+            description = "Task queues each job is spread over, all consumed by every worker (default: ${DEFAULT-VALUE}).")
+    int shards;
+
     @Option(names = "--concurrency", defaultValue = "1", description = "Threads per worker (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
@@ -90,6 +92,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "Messages per baseline run (default: ${DEFAULT-VALUE}).")
     int baselineItems;
 
+    @Option(names = "--submitters", paramLabel = "N", defaultValue = "0",
+            description = "Also time N threads each calling submit in a loop, as a web service does, over --items "
+                    + "calls: calls/s, p50 and p99 (default: off).", showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    int submitters;
+
+    @Option(names = "--no-python",
+            description = "Skip Python's multiprocessing.Pool(workers x concurrency).map(cube, ...) beside cube with "
+                    + "default chunking (run when python3 is on the PATH).")
+    boolean noPython;
+
     @Option(names = "--raw-prefetch", paramLabel = "N", defaultValue = "200",
             description = "The raw baseline's consumer prefetch, per echo JVM (default: ${DEFAULT-VALUE}).")
     int rawPrefetch;
@@ -108,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         if (items < 1 || runs < 1 || workers < 1 || concurrency < 1 || window < 1 || latencySamples < 0
-                || baselineItems < 1 || chunkSize < 0 || warmup < 0 || rawPrefetch < 1 || rawWindow < 1) {
+                || baselineItems < 1 || chunkSize < 0 || warmup < 0 || rawPrefetch < 1 || rawWindow < 1
+                || submitters < 0) {
             throw new CommandLine.ParameterException(cl, "counts must be positive (--items, --runs, --workers, "
                     + "--concurrency, --window, --baseline-items, --raw-prefetch, --raw-window; --latency, --warmup "
                     + "and --chunk-size may be 0)");
@@ -124,23 +137,26 @@ final class BenchCommand implements Callable<Integer> {
         JobOptions options = JobOptions.DEFAULTS.withChunkSize(chunkSize);
         int chunk = options.maxChunkSize(items);
         report.put("task", task).put("items", items).put("chunkSize", chunkSize > 0 ? String.valueOf(chunk) : "adaptive, max " + chunk).put("window", window)
-                .put("workers", workers).put("concurrency", concurrency).put("warmup", warmup).put("runs", runs);
+                .put("workers", workers).put("shards", shards).put("concurrency", concurrency).put("warmup", warmup).put("runs", runs);
         ConnectionSettings connection = connection(cl);
         // Started as bin/mqpool-worker starts a worker, for steady-state figures.
         WorkerJvm worker = new WorkerJvm(WorkerJar.from(System.getProperties()).program(), List.of(),
-                List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready"),
+                List.of("--queue", queue, "--shards", String.valueOf(shards), "--concurrency", String.valueOf(concurrency),
+                        "--quiet", "--announce-ready"),
                 broker.environment());
-        PoolSettings settings = PoolSettings.of(connection).withQueue(queue).withMaxInFlightMessages(window);
+        PoolSettings settings = poolSettings(cl, connection, queue);
         try (Pool pool = Pool.create(settings);
              LocalWorkers fleet = LocalWorkers.start(workers, worker, READY_TIMEOUT, err)) {
             err.printf("mqpool bench: %s x %,d items, chunk %s, window %d msgs, %d worker JVMs x %d threads%n",
                     task, items, chunkSize > 0 ? String.valueOf(chunk) : "adaptive", window, workers, concurrency);
+            MapRuns maps = new MapRuns(pool, task, fixedArg, options, err);
+            Submitters calls = new Submitters(pool, task, k -> fixedArg != null ? fixedArg : (Object) (k + 1));
             for (int k = 0; k < warmup; k++) {
-                run(pool, items, fixedArg, options);
+                maps.run(items);
             }
             double[] rates = new double[runs];
             for (int r = 0; r < runs; r++) {
-                long nanos = run(pool, items, fixedArg, options);
+                long nanos = maps.run(items);
                 rates[r] = items / (nanos / 1e9);
                 err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
                 err.flush();
@@ -151,16 +167,11 @@ final class BenchCommand implements Callable<Integer> {
                 BenchReport.stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
             }
             if (latencySamples > 0) {
-                long[] lat = new long[latencySamples];
-                for (int k = 0; k < Math.min(200, latencySamples); k++) {
-                    submit(pool, fixedArg, k);
-                }
-                for (int k = 0; k < latencySamples; k++) {
-                    long start = System.nanoTime();
-                    submit(pool, fixedArg, k);
-                    lat[k] = System.nanoTime() - start;
-                }
-                BenchReport.percentiles(mq.putObject("latencyMs"), lat);
+                calls.run(1, Math.min(200, latencySamples));
+                BenchReport.percentiles(mq.putObject("latencyMs"), calls.run(1, latencySamples).latencyNanos());
+            }
+            if (submitters > 0) {
+                submitters(calls, mq.putObject("submitters"), err);
             }
             List<Long> rss = fleet.peakRssKib();
             ObjectNode mem = report.putObject("peakRssMiB");
@@ -168,13 +179,24 @@ final class BenchCommand implements Callable<Integer> {
             ArrayNode w = mem.putArray("workers");
             rss.forEach(k -> w.add(k / 1024));
         } finally {
-            PrivateQueue.delete(settings.connection(), queue);
+            PrivateQueue.delete(settings.connection(), settings.queues());
         }
         if (!noBaseline) {
             baseline(connection, report, err);
         }
+        if (!noPython && task.equals("cube") && arg == null && chunkSize == 0) {
+            python(report, err);
+        }
         BenchReport.print(report, cl.getOut(), format.equals("json"));
         return 0;
+    }
+
+    private PoolSettings poolSettings(CommandLine cl, ConnectionSettings connection, String queue) {
+        try {
+            return PoolSettings.of(connection).withQueue(queue).withMaxInFlightMessages(window).withShards(shards);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+        }
     }
 
     /** The broker connection; a bad URL is a usage error (exit 2). */
@@ -217,59 +239,45 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode ratio = report.putObject("ratio");
         ratio.put("itemsPerSecOverRawMsgsPerSec", BenchReport.round(report.at("/mqpool/itemsPerSec/median").asDouble()
                 / report.at("/raw/msgsPerSec/median").asDouble()));
+        if (submitters > 0) {
+            ratio.put("submitterCallsPerSecOverRawMsgsPerSec", BenchReport.round(report.at(
+                    "/mqpool/submitters/callsPerSec/median").asDouble() / report.at("/raw/msgsPerSec/median").asDouble()));
+        }
         if (latencySamples > 0) {
             ratio.put("latencyP50", BenchReport.round(report.at("/mqpool/latencyMs/p50").asDouble() / report.at("/raw/latencyMs/p50").asDouble()));
             ratio.put("latencyP99", BenchReport.round(report.at("/mqpool/latencyMs/p99").asDouble() / report.at("/raw/latencyMs/p99").asDouble()));
         }
     }
 
-    private long run(Pool pool, int count, JsonNode fixedArg, JobOptions options) {
-        long start = System.nanoTime();
-        long failed = 0;
-        long seen = 0;
-        try (Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args(count, fixedArg), count, JsonNode.class,
-                options, true)) {
-            Iterator<Outcome<JsonNode>> it = outcomes.iterator();
-            while (it.hasNext()) {
-                Outcome<JsonNode> o = it.next();
-                seen++;
-                if (!o.isOk()) {
-                    failed++;
-                    if (failed == 1) {
-                        spec.commandLine().getErr().println("mqpool bench: item " + o.index() + " failed: " + o.error().summary());
-                    }
-                }
-            }
+    private void submitters(Submitters calls, ObjectNode node, PrintWriter err) throws Exception {
+        for (int k = 0; k < warmup; k++) {
+            calls.run(submitters, items);
         }
-        if (failed > 0 || seen != count) {
-            throw new IllegalStateException(failed + " of " + count + " items failed; see the first error above");
+        double[] rates = new double[runs];
+        long[] latencies = null;
+        for (int r = 0; r < runs; r++) {
+            Submitters.Result result = calls.run(submitters, items);
+            rates[r] = result.callsPerSec();
+            latencies = result.latencyNanos();
+            err.printf("  mqpool %d submitters run %d/%d: %,.0f calls/s%n", submitters, r + 1, runs, rates[r]);
+            err.flush();
         }
-        return System.nanoTime() - start;
+        node.put("threads", submitters);
+        BenchReport.stats(node.putObject("callsPerSec"), rates);
+        BenchReport.percentiles(node.putObject("latencyMs"), latencies);
     }
 
-    private void submit(Pool pool, JsonNode fixedArg, long k) throws Exception {
-        Object a = fixedArg != null ? fixedArg : (Object) (k + 1);
-        pool.submit(task, JsonNode.class, a).get(1, TimeUnit.MINUTES);
+    private void python(ObjectNode report, PrintWriter err) throws InterruptedException {
+        int processes = workers * concurrency;
+        err.printf("Python multiprocessing.Pool(%d).map(cube, range(1, %,d)), no broker:%n", processes, items + 1);
+        err.flush();
+        PythonPool.itemsPerSec(items, processes, runs).ifPresentOrElse(rates -> {
+            ObjectNode node = report.putObject("python");
+            node.put("processes", processes);
+            BenchReport.stats(node.putObject("itemsPerSec"), rates);
+            report.with("ratio").put("itemsPerSecOverPythonPool", BenchReport.round(
+                    report.at("/mqpool/itemsPerSec/median").asDouble() / node.at("/itemsPerSec/median").asDouble()));
+        }, () -> err.println("  no python3 on the PATH: no comparison"));
     }
 
-    private Iterator<JsonNode> args(int count, JsonNode fixedArg) {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < count;
-            }
-
-            @Override
-            public JsonNode next() {
-                if (next >= count) {
-                    throw new NoSuchElementException();
-                }
-                ArrayNode a = JsonNodeFactory.instance.arrayNode(1);
-                next++;
-                return fixedArg != null ? a.add(fixedArg) : a.add(next);
-            }
-        };
-    }
 }

@@ -44,7 +44,7 @@ public final class CdsTraining {
             return silent().execute("map", "--url", url, "--queue", queue, "--workers", workers, "cube", "1", "2", "3");
         } finally {
             try {
-                PrivateQueue.delete(ConnectionSettings.of(BrokerAddress.parse(url)), queue);
+                PrivateQueue.delete(ConnectionSettings.of(BrokerAddress.parse(url)), java.util.List.of(queue));
             } catch (IllegalArgumentException e) {
                 // A malformed URL: the round trip failed the same way, and made no queue.
             }

@@ -16,6 +16,11 @@ final class JobOptionsMixin {
             description = "Task queue (default: ${DEFAULT-VALUE}).")
     String queue;
 
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "${env:MQPOOL_SHARDS:-1}",
+            description = "Spread the job's task messages over N queues (QUEUE, QUEUE.shard-1 .. QUEUE.shard-(N-1)) "
+                    + "when one queue is the ceiling; workers need --shards N too (default: ${DEFAULT-VALUE}).")
+    int shards;
+
     @Option(names = {"-w", "--workers"}, paramLabel = "N", defaultValue = "0",
             description = "Start N worker JVMs (from the worker jar) for this command, on the same --url and "
                     + "--tls-ca, and stop them after it (default: use the workers already running).")

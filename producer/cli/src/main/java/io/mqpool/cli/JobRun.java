@@ -46,20 +46,20 @@ final class JobRun {
                 throw new IllegalArgumentException("--workers must be >= 0, got " + options.workers);
             }
             ConnectionSettings connection = options.broker.connection().withMaxMessageBytes(options.maxMessageSize);
-            return PoolSettings.of(connection).withQueue(options.queue);
+            return PoolSettings.of(connection).withQueue(options.queue).withShards(options.shards);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
         }
     }
 
     /** The worker JVMs of {@code --workers}, started from the worker jar; they connect as this command does. */
-    private LocalWorkers spawnWorkers(String queue) throws java.io.IOException {
+    private LocalWorkers spawnWorkers(PoolSettings settings) throws java.io.IOException {
         if (options.workers == 0) {
             return null;
         }
         WorkerJar jar = WorkerJar.from(System.getProperties());
         WorkerJvm launch = WorkerJvm.quickStart(jar.program(), jar.cdsOptions(),
-                LocalWorkers.quickWorkerArgs(queue, 1), options.broker.environment());
+                LocalWorkers.quickWorkerArgs(settings.queue(), settings.shards(), 1), options.broker.environment());
         return LocalWorkers.spawn(options.workers, launch, commandLine.getErr());
     }
 
@@ -98,7 +98,7 @@ final class JobRun {
         long failed = 0;
         long done = 0;
         // The workers' JVMs start while this one connects; the job starts once they consume.
-        try (LocalWorkers workers = spawnWorkers(settings.queue());
+        try (LocalWorkers workers = spawnWorkers(settings);
              Pool pool = Pool.create(settings);
              Stream<Outcome<JsonNode>> outcomes = whenReady(workers, pool)
                      .outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);

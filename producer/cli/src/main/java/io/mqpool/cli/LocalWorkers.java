@@ -40,9 +40,9 @@ final class LocalWorkers implements AutoCloseable {
     }
 
     /** Worker arguments for a one-shot command: quiet, announcing readiness, quick to stop. */
-    static List<String> quickWorkerArgs(String queue, int concurrency) {
-        return List.of("--queue", queue, "--concurrency", String.valueOf(concurrency), "--quiet", "--announce-ready",
-                "--shutdown-timeout", "10s");
+    static List<String> quickWorkerArgs(String queue, int shards, int concurrency) {
+        return List.of("--queue", queue, "--shards", String.valueOf(shards), "--concurrency", String.valueOf(concurrency),
+                "--quiet", "--announce-ready", "--shutdown-timeout", "10s");
     }
 
     /** Starts {@code count} processes and waits until each announced that it is ready (consuming). */

@@ -57,6 +57,11 @@ public final class WorkerMain implements Callable<Integer> {
             description = "Task queue to serve (default: ${DEFAULT-VALUE}).")
     private String queue;
 
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "${env:MQPOOL_SHARDS:-1}",
+            description = "Consume the queue spread over N shards (QUEUE, QUEUE.shard-1 .. QUEUE.shard-(N-1)), "
+                    + "as producers with --shards N fill them (default: ${DEFAULT-VALUE}).")
+    private int shards;
+
     @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "${env:MQPOOL_CONCURRENCY:-0}",
             description = "Task threads (default: the number of CPUs).", showDefaultValue = CommandLine.Help.Visibility.NEVER)
     private int concurrency;
@@ -150,6 +155,7 @@ public final class WorkerMain implements Callable<Integer> {
                     .heartbeat(heartbeat)
                     .maxMessageSize(maxMessageSize)
                     .queue(queue)
+                    .shards(shards)
                     .concurrency(concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors())
                     .prefetch(prefetch)
                     .deliveryLimit(deliveryLimit)
