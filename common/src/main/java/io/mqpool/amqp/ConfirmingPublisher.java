@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfirmingPublisher implements MessagePublisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfirmingPublisher.class);
     public static final int DEFAULT_MAX_UNCONFIRMED = 1_024;
+    /** A publish refused this many times has its channel replaced (only where a closed channel is reopened). */
+    static final int REPLACE_AFTER_ATTEMPTS = 3;
 
     /** What becomes of unconfirmed publishes when the connection is lost. */
     public enum OnConnectionLoss { REPUBLISH, FAIL }
@@ -45,6 +47,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     private final Object publishLock = new Object();
     private final Unconfirmed pending = new Unconfirmed();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean replacing = new AtomicBoolean();
     // Guarded by publishLock: the highest number given to a publish on the current channel numbering.
     private long lastIssued;
     // Guarded by publishLock: publishes sent before the recovered channel was in confirm mode again.
@@ -71,7 +74,9 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     private Channel open() throws IOException {
         Channel c = opener.open();
         c.confirmSelect();
-        c.addConfirmListener(this::handleAck, this::handleNack);
+        // A replaced channel's late confirms are ignored: what was unconfirmed on it is sent again on the new one.
+        c.addConfirmListener((seq, multiple) -> onConfirm(c, seq, multiple, true),
+                (seq, multiple) -> onConfirm(c, seq, multiple, false));
         c.addReturnListener(r -> handleReturn(r.getRoutingKey(), r.getProperties().getMessageId()));
         c.addShutdownListener(cause -> onShutdown(c, cause));
         return c;
@@ -93,14 +98,9 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         if (b != null) {
             return CompletableFuture.failedFuture(b);
         }
-        try {
-            if (!window.acquire()) {
-                return CompletableFuture.failedFuture(closedFailure());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new PublishFailedException(PublishFailedException.Reason.INTERRUPTED,
-                    "interrupted while waiting to publish to '" + queue + "'", e));
+        PublishFailedException refused = window.admit(queue, closedFailure());
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
         }
         CompletableFuture<PublishResult> future = new CompletableFuture<>();
         send(new Publish(queue, properties, AmqpProperties.toBasic(properties), body, mandatory, future, 1, false));
@@ -133,9 +133,9 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
                 c.basicPublish("", p.queue(), p.mandatory(), p.basic(), p.body());
             } catch (IOException | RuntimeException e) {
                 if (!(onConnectionLoss == OnConnectionLoss.REPUBLISH && broken == null && !closed.get()
-                        && connectionLost(e))) {
+                        && Channels.connectionLost(e))) {
                     pending.remove(seq);
-                    failure = broken != null ? broken : new PublishFailedException(connectionLost(e)
+                    failure = broken != null ? broken : new PublishFailedException(Channels.connectionLost(e)
                             ? PublishFailedException.Reason.CONNECTION_LOST : PublishFailedException.Reason.FAILED,
                             "cannot publish to queue '" + p.queue() + "': " + RootCause.message(e), e);
                 }
@@ -156,14 +156,6 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
             window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST,
                     "the connection is recovering", null));
         }
-    }
-
-    /** A lost connection, which the client recovers (a socket error, or a channel closed with its connection). */
-    private static boolean connectionLost(Exception e) {
-        if (e instanceof ShutdownSignalException sse) {
-            return sse.isHardError() && !sse.isInitiatedByApplication();
-        }
-        return e instanceof IOException;
     }
 
     /** Publishes again, or fails, what a lost connection left unconfirmed. */
@@ -243,6 +235,17 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         }
     }
 
+    private void onConfirm(Channel c, long seq, boolean multiple, boolean ack) {
+        if (c != channel) {
+            return;
+        }
+        if (ack) {
+            handleAck(seq, multiple);
+        } else {
+            handleNack(seq, multiple);
+        }
+    }
+
     void handleAck(long seq, boolean multiple) {
         for (Publish p : pending.take(seq, multiple)) {
             window.complete(p, p.returned() ? PublishResult.RETURNED : PublishResult.CONFIRMED);
@@ -250,12 +253,44 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     }
 
     void handleNack(long seq, boolean multiple) {
-        for (Publish p : pending.take(seq, multiple)) {
+        List<Publish> nacked = pending.take(seq, multiple);
+        if (reopenDelay != null && nacked.stream().anyMatch(p -> p.attempt() >= REPLACE_AFTER_ATTEMPTS)
+                && replacing.compareAndSet(false, true)) {
+            scheduler.schedule(this::replaceChannel, 0, TimeUnit.MILLISECONDS);
+        }
+        for (Publish p : nacked) {
             // The resend runs on the window's executor, not the client's thread, which must never wait for the lock.
             if (!nacks.retry(p.attempt(), p.queue(), () -> window.execute(() -> send(p.next(p.attempt() + 1, false))))) {
                 window.fail(p, new PublishFailedException(PublishFailedException.Reason.NACKED,
                         "broker refused the message" + nacks.times(), null));
             }
+        }
+    }
+
+    /**
+     * Replaces a channel whose publishes keep being refused; what was unconfirmed goes again on the new one. After a
+     * quorum queue's leader was lost, RabbitMQ 3.10 refused one channel's publishes for 40 s, a fresh one's none.
+     */
+    private void replaceChannel() {
+        List<Publish> again;
+        Channel old;
+        synchronized (publishLock) {
+            old = channel;
+            try {
+                channel = open();
+            } catch (IOException | RuntimeException e) {
+                replacing.set(false);
+                log.debug("[{}] cannot open a new publishing channel yet: {}", name, RootCause.message(e));
+                return;
+            }
+            lastIssued = 0;
+            again = pending.drain();
+        }
+        log.warn("[{}] the broker keeps refusing publishes on this channel; publishing on a new one", name);
+        replacing.set(false);
+        Channels.closeQuietly(old, name);
+        for (Publish p : again) {
+            send(p);
         }
     }
 
@@ -283,14 +318,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         for (Publish p : left) {
             window.fail(p, closedFailure());
         }
-        Channel c = channel;
-        try {
-            if (c.isOpen()) {
-                c.close();
-            }
-        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            log.debug("[{}] closing the publishing channel failed: {}", name, e.toString());
-        }
+        Channels.closeQuietly(channel, name);
         window.shutdown();
     }
 }

@@ -54,6 +54,20 @@ final class PublishWindow {
         }
     }
 
+    /**
+     * Takes a place for a publish to {@code queue}, waiting for one; returns null once taken, else why not:
+     * {@code whenClosed}, or an interrupt.
+     */
+    PublishFailedException admit(String queue, PublishFailedException whenClosed) {
+        try {
+            return acquire() ? null : whenClosed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PublishFailedException(PublishFailedException.Reason.INTERRUPTED,
+                    "interrupted while waiting to publish to '" + queue + "'", e);
+        }
+    }
+
     /** Takes a place, waiting for one; false if the window was closed. */
     boolean acquire() throws InterruptedException {
         lock.lockInterruptibly();

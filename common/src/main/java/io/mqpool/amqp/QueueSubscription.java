@@ -215,13 +215,9 @@ public final class QueueSubscription implements AutoCloseable {
         stopped = true;
         synchronized (lock) {
             Channel c = channel;
-            try {
-                if (c != null && c.isOpen()) {
-                    acks.flushQuietly();
-                    c.close();
-                }
-            } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-                log.debug("closing the channel consuming {} failed: {}", settings.queue(), e.toString());
+            if (c != null && c.isOpen()) {
+                acks.flushQuietly();
+                Channels.closeQuietly(c, "consumer of " + settings.queue());
             }
         }
     }

@@ -98,6 +98,26 @@ class ConfirmingPublisherTest {
     }
 
     @Test
+    void aChannelWhosePublishesKeepBeingRefusedIsReplacedAndWhatWasUnconfirmedGoesOnTheNewOne() throws Exception {
+        ConfirmingPublisher p = publisher(ConfirmingPublisher.OnConnectionLoss.FAIL, 8, 100, true);
+        CompletableFuture<PublishResult> f = publish(p, "a");
+        FakeChannel first = channel();
+        p.handleNack(1, false);
+        p.handleNack(2, false);
+        assertThat(scheduler.scheduled).isEmpty();
+        p.handleNack(3, false);                     // the third refusal: replace the channel
+        assertThat(first.published).hasSize(4);    // the fourth attempt went out on the old one meanwhile
+
+        scheduler.runPending();
+        assertThat(channels).hasSize(2);
+        assertThat(first.open).isFalse();
+        assertThat(channel().published).containsExactly("tasks");  // sent again on the new channel
+        p.handleAck(1, false);
+        assertThat(f).isCompletedWithValue(PublishResult.CONFIRMED);
+        assertThat(p.unconfirmed()).isZero();
+    }
+
+    @Test
     void publishMeetingALostConnectionIsKeptAndRepublishedAfterTheReconnect() throws Exception {
         ConfirmingPublisher p = producerStyle();
         channel().publishFailure = q -> new SocketException("Broken pipe");
