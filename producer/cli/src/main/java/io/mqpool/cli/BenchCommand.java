@@ -231,6 +231,12 @@ final class BenchCommand implements Callable<Integer> {
                 err.flush();
             }
             BenchReport.stats(node.putObject("msgsPerSec"), rates);
+            if (submitters > 0) {
+                raw.callsPerSec(submitters, Math.min(2_000, baselineItems));
+                double callers = raw.callsPerSec(submitters, baselineItems);
+                err.printf("  raw amqp-client, %d callers one round trip at a time: %,.0f calls/s%n", submitters, callers);
+                node.put("callersCallsPerSec", Math.round(callers));
+            }
             if (latencySamples > 0) {
                 raw.latencies(Math.min(200, latencySamples));
                 BenchReport.percentiles(node.putObject("latencyMs"), raw.latencies(latencySamples));
@@ -240,8 +246,11 @@ final class BenchCommand implements Callable<Integer> {
         ratio.put("itemsPerSecOverRawMsgsPerSec", BenchReport.round(report.at("/mqpool/itemsPerSec/median").asDouble()
                 / report.at("/raw/msgsPerSec/median").asDouble()));
         if (submitters > 0) {
-            ratio.put("submitterCallsPerSecOverRawMsgsPerSec", BenchReport.round(report.at(
-                    "/mqpool/submitters/callsPerSec/median").asDouble() / report.at("/raw/msgsPerSec/median").asDouble()));
+            double calls = report.at("/mqpool/submitters/callsPerSec/median").asDouble();
+            ratio.put("submitterCallsPerSecOverRawMsgsPerSec", BenchReport.round(calls
+                    / report.at("/raw/msgsPerSec/median").asDouble()));
+            ratio.put("submitterCallsPerSecOverRawCallers", BenchReport.round(calls
+                    / report.at("/raw/callersCallsPerSec").asDouble()));
         }
         if (latencySamples > 0) {
             ratio.put("latencyP50", BenchReport.round(report.at("/mqpool/latencyMs/p50").asDouble() / report.at("/raw/latencyMs/p50").asDouble()));

@@ -43,18 +43,27 @@ final class BenchReport {
         row(rows, "mqpool items/s", report.at("/mqpool/itemsPerSec"));
         row(rows, "mqpool msgs/s", report.at("/mqpool/msgsPerSec"));
         row(rows, "raw msgs/s (1 item/msg)", report.at("/raw/msgsPerSec"));
+        row(rows, "mqpool submitters calls/s", report.at("/mqpool/submitters/callsPerSec"));
+        row(rows, "python Pool items/s", report.at("/python/itemsPerSec"));
         for (String[] r : rows) {
             out.printf("%-26s %14s %14s %14s%n", (Object[]) r);
         }
         JsonNode ratio = report.path("ratio");
-        if (!ratio.isMissingNode()) {
+        if (ratio.has("itemsPerSecOverRawMsgsPerSec")) {
             out.printf("%-26s %14s%n", "ratio items/s over raw", ratio.path("itemsPerSecOverRawMsgsPerSec").asText());
+        }
+        if (report.at("/raw/callersCallsPerSec").isNumber()) {
+            out.printf("%-26s %14s%n", "raw callers calls/s", String.format("%,d", report.at("/raw/callersCallsPerSec").asLong()));
+            out.printf("%-26s %14s%n", "ratio submitters/callers", ratio.path("submitterCallsPerSecOverRawCallers").asText());
+        }
+        if (ratio.has("itemsPerSecOverPythonPool")) {
+            out.printf("%-26s %14s%n", "ratio items/s over python", ratio.path("itemsPerSecOverPythonPool").asText());
         }
         if (report.at("/mqpool/latencyMs").isObject()) {
             out.printf("%-26s %14s %14s %14s%n", "latency ms", "p50", "p99", "max");
             latencyRow(out, "mqpool submit", report.at("/mqpool/latencyMs"));
             latencyRow(out, "raw round trip", report.at("/raw/latencyMs"));
-            if (!ratio.isMissingNode()) {
+            if (ratio.has("latencyP50")) {
                 out.printf("%-26s %14s %14s%n", "ratio mqpool/raw", ratio.path("latencyP50").asText(),
                         ratio.path("latencyP99").asText());
             }

@@ -12,7 +12,16 @@ import io.mqpool.config.ConnectionSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +39,8 @@ public final class RawBaseline implements AutoCloseable {
     private final String replies;
     private final Semaphore inFlight;
     private final Semaphore received = new Semaphore(0);
+    private final Map<String, CompletableFuture<Void>> callers = new ConcurrentHashMap<>();
+    private final AtomicLong callIds = new AtomicLong();
     /** Replies acknowledged together, with one {@code multiple} ack, at most. */
     private static final int ACK_BATCH = 32;
 
@@ -57,6 +68,11 @@ public final class RawBaseline implements AutoCloseable {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
                     throws IOException {
+                CompletableFuture<Void> caller = props.getCorrelationId() == null ? null
+                        : callers.remove(props.getCorrelationId());
+                if (caller != null) {
+                    caller.complete(null);
+                }
                 if (++unacked >= ackBatch) {
                     consume.basicAck(envelope.getDeliveryTag(), true);
                     unacked = 0;
@@ -95,6 +111,47 @@ public final class RawBaseline implements AutoCloseable {
             out[k] = System.nanoTime() - start;
         }
         return out;
+    }
+
+    /**
+     * What {@code mqpool bench --submitters} is compared with: {@code threads} threads, each making one round trip at
+     * a time, {@code calls} in all; returns all calls per second.
+     */
+    public double callsPerSec(int threads, int calls) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, new NamedThreadFactory("mqpool-bench-raw-caller", true));
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                done.add(pool.submit(() -> {
+                    for (int k = first; k < calls; k += threads) {
+                        call(k);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            return calls / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void call(long k) throws Exception {
+        String id = "c" + callIds.incrementAndGet();
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        callers.put(id, answered);
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).replyTo(replies)
+                .correlationId(id).build();
+        inFlight.acquire();
+        synchronized (publish) {
+            publish.basicPublish("", queue, true, props, ByteBuffer.allocate(8).putLong(k).array());
+        }
+        answered.get(1, TimeUnit.MINUTES);
+        received.acquire();  // the reply's count, taken as its caller's
     }
 
     @Override
