@@ -28,7 +28,7 @@ public record WorkerJvm(Program program, List<String> jvmOptions, List<String> a
     /** The flags of every worker JVM, as {@code bin/mqpool-worker} sets them: a small heap, and exit on OOM. */
     public static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
     /** Added for a worker started for one command, which should start fast rather than peak late. */
-    public static final List<String> QUICK_START_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-Xss512k", "-Xshare:auto");
+    public static final List<String> QUICK_START_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-Xss512k");
 
     public WorkerJvm {
         Objects.requireNonNull(program, "program");

@@ -243,9 +243,8 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops at once, as if the worker's process had died: drops the connection without draining or answering, so
-     * the broker hands every task message this worker held to another worker, and interrupts the runs. The close
-     * hooks still run. For tests of what a crash does (the test kit's {@code killWorker}). Idempotent.
+     * Stops at once, as if its process had died: drops the connection undrained (the broker hands on what it held),
+     * interrupts the runs, runs the close hooks. For tests of a crash (the test kit's killWorker). Idempotent.
      */
     public void abort() {
         stop(WorkerExit.aborted());

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The worker's runnable jar that {@code --workers} and the bench start, and the class-data-sharing options of those
- * JVMs; {@code bin/mqpool} (or the Docker image) names them in system properties.
+ * The worker's runnable jar that {@code --workers} and the bench start, and the start-up archive options of those
+ * JVMs (an AOT cache on JDK 24+, else AppCDS); {@code bin/mqpool} (or the Docker image) names them in system properties.
  *
  * @param jar the worker jar, e.g. {@code worker/target/mqpool-worker.jar}
  * @param cdsOptions JVM options that map (or, in the training run, dump) the workers' archive; may be empty
@@ -44,10 +44,18 @@ record WorkerJar(Path jar, List<String> cdsOptions) {
         List<String> cds = new ArrayList<>();
         String dump = properties.getProperty(CDS_DUMP_PROPERTY);
         String archive = properties.getProperty(CDS_ARCHIVE_PROPERTY);
-        if (dump != null) {
+        // .aot names a JDK 24+ AOT cache, and .aotconf the configuration the training records for one (bin/_cds-archive
+        // then creates the cache: a worker stopped at the end of the training has no time to assemble it); any
+        // other name an AppCDS archive.
+        if (dump != null && dump.endsWith(".aotconf")) {
+            cds.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + dump));
+        } else if (dump != null) {
             cds.add("-XX:ArchiveClassesAtExit=" + dump);
         } else if (archive != null && Files.isRegularFile(Path.of(archive))) {
-            cds.add("-XX:SharedArchiveFile=" + archive);
+            // JVM warnings to stderr: a worker's stdout carries its ready line.
+            cds.addAll(archive.endsWith(".aot")
+                    ? List.of("-XX:AOTCache=" + archive, "-Xlog:disable", "-Xlog:all=warning:stderr")
+                    : List.of("-XX:SharedArchiveFile=" + archive));
         }
         return new WorkerJar(path, cds);
     }
