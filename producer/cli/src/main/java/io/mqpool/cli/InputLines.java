@@ -1,5 +1,6 @@
 package io.mqpool.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,8 +61,12 @@ final class InputLines implements Iterator<JsonNode> {
 
         Json(InputStream in, ObjectMapper mapper) {
             try {
+                // The mapper's limits hold for every value, except the document length: the input is a stream of
+                // documents, one per line, as long as it likes (each item is held to the message size when sent).
+                JsonFactory lines = mapper.getFactory().copy();
+                lines.setStreamReadConstraints(lines.streamReadConstraints().rebuild().maxDocumentLength(-1).build());
                 // A reader, not the stream: Jackson's encoding detection would read ahead of the first line.
-                this.parser = mapper.getFactory().createParser(new InputStreamReader(in, StandardCharsets.UTF_8));
+                this.parser = lines.createParser(new InputStreamReader(in, StandardCharsets.UTF_8));
                 this.values = mapper.readerFor(JsonNode.class).readValues(parser);
             } catch (IOException e) {
                 throw unreadable(e);

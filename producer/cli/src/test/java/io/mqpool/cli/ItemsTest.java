@@ -90,6 +90,28 @@ class ItemsTest {
     }
 
     @Test
+    void anInputLongerThanTheMessageLimitIsReadToItsEnd() {
+        // 2,000,000 lines, about 14.9 MB: the limits hold for each line, not for the input as a whole.
+        LineByLine in = new LineByLine(2_000_000);
+        Iterator<JsonNode> items = map.calls(InputLines.of(in, InputLines.Format.json, codec.mapper()));
+        long count = 0;
+        JsonNode last = null;
+        while (items.hasNext()) {
+            last = items.next();
+            count++;
+        }
+        assertThat(count).isEqualTo(2_000_000);
+        assertThat(last.toString()).isEqualTo("[2000000]");
+    }
+
+    @Test
+    void aLineOverTheLimitsIsStillRefused() {
+        String deep = "[".repeat(Codec.MAX_NESTING_DEPTH + 1) + "]".repeat(Codec.MAX_NESTING_DEPTH + 1);
+        assertThatThrownBy(() -> all(lines("1\n" + deep + "\n", InputLines.Format.json)))
+                .isInstanceOf(InputException.class).hasMessageContaining("is not valid JSON: Document nesting depth (201)");
+    }
+
+    @Test
     void textLinesAreReadLazily() {
         LineByLine in = new LineByLine(1_000);
         Iterator<JsonNode> items = map.calls(InputLines.of(in, InputLines.Format.text, codec.mapper()));
