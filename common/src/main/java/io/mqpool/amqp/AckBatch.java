@@ -58,6 +58,14 @@ final class AckBatch {
         return out;
     }
 
+    /**
+     * The channel's connection was lost: the broker took back every open delivery, and the client drops their
+     * later settlements, so none of them may hold back the acks of what comes after.
+     */
+    void forgetOpen() {
+        open.clear();
+    }
+
     /** Deliveries still open here. */
     int open() {
         return open.size();

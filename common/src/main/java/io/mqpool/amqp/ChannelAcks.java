@@ -60,6 +60,15 @@ final class ChannelAcks implements DeliveryChannel {
         }
     }
 
+    /** The channel shut down (its connection lost, say): what was delivered before is no longer open here. */
+    void channelLost() {
+        if (batching()) {
+            synchronized (this) {
+                batch.forgetOpen();
+            }
+        }
+    }
+
     @Override
     public boolean isOpen() {
         return channel.isOpen();

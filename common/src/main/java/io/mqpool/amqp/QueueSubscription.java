@@ -84,7 +84,10 @@ public final class QueueSubscription implements AutoCloseable {
         if (c == null || !c.isOpen()) {
             Channel opened = opener.open();
             ChannelAcks openedAcks = new ChannelAcks(opened, settings.ackBatchDelay(), scheduler);
-            opened.addShutdownListener(cause -> onShutdown(opened, openedAcks, cause));
+            opened.addShutdownListener(cause -> {
+                openedAcks.channelLost();
+                onShutdown(opened, openedAcks, cause);
+            });
             channel = opened;
             acks = openedAcks;
             c = opened;

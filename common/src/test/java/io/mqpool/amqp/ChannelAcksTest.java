@@ -67,6 +67,18 @@ class ChannelAcksTest {
     }
 
     @Test
+    void afterALostConnectionTheDeliveriesOfTheOldOneHoldNothingBack() {
+        acks.prefetch(100);
+        deliver(1, 2);
+        acks.channelLost();                          // 1 and 2 went back to the queue with the connection
+        deliver(3, 4);
+        acks.settle(3, DeliveryChannel.Settlement.ACK);
+        acks.settle(4, DeliveryChannel.Settlement.ACK);
+        scheduler.runPending();
+        assertThat(channel.settled).containsExactly("ack 4 multiple");
+    }
+
+    @Test
     void withoutADelayEachAckGoesAtOnce() {
         ChannelAcks immediate = new ChannelAcks(channel.channel);
         immediate.delivered(1);
