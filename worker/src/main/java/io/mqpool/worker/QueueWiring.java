@@ -104,8 +104,10 @@ final class QueueWiring {
                 p.settler(), p.prefetch(), p.executor(), retrier);
         int shards = p.settings().shards();
         IntSupplier prefetch = () -> Math.max(1, p.prefetch().prefetch() / shards);
-        QueueSubscription tasks = subscribe(p, connection, subscriptions, settings(p, queue, prefetch.getAsInt())
-                .withAckBatchDelay(SubscriptionSettings.DEFAULT_ACK_BATCH_DELAY), listener(handler, false));
+        // Acks go at once, not batched: a worker that dies with acks waiting would have answered messages
+        // redelivered, moved to the solo queue and run again (seen in CI: copies left in the solo queue).
+        QueueSubscription tasks = subscribe(p, connection, subscriptions, settings(p, queue, prefetch.getAsInt()),
+                listener(handler, false));
         subscribe(p, connection, subscriptions, settings(p, Topology.soloQueue(queue), 1), listener(handler, true));
         subscribe(p, connection, subscriptions, settings(p, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH),
                 new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId()));

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: {@code mqpool-task-N} run deliveries, one loop per thread of the concurrency, plus the threads that
  * timed-out items keep; {@code mqpool-worker-watchdog-1} enforces time limits and delays requeues,
- * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch, sends batched acks and reopens the result
+ * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch, replaces and reopens the result
  * channel; {@code mqpool-worker-stop-1} stops the worker after a runaway.
  */
 public final class Worker implements AutoCloseable {
