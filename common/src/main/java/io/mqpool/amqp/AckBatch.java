@@ -65,9 +65,4 @@ final class AckBatch {
     void forgetOpen() {
         open.clear();
     }
-
-    /** Deliveries still open here. */
-    int open() {
-        return open.size();
-    }
 }

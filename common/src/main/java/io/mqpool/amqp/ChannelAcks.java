@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Settles the deliveries of one channel. With a batch delay, acks wait up to that long, or until a quarter of the
- * prefetch (at most {@link #FLUSH_AT}) wait, and go out together, mostly as one {@code multiple} ack: on a quorum queue each ack is a
- * log entry, so this takes most of the broker's cost of acking short tasks. Rejects and requeues go at once. Every
+ * prefetch (at most {@link #FLUSH_AT}) wait, and go out together, mostly as one {@code multiple} ack: on a quorum
+ * queue each ack is a log entry, so this takes most of the broker's cost of acking short messages. Rejects and requeues go at once. Every
  * settlement is sent under one lock, so that a {@code multiple} ack never overtakes one it must not cover.
  * Thread-safe.
  */
