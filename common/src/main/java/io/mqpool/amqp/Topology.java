@@ -16,6 +16,8 @@ import java.util.concurrent.TimeoutException;
 public final class Topology {
     /** The task queue's default name. */
     public static final String DEFAULT_TASK_QUEUE = "mqpool.tasks";
+    /** The topic exchange of worker events ({@code io.mqpool.protocol.WorkerEvent}), durable; the events are not. */
+    public static final String EVENTS_EXCHANGE = "mqpool.events";
     /** Deliveries of one task message after which the broker dead-letters it. */
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
     /** How long an unused result queue lives. */

@@ -174,6 +174,11 @@ public final class Codec {
         }
     }
 
+    /** A worker event (§17); an event of a newer version decodes, and {@link WorkerEvent#isSupported()} says so. */
+    public WorkerEvent decodeEvent(byte[] body) {
+        return decode(body, WorkerEvent.class, "worker event");
+    }
+
     /**
      * Parses one JSON value (e.g. a command-line argument) under the same limits.
      *
