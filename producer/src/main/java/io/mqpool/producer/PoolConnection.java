@@ -28,6 +28,8 @@ final class PoolConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolConnection.class);
     /** Prefix of the result consumers' tags; each subscribes its own queue, so the tags differ. */
     private static final String CONSUMER_TAG = "mqpool-results";
+    /** Tries of a result queue's deletion: 200 ms, 400, 800 and 1.6 s apart, 3 s in all. */
+    private static final int DELETE_ATTEMPTS = 5;
 
     private final BrokerConnection connection;
     private final BrokerAddress address;
@@ -127,12 +129,31 @@ final class PoolConnection implements AutoCloseable {
         return subscription;
     }
 
-    /** Deletes a result queue, best effort: one left behind expires after {@code ttl}. */
+    /**
+     * Deletes a result queue, best effort: tried again for a few seconds while the connection is recovering (a
+     * cluster node restarting, say), then left to expire after {@code ttl}.
+     */
     void deleteQueue(String queue, Duration ttl) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Topology.deleteQueue(connection, queue);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= DELETE_ATTEMPTS || !sleep(Backoff.delayMillis(attempt + 2))) {
+                    log.debug("[pool {}] could not delete {}: {}; it expires after {}", poolId, queue, e, ttl);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean sleep(long millis) {
         try {
-            Topology.deleteQueue(connection, queue);
-        } catch (RuntimeException e) {
-            log.debug("[pool {}] could not delete {}: {}; it expires after {}", poolId, queue, e, ttl);
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
