@@ -18,6 +18,12 @@ public record SubscriptionSettings(String queue, int prefetch, String consumerTa
      * prefetch slot stays taken at most this much longer.
      */
     public static final Duration DEFAULT_ACK_BATCH_DELAY = Duration.ofMillis(2);
+    /**
+     * Acks that wait only for the scheduler's next turn, taking with them whatever settled meanwhile: no time is
+     * added, yet a burst of settlements (one confirm covering many results) goes as one {@code multiple} ack. For
+     * consumers that may die at any moment (workers running users' tasks): their acks never wait long.
+     */
+    public static final Duration NEXT_TURN_ACK_BATCH_DELAY = Duration.ofNanos(1);
 
     public SubscriptionSettings {
         if (queue == null || queue.isBlank()) {

@@ -30,6 +30,21 @@ class ChannelAcksTest {
     }
 
     @Test
+    void aNextTurnBatchTakesABurstOfAcksAsOneWithoutAddingTime() {
+        ChannelAcks nextTurn = new ChannelAcks(channel.channel, SubscriptionSettings.NEXT_TURN_ACK_BATCH_DELAY,
+                scheduler.executor);
+        nextTurn.prefetch(400);
+        for (long tag = 1; tag <= 50; tag++) {
+            nextTurn.delivered(tag);
+        }
+        for (long tag = 1; tag <= 50; tag++) {
+            nextTurn.settle(tag, DeliveryChannel.Settlement.ACK);
+        }
+        assertThat(scheduler.runPending()).isEqualTo(1);
+        assertThat(channel.settled).containsExactly("ack 50 multiple");
+    }
+
+    @Test
     void anAckAboveAnOpenDeliveryGoesAloneAndTheMultipleStopsBelowIt() {
         acks.prefetch(100);
         deliver(1, 2, 3, 4);

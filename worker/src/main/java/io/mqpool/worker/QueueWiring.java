@@ -130,7 +130,8 @@ final class QueueWiring {
     }
 
     private static SubscriptionSettings settings(Parts p, String queue, int prefetch) {
-        return SubscriptionSettings.of(queue, prefetch, "mqpool-worker." + p.settings().workerId());
+        return SubscriptionSettings.of(queue, prefetch, "mqpool-worker." + p.settings().workerId())
+                .withAckBatchDelay(SubscriptionSettings.NEXT_TURN_ACK_BATCH_DELAY);
     }
 
     private static QueueSubscription subscribe(Parts p, BrokerConnection connection,
