@@ -3,6 +3,7 @@ package io.mqpool.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.testing.RawClient;
 import io.mqpool.testing.TestBroker;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class WorkerMetricsIT {
     private final String queue = TestBroker.uniqueName("it.metrics");
+    private final SimpleMeterRegistry producerMeters = new SimpleMeterRegistry();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
@@ -63,7 +65,8 @@ class WorkerMetricsIT {
         int port = freePort();
         try (WorkerProcess worker = WorkerProcess.started(TestBroker.url(), queue, "--concurrency", "2",
                 "--metrics-host", "127.0.0.1", "--metrics-port", "" + port);
-             Pool pool = Pool.create(PoolSettings.of(ConnectionSettings.of(TestBroker.url())).withQueue(queue))) {
+             Pool pool = Pool.create(PoolSettings.of(ConnectionSettings.of(TestBroker.url())).withQueue(queue), null,
+                     producerMeters)) {
             HttpResponse<String> ready = get(port, "/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).isEqualTo("ok\n");
@@ -89,6 +92,12 @@ class WorkerMetricsIT {
             assertThat(text).contains("mqpool_consumer_prefetch ").contains("mqpool_items_in_flight 0.0")
                     .contains("jvm_memory_used_bytes").doesNotContain("job=");
             assertThat(get(port, "/nowhere").statusCode()).isEqualTo(404);
+            assertThat(producerMeters.get("mqpool.producer.items.published").counter().count()).isEqualTo(8);
+            assertThat(producerMeters.get("mqpool.producer.results.received").tag("outcome", "ok").counter().count())
+                    .isEqualTo(6);
+            assertThat(producerMeters.get("mqpool.producer.results.received").tag("outcome", "error").counter()
+                    .count()).isEqualTo(2);
+            assertThat(producerMeters.get("mqpool.producer.items.in_flight").gauge().value()).isZero();
             assertThat(get(port, "/livez").statusCode()).isEqualTo(200);
         }
     }
