@@ -57,10 +57,11 @@ final class WorkerEvents implements AutoCloseable {
 
     /**
      * @param epochMillis the wall clock of {@code at}, as {@link System#currentTimeMillis}
-     * @param nanoTime the clock of the uptime, as {@link System#nanoTime}; the worker started at its present value
+     * @param nanoTime the clock of the uptime, as {@link System#nanoTime}
+     * @param startNanos when the worker started, by {@code nanoTime}
      */
     WorkerEvents(Identity identity, Duration interval, TaskOutcomes outcomes, Codec codec, Sink sink, Ticker ticker,
-                 LongSupplier epochMillis, LongSupplier nanoTime) {
+                 LongSupplier epochMillis, LongSupplier nanoTime, long startNanos) {
         this.identity = identity;
         this.interval = interval;
         this.outcomes = outcomes;
@@ -69,7 +70,7 @@ final class WorkerEvents implements AutoCloseable {
         this.ticker = ticker;
         this.epochMillis = epochMillis;
         this.nanoTime = nanoTime;
-        this.startNanos = nanoTime.getAsLong();
+        this.startNanos = startNanos;
     }
 
     /** Announces the worker {@code online}, then a heartbeat every interval. */

@@ -49,6 +49,7 @@ final class WorkerTelemetry implements AutoCloseable {
     private final Options options;
     private final TaskOutcomes outcomes;
     private final LongSupplier nanoTime;
+    private final long startNanos;
     private volatile Liveness liveness;
     private volatile WorkerEvents events;
     private boolean closed;
@@ -61,6 +62,7 @@ final class WorkerTelemetry implements AutoCloseable {
         this.settings = settings;
         this.options = options;
         this.nanoTime = nanoTime;
+        this.startNanos = nanoTime.getAsLong();
         this.outcomes = new TaskOutcomes(options.meters(), knownTask, nanoTime);
     }
 
@@ -100,7 +102,7 @@ final class WorkerTelemetry implements AutoCloseable {
         events = new WorkerEvents(new WorkerEvents.Identity(settings.workerId(), HostIdentity.hostName(),
                 HostIdentity.pid(), settings.queues(), settings.concurrency(), HostIdentity.version()),
                 options.eventInterval(), outcomes, codec, sink(publisher), new ThreadTicker(), System::currentTimeMillis,
-                nanoTime);
+                nanoTime, startNanos);
         events.online();
     }
 

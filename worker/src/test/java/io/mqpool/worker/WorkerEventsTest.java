@@ -23,7 +23,7 @@ class WorkerEventsTest {
     private final FakeTicker ticker = new FakeTicker();
     private final WorkerEvents events = new WorkerEvents(new WorkerEvents.Identity("w1", "host-a", 42,
             List.of("tasks", "tasks.shard-1"), 4, "1.2.3"), Duration.ofSeconds(2), outcomes, codec, sink, ticker,
-            wall::get, nanos::get);
+            wall::get, nanos::get, nanos.get());
 
     static final class FakeSink implements WorkerEvents.Sink {
         record Sent(String routingKey, long ttl, byte[] body) {
