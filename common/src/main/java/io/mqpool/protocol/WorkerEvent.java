@@ -1,5 +1,6 @@
 package io.mqpool.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -76,6 +77,7 @@ public record WorkerEvent(
     }
 
     /** Whether this build understands the event; a newer version is skipped by listeners, not an error. */
+    @JsonIgnore // not a field of the wire format: Jackson would write it as "supported"
     public boolean isSupported() {
         return v <= VERSION;
     }

@@ -59,12 +59,17 @@ final class Job implements AutoCloseable {
 
     /** Registers the job with {@code link}; it publishes nothing until first polled. */
     Job(JobSpec spec, Iterator<JsonNode> input, JobLink link, NanoClock clock) {
+        this(spec, input, link, clock, PoolMeters.none());
+    }
+
+    /** As above, reporting to the pool's {@code meters}. */
+    Job(JobSpec spec, Iterator<JsonNode> input, JobLink link, NanoClock clock, PoolMeters meters) {
         this.spec = spec;
         this.input = input;
         this.sender = link;
         this.clock = clock;
         this.window = new Window(spec.options().chunkSize(), spec.knownSize(), spec.limits());
-        this.inbox = new JobInbox(spec.id(), spec.ordered(), window, clock);
+        this.inbox = new JobInbox(spec.id(), spec.ordered(), window, clock, meters);
         long now = clock.nanoTime();
         this.deadline = spec.options().timeout() == null ? 0 : now + spec.options().timeout().toNanos();
         this.registration = link.register(spec.id(), inbox);

@@ -35,8 +35,15 @@ final class JobInbox implements ResultSink {
     private long completed;
     private long retried;
     private long reorderPeak;
+    private final PoolMeters meters;
 
     JobInbox(String jobId, boolean ordered, Window window, NanoClock clock) {
+        this(jobId, ordered, window, clock, PoolMeters.none());
+    }
+
+    /** @param meters where the items published, the results and the reorder buffer's depth are reported */
+    JobInbox(String jobId, boolean ordered, Window window, NanoClock clock, PoolMeters meters) {
+        this.meters = meters;
         this.jobId = jobId;
         this.window = window;
         this.clock = clock;
@@ -55,8 +62,10 @@ final class JobInbox implements ResultSink {
                 failure = new MqpoolException("a worker could not read a task message of job " + jobId + ": "
                         + message.error().summary());
             }
+            long held = buffer.size();
             for (ItemResult r : message.results()) {
                 if (buffer.accept(r)) {
+                    meters.received(r.isOk());
                     completed++;
                     if (message.attempt() != null) {
                         retried++;
@@ -67,6 +76,7 @@ final class JobInbox implements ResultSink {
                 window.observe(message.us(), message.results().size());
             }
             reorderPeak = Math.max(reorderPeak, buffer.size());
+            meters.reorderDepth(buffer.size() - held);
             changed();
         } finally {
             lock.unlock();
@@ -168,6 +178,7 @@ final class JobInbox implements ResultSink {
                 out.add(buffer.poll());
                 n++;
             }
+            meters.reorderDepth(-n);
             return n;
         } finally {
             lock.unlock();
@@ -249,6 +260,7 @@ final class JobInbox implements ResultSink {
         lock.lock();
         try {
             published += items;
+            meters.published(items);
         } finally {
             lock.unlock();
         }
@@ -258,6 +270,10 @@ final class JobInbox implements ResultSink {
     void close() {
         lock.lock();
         try {
+            if (!closed) {
+                meters.reorderDepth(-buffer.size());
+                meters.abandoned(Math.max(0, published - completed));
+            }
             closed = true;
             buffer.clear();
             changed();

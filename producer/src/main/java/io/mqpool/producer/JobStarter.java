@@ -27,9 +27,12 @@ final class JobStarter {
     private final Executor callbacks;
     private final ScheduledExecutorService timer;
     private final AtomicLong jobCounter = new AtomicLong();
+    private final PoolMeters meters;
 
+    /** @param meters where the pool's calls report their items and results */
     JobStarter(String poolId, Window.Limits limits, SharedQueueLink shared, ResumableLink resumable,
-               Executor callbacks, ScheduledExecutorService timer) {
+               Executor callbacks, ScheduledExecutorService timer, PoolMeters meters) {
+        this.meters = meters;
         this.poolId = poolId;
         this.limits = limits;
         this.shared = shared;
@@ -48,7 +51,7 @@ final class JobStarter {
         }
         String jobId = key != null ? key : nextJobId();
         JobSpec spec = new JobSpec(jobId, task, knownSize, ordered, options, limits);
-        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM);
+        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM, meters);
         return new JobHandle<>(job, convert);
     }
 
@@ -62,7 +65,15 @@ final class JobStarter {
         CompletableFuture<R> future = new CompletableFuture<>();
         SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer);
         Runnable unregister = shared.register(jobId, call).cancel();
-        future.whenComplete((r, e) -> unregister.run());
+        meters.published(1);
+        future.whenComplete((r, e) -> {
+            unregister.run();
+            if (e instanceof TaskFailedException || e == null) {
+                meters.received(e == null);
+            } else {
+                meters.abandoned(1);
+            }
+        });
         if (options.timeout() != null) {
             call.timeOutAfter(options.timeout());
         }

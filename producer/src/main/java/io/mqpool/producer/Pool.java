@@ -3,6 +3,7 @@ package io.mqpool.producer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mqpool.MqpoolException;
 import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.amqp.NamedThreadFactory;
@@ -56,8 +57,9 @@ public final class Pool implements AutoCloseable {
     private final ResumableLink resumable;
     private final JobStarter starter;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final PoolMeters meters;
 
-    private Pool(PoolSettings settings, ObjectMapper mapper) {
+    private Pool(PoolSettings settings, ObjectMapper mapper, MeterRegistry registry) {
         this.codec = new Codec(settings.connection().maxMessageBytes());
         this.values = mapper == null ? codec.mapper() : Codec.harden(mapper, settings.connection().maxMessageBytes());
         this.converter = new ResultConverter(values);
@@ -69,6 +71,7 @@ public final class Pool implements AutoCloseable {
         this.callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_CALLBACK_THREAD_SECONDS, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), new NamedThreadFactory("mqpool-pool-" + poolId + "-callbacks", true));
         this.router = new ResultRouter(codec, poolId);
+        this.meters = new PoolMeters(registry, poolId);
         PoolConnection connection = null;
         try {
             connection = PoolConnection.open(settings, poolId);
@@ -76,11 +79,12 @@ public final class Pool implements AutoCloseable {
             this.shared = new SharedQueueLink(connection, publisher, router, timer, Topology.resultQueue(poolId),
                     settings.resultTtl());
             this.resumable = new ResumableLink(connection, publisher, router, timer, settings.resultTtl());
-            this.starter = new JobStarter(poolId, limits, shared, resumable, callbacks, timer);
+            this.starter = new JobStarter(poolId, limits, shared, resumable, callbacks, timer, meters);
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();
             }
+            meters.close();
             shutDownExecutors();
             throw e;
         }
@@ -94,7 +98,7 @@ public final class Pool implements AutoCloseable {
      * @throws BrokerUnavailableException when the broker is unreachable or refuses the credentials
      */
     public static Pool create(PoolSettings settings) {
-        return new Pool(settings, null);
+        return new Pool(settings, null, null);
     }
 
     /**
@@ -108,7 +112,19 @@ public final class Pool implements AutoCloseable {
         if (mapper == null) {
             throw new IllegalArgumentException("the ObjectMapper must not be null");
         }
-        return new Pool(settings, mapper);
+        return new Pool(settings, mapper, null);
+    }
+
+    /**
+     * Connects a pool that reports to {@code meters} (docs/OPERATIONS.md lists its meters, tagged by pool id), with
+     * {@code mapper} as {@link #create(PoolSettings, ObjectMapper)}, or the protocol's own if null. Closing the pool
+     * removes its meters.
+     */
+    public static Pool create(PoolSettings settings, ObjectMapper mapper, MeterRegistry meters) {
+        if (meters == null) {
+            throw new IllegalArgumentException("the MeterRegistry must not be null");
+        }
+        return new Pool(settings, mapper, meters);
     }
 
     /** Connects a pool with default settings to the broker at {@code url}. */
@@ -283,6 +299,7 @@ public final class Pool implements AutoCloseable {
         shared.close();
         shutDownExecutors();
         broker.close();
+        meters.close();
     }
 
     private void shutDownExecutors() {

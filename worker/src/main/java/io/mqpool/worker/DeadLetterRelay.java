@@ -31,8 +31,12 @@ final class DeadLetterRelay implements QueueSubscription.Listener {
     private final Settler settler;
     private final String parkingQueue;
     private final String workerId;
+    private final TaskOutcomes outcomes;
 
-    DeadLetterRelay(Codec codec, Replies replies, Settler settler, String parkingQueue, String workerId) {
+    /** @param outcomes where the items answered {@code DELIVERY_LIMIT} and the messages parked are counted */
+    DeadLetterRelay(Codec codec, Replies replies, Settler settler, String parkingQueue, String workerId,
+                    TaskOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.codec = codec;
         this.replies = replies;
         this.settler = settler;
@@ -50,11 +54,14 @@ final class DeadLetterRelay implements QueueSubscription.Listener {
             String messageId = d.properties().messageId();
             if (REASON_DELIVERY_LIMIT.equals(reason) && replyTo != null && !replyTo.isBlank()) {
                 TaskMessage message = codec.decodeTask(d.body());
+                List<ItemResult> failures = failures(message);
                 log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
                         workerId, messageId, message.job());
                 Replies.onOutcome(replies.publishResult(replyTo, message.job(), messageId, workerId + ":dl:" + messageId,
-                        codec.encode(ResultMessage.of(message.v(), message.job(), failures(message)), "result")),
-                        () -> settler.ack(d), () -> park(d), why -> settler.requeue(d));
+                        codec.encode(ResultMessage.of(message.v(), message.job(), failures), "result")), () -> {
+                            outcomes.answered(message.task(), failures);
+                            settler.ack(d);
+                        }, () -> park(d), why -> settler.requeue(d));
                 return;
             }
             park(d);
@@ -95,7 +102,10 @@ final class DeadLetterRelay implements QueueSubscription.Listener {
     }
 
     private void park(Delivery d) {
-        Replies.onOutcome(replies.publish(parkingQueue, d.properties(), d.body()), () -> settler.ack(d), () -> {
+        Replies.onOutcome(replies.publish(parkingQueue, d.properties(), d.body()), () -> {
+            outcomes.rejected("parked");
+            settler.ack(d);
+        }, () -> {
             log.warn("[{}] parking queue {} is missing; declare it again (restart a worker) — keeping the "
                     + "message in the dead-letter queue meanwhile", workerId, parkingQueue);
             settler.requeueLater(d);

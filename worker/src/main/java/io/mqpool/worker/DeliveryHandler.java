@@ -50,6 +50,7 @@ final class DeliveryHandler {
     private final PrefetchPolicy prefetchPolicy;
     private final Executor executor;
     private final Retrier retrier;
+    private final TaskOutcomes outcomes;
     private final AtomicLong resultCounter = new AtomicLong();
 
     /**
@@ -58,6 +59,14 @@ final class DeliveryHandler {
      */
     DeliveryHandler(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, Replies replies,
                     Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier) {
+        this(settings, codec, runner, runs, replies, settler, prefetchPolicy, executor, retrier, TaskOutcomes.none());
+    }
+
+    /** @param outcomes where what becomes of the items is recorded */
+    DeliveryHandler(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, Replies replies,
+                    Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier,
+                    TaskOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.settings = settings;
         this.codec = codec;
         this.runner = runner;
@@ -75,6 +84,7 @@ final class DeliveryHandler {
      */
     void accept(Delivery d, boolean fromSolo) {
         settler.opened();
+        outcomes.consumed(queueOf(fromSolo));
         try {
             executor.execute(() -> handle(d, fromSolo));
         } catch (RejectedExecutionException e) {
@@ -109,11 +119,13 @@ final class DeliveryHandler {
             }
             Task<?, ?> task = runner.find(message.task()).orElse(null);
             if (task == null) {
+                List<ItemResult> unknown = runner.unknownTask(message);
+                outcomes.answered(message.task(), unknown);
                 reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
-                        ResultMessage.of(message.v(), message.job(), runner.unknownTask(message))));
+                        ResultMessage.of(message.v(), message.job(), unknown)));
                 return;
             }
-            run(d, replyTo, message, task);
+            run(d, replyTo, message, task, solo);
         } catch (InterruptedException e) {
             // Only a forced stop interrupts a thread waiting for a slot; the message goes back to the queue.
             settler.requeue(d);
@@ -131,11 +143,17 @@ final class DeliveryHandler {
      * Runs the items, then answers those that are done and sends those that go again back for a retry: acknowledged
      * once every result and every retry copy is confirmed.
      */
-    private void run(Delivery d, String replyTo, TaskMessage message, Task<?, ?> task) throws InterruptedException {
+    private void run(Delivery d, String replyTo, TaskMessage message, Task<?, ?> task, boolean solo)
+            throws InterruptedException {
         Attempt attempt = Attempt.of(task, message, DeliveryCounts.attempt(d));
         boolean ran = runs.run(d, message, task, attempt, timeLimit(message, task), (results, nanos) -> {
             prefetchPolicy.record(nanos);
+            outcomes.messageProcessed(queueOf(solo), nanos);
             Retrier.Plan plan = retrier.plan(message, attempt, results);
+            outcomes.answered(task.name(), plan.answers());
+            if (!plan.again().isEmpty()) {
+                outcomes.retried(task.name(), plan.again().size());
+            }
             List<CompletableFuture<PublishResult>> retries = plan.again().isEmpty() ? List.of()
                     : retrier.republish(d, message, attempt, plan.again());
             List<byte[]> bodies = plan.answers().isEmpty() ? List.of() : ResultSizer.encodeWithinLimit(codec,
@@ -147,6 +165,11 @@ final class DeliveryHandler {
             // Its channel closed while it waited for a slot: the broker has taken it back already.
             settler.requeue(d);
         }
+    }
+
+    /** The queue a delivery came from: this shard's task queue, or its solo queue. */
+    private String queueOf(boolean solo) {
+        return solo ? Topology.soloQueue(settings.queue()) : settings.queue();
     }
 
     private Duration timeLimit(TaskMessage message, Task<?, ?> task) {

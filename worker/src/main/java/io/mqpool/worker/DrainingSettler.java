@@ -17,6 +17,7 @@ final class DrainingSettler implements Settler {
 
     private final String workerId;
     private final ScheduledExecutorService scheduler;
+    private final TaskOutcomes outcomes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     // Guarded by lock.
@@ -24,8 +25,14 @@ final class DrainingSettler implements Settler {
 
     /** @param scheduler runs the delayed requeues */
     DrainingSettler(String workerId, ScheduledExecutorService scheduler) {
+        this(workerId, scheduler, TaskOutcomes.none());
+    }
+
+    /** @param outcomes where the messages dead-lettered are counted */
+    DrainingSettler(String workerId, ScheduledExecutorService scheduler, TaskOutcomes outcomes) {
         this.workerId = workerId;
         this.scheduler = scheduler;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -71,6 +78,7 @@ final class DrainingSettler implements Settler {
     @Override
     public void deadLetter(Delivery d, String why) {
         log.warn("[{}] dead-lettering message {}: {}", workerId, d.properties().messageId(), why);
+        outcomes.rejected("dead_lettered");
         settle(d, Settlement.REJECT);
     }
 

@@ -43,7 +43,8 @@ final class QueueWiring {
 
     /** What the deliveries are handed to, and the threads the subscriptions use. */
     record Parts(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, DrainingSettler settler,
-                 PrefetchPolicy prefetch, Executor executor, ScheduledExecutorService channels) {
+                 PrefetchPolicy prefetch, Executor executor, ScheduledExecutorService channels,
+                 TaskOutcomes outcomes) {
     }
 
     private QueueWiring() {
@@ -101,7 +102,7 @@ final class QueueWiring {
         Retrier retrier = new Retrier(p.codec(), replies, new DelayQueues(queue,
                 delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
         DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,
-                p.settler(), p.prefetch(), p.executor(), retrier);
+                p.settler(), p.prefetch(), p.executor(), retrier, p.outcomes());
         int shards = p.settings().shards();
         IntSupplier prefetch = () -> Math.max(1, p.prefetch().prefetch() / shards);
         // Acks go at once, not batched: a worker that dies with acks waiting would have answered messages
@@ -110,7 +111,8 @@ final class QueueWiring {
                 listener(handler, false));
         subscribe(p, connection, subscriptions, settings(p, Topology.soloQueue(queue), 1), listener(handler, true));
         subscribe(p, connection, subscriptions, settings(p, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH),
-                new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId()));
+                new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId(),
+                        p.outcomes()));
         p.channels().scheduleWithFixedDelay(() -> tasks.setPrefetch(prefetch.getAsInt()),
                 PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }

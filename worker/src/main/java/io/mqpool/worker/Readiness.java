@@ -29,6 +29,17 @@ final class Readiness {
         future.completeExceptionally(cause);
     }
 
+    /** The readiness probe: consuming, connected and not stopping; else why not. */
+    Probe probe(boolean connected) {
+        if (closed.getAsBoolean()) {
+            return Probe.failing("draining: the worker is stopping");
+        }
+        if (!future.isDone() || future.isCompletedExceptionally()) {
+            return Probe.failing("not consuming yet: the worker is starting");
+        }
+        return connected ? Probe.OK : Probe.failing("not connected to the broker: reconnecting");
+    }
+
     /** A future of the start, for the caller (completing it changes nothing here). */
     CompletableFuture<Void> future() {
         return future.copy();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,22 @@ final class TaskRunner {
     private final String workerId;
     private final PrintStream out;
     private final Map<String, Logger> taskLoggers = new ConcurrentHashMap<>();
+    private final TaskOutcomes outcomes;
+    private final LongSupplier nanoTime;
 
+    /** A runner that records nothing. */
     TaskRunner(TaskRegistry registry, ObjectMapper mapper, String workerId, PrintStream out) {
+        this(registry, mapper, workerId, out, TaskOutcomes.none(), System::nanoTime);
+    }
+
+    /**
+     * @param outcomes where each item's run (running, then its duration) is recorded
+     * @param nanoTime the clock of item durations, as {@link System#nanoTime}
+     */
+    TaskRunner(TaskRegistry registry, ObjectMapper mapper, String workerId, PrintStream out, TaskOutcomes outcomes,
+               LongSupplier nanoTime) {
+        this.outcomes = outcomes;
+        this.nanoTime = nanoTime;
         this.registry = registry;
         this.mapper = mapper;
         this.binder = new ArgumentBinder(mapper);
@@ -63,8 +78,14 @@ final class TaskRunner {
      */
     ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, Attempt attempt) {
         Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
-        return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId, taskLog,
-                out));
+        long start = nanoTime.getAsLong();
+        outcomes.itemStarted();
+        try {
+            return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId,
+                    taskLog, out));
+        } finally {
+            outcomes.itemFinished(task.name(), nanoTime.getAsLong() - start);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -16,10 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -39,10 +35,7 @@ import org.slf4j.LoggerFactory;
  * completes {@link #terminated()} with {@link WorkerExit.Reason#RUNAWAY_TASK}, so that its application can end the
  * JVM, taking the runaway with it (as {@code mqpool-worker} does, with exit code 70). It never exits the JVM itself.
  *
- * <p>Threads: {@code mqpool-task-N} run deliveries, one loop per thread of the concurrency, plus the threads that
- * timed-out items keep; {@code mqpool-worker-watchdog-1} enforces time limits and delays requeues,
- * {@code mqpool-worker-channels-1} re-subscribes, changes the prefetch, replaces and reopens the result
- * channel; {@code mqpool-worker-stop-1} stops the worker after a runaway.
+ * <p>Its threads are listed by {@link WorkerThreads}.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -56,10 +49,8 @@ public final class Worker implements AutoCloseable {
     private final Codec codec;
     private final TaskRunner runner;
     private final LongSupplier nanoTime;
-    private final ThreadPoolExecutor executor;
+    private final WorkerThreads threads = new WorkerThreads();
     private final HandlerLoops handlers;
-    private final ScheduledExecutorService watchdog;
-    private final ScheduledExecutorService channels;
     private final DrainingSettler settler;
     private final PrefetchPolicy prefetchPolicy;
     private final RunRegistry runs;
@@ -71,6 +62,7 @@ public final class Worker implements AutoCloseable {
     /** Counted down by close: wakes a start that waits to retry the broker. */
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Readiness readiness;
+    private final WorkerTelemetry telemetry;
     /** Orders the end of start (connection set, subscriptions made) with close. */
     private final Object startLock = new Object();
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -83,7 +75,7 @@ public final class Worker implements AutoCloseable {
      */
     public Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput) {
         this(settings, registry, taskOutput, null, new TaskLifecycle(registry, null, null, settings.workerId()),
-                System::nanoTime);
+                WorkerTelemetry.Options.DEFAULT, System::nanoTime);
     }
 
     /**
@@ -92,25 +84,25 @@ public final class Worker implements AutoCloseable {
      * @param nanoTime the clock of time limits, task timings and the startup timeout, as {@link System#nanoTime}
      */
     Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput, ObjectMapper valueMapper,
-           TaskLifecycle lifecycle, LongSupplier nanoTime) {
+           TaskLifecycle lifecycle, WorkerTelemetry.Options telemetryOptions, LongSupplier nanoTime) {
         this.settings = settings;
         this.registry = registry;
         this.nanoTime = nanoTime;
         this.lifecycle = lifecycle;
         this.readiness = new Readiness(settings.workerId(), closed::get);
         this.codec = new Codec(settings.connection().maxMessageBytes());
+        this.telemetry = new WorkerTelemetry(settings, telemetryOptions, name -> registry.find(name).isPresent(),
+                nanoTime);
         this.runner = new TaskRunner(registry, valueMapper != null ? valueMapper : codec.mapper(), settings.workerId(),
-                taskOutput);
-        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new NamedThreadFactory("mqpool-task", true));
-        this.watchdog = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-watchdog", true));
-        this.channels = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-worker-channels", true));
-        this.settler = new DrainingSettler(settings.workerId(), watchdog);
+                taskOutput, telemetry.outcomes(), nanoTime);
+        this.settler = new DrainingSettler(settings.workerId(), threads.watchdog, telemetry.outcomes());
         this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch(), nanoTime);
         AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);
-        this.handlers = new HandlerLoops(executor, () -> settings.concurrency() + abandoned.size());
-        this.runs = new RunRegistry(settings.concurrency(), runner, executor, nanoTime, abandoned, settings.workerId());
+        this.handlers = new HandlerLoops(threads.tasks, () -> settings.concurrency() + abandoned.size());
+        this.runs = new RunRegistry(settings.concurrency(), runner, threads.tasks, nanoTime, abandoned,
+                settings.workerId());
         this.runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId());
+        telemetry.watch(prefetchPolicy, settler, handlers, runs);
         runawayGuard.detected().thenAccept(this::stopInBackground);
     }
 
@@ -216,10 +208,14 @@ public final class Worker implements AutoCloseable {
 
     private void setUp() {
         publisher = QueueWiring.wire(new QueueWiring.Parts(settings, codec, runner, runs, settler, prefetchPolicy,
-                handlers, channels), connection, subscriptions);
-        runs.watch(watchdog, WATCHDOG_PERIOD);
-        watchdog.scheduleAtFixedRate(runawayGuard, RUNAWAY_CHECK_PERIOD.toMillis(), RUNAWAY_CHECK_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
+                handlers, threads.channels, telemetry.outcomes()), connection, subscriptions);
+        runs.watch(threads.watchdog, WATCHDOG_PERIOD);
+        Liveness liveness = telemetry.liveness();
+        threads.watchdog.scheduleAtFixedRate(() -> {
+            liveness.watchdogTicked();
+            runawayGuard.run();
+        }, RUNAWAY_CHECK_PERIOD.toMillis(), RUNAWAY_CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        telemetry.online(connection, codec);
     }
 
     /**
@@ -260,6 +256,17 @@ public final class Worker implements AutoCloseable {
         return runs.size();
     }
 
+    /** The readiness probe: the worker consumes, is connected and is not stopping; else why not. */
+    public Probe readiness() {
+        BrokerConnection c = connection;
+        return readiness.probe(c != null && c.isOpen());
+    }
+
+    /** The liveness probe: its delivery path makes progress, or is idle (no broker check); else why not. */
+    public Probe liveness() {
+        return telemetry.liveness().check();
+    }
+
     private void stopInBackground(WorkerExit why) {
         if (!closed.get()) {
             new NamedThreadFactory("mqpool-worker-stop", true).newThread(() -> stop(why)).start();
@@ -293,8 +300,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void shutdownThreads() {
-        executor.shutdownNow();
-        watchdog.shutdownNow();
-        channels.shutdownNow();
+        telemetry.close();  // before the connection closes: the offline event goes out
+        threads.shutdownNow();
     }
 }

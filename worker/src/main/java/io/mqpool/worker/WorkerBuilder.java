@@ -1,6 +1,7 @@
 package io.mqpool.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mqpool.amqp.Topology;
 import io.mqpool.config.BrokerAddress;
 import io.mqpool.config.ConnectionSettings;
@@ -8,8 +9,6 @@ import io.mqpool.protocol.Codec;
 import io.mqpool.task.Task;
 import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +53,8 @@ public final class WorkerBuilder {
     private WorkerHook initializer;
     private WorkerHook onClose;
     private PrintStream taskOutput = System.out;
+    private MeterRegistry meterRegistry;
+    private Duration eventInterval = WorkerTelemetry.DEFAULT_EVENT_INTERVAL;
 
     WorkerBuilder() {
     }
@@ -215,6 +216,21 @@ public final class WorkerBuilder {
         return this;
     }
 
+    /** Where the worker's meters go (docs/OPERATIONS.md lists them); default none. Closing the worker removes them. */
+    public WorkerBuilder meterRegistry(MeterRegistry registry) {
+        this.meterRegistry = requireNonNull(registry, "meterRegistry");
+        return this;
+    }
+
+    /**
+     * The interval of the worker's heartbeat events on {@code mqpool.events} (docs/PROTOCOL.md §17), 100 ms..10 min,
+     * or zero for no events at all (default 2 s).
+     */
+    public WorkerBuilder eventInterval(Duration value) {
+        this.eventInterval = requireNonNull(value, "eventInterval");
+        return this;
+    }
+
     /**
      * A worker of these settings; it is not started.
      *
@@ -228,7 +244,8 @@ public final class WorkerBuilder {
         ObjectMapper values = objectMapper == null ? null
                 : Codec.harden(objectMapper, settings.connection().maxMessageBytes());
         TaskLifecycle lifecycle = new TaskLifecycle(registry, initializer, onClose, settings.workerId());
-        return new Worker(settings, registry, taskOutput, values, lifecycle, System::nanoTime);
+        return new Worker(settings, registry, taskOutput, values, lifecycle,
+                new WorkerTelemetry.Options(meterRegistry, eventInterval), System::nanoTime);
     }
 
     /** The settings alone, as {@link #build()} checks them. */
@@ -248,7 +265,7 @@ public final class WorkerBuilder {
             c = c.withTlsCaFile(tlsCa);
         }
         return new WorkerSettings(c, queue, concurrency, prefetch, deliveryLimit, shutdownTimeout, startupTimeout,
-                taskTimeout, workerId != null ? workerId : defaultWorkerId(), runawayGrace, shards);
+                taskTimeout, workerId != null ? workerId : HostIdentity.defaultWorkerId(), runawayGrace, shards);
     }
 
     private TaskRegistry registry() {
@@ -271,15 +288,5 @@ public final class WorkerBuilder {
             throw new IllegalArgumentException(name + " must not be null");
         }
         return value;
-    }
-
-    private static String defaultWorkerId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + "-" + ProcessHandle.current().pid();
     }
 }

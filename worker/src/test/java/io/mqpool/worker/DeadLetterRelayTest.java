@@ -19,7 +19,7 @@ class DeadLetterRelayTest {
     private final Fakes.Publisher publisher = new Fakes.Publisher();
     private final Fakes.Settler settler = new Fakes.Settler();
     private final DeadLetterRelay relay = new DeadLetterRelay(codec, new Replies(publisher, "w1"), settler,
-            "tasks.parked", "w1");
+            "tasks.parked", "w1", TaskOutcomes.none());
 
     private Delivery deadLettered(String reason, String body) {
         return Fakes.delivery(new Fakes.Channel(), Fakes.task("m1", Map.of("x-first-death-reason", reason)), body);

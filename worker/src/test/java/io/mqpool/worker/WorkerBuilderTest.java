@@ -122,4 +122,22 @@ class WorkerBuilderTest {
             assertThat(worker.taskNames()).contains("shout", "twice", "third", "cube", "echo");
         }
     }
+
+    @Test
+    void anEventIntervalIsZeroOrWithinItsBounds() {
+        assertThatThrownBy(() -> builder().eventInterval(Duration.ofMillis(50)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("event interval must be 0 (no events) or 100ms..10m, got PT0.05S");
+        assertThatThrownBy(() -> builder().eventInterval(Duration.ofHours(1)).build())
+                .hasMessageStartingWith("event interval must be 0 (no events) or 100ms..10m");
+        assertThatThrownBy(() -> builder().eventInterval(Duration.ofSeconds(-1)).build())
+                .hasMessageStartingWith("event interval must be 0");
+        assertThatThrownBy(() -> builder().meterRegistry(null)).hasMessage("meterRegistry must not be null");
+        try (Worker off = builder().eventInterval(Duration.ZERO).build();
+             Worker fast = builder().eventInterval(Duration.ofMillis(100)).build()) {
+            assertThat(off.readiness().ok()).isFalse();
+            assertThat(fast.readiness().reason()).isEqualTo("not consuming yet: the worker is starting");
+            assertThat(fast.liveness().ok()).as("a worker not started is live: no broker check").isTrue();
+        }
+    }
 }

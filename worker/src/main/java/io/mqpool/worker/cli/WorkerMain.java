@@ -1,5 +1,6 @@
 package io.mqpool.worker.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mqpool.amqp.Topology;
 import io.mqpool.clisupport.BrokerOptions;
 import io.mqpool.clisupport.CliLogging;
@@ -8,6 +9,7 @@ import io.mqpool.clisupport.Signals;
 import io.mqpool.launch.WorkerJvm;
 import io.mqpool.protocol.Codec;
 import io.mqpool.worker.Worker;
+import io.mqpool.worker.WorkerBuilder;
 import io.mqpool.worker.WorkerExit;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly",
-            "1:could not start (bad tasks jar, a task that failed to open, conflicting queue, unreadable --tls-ca file)",
+            "1:could not start (bad tasks jar, a task that failed to open, conflicting queue, unreadable --tls-ca file, "
+                + "--metrics-port in use)",
             "2:invalid command line",
             "3:broker refused the credentials or a permission, or stayed unreachable past --startup-timeout",
             "70:a task ignored its interrupt for --runaway-grace after its time limit: the worker finished its other "
@@ -109,6 +112,22 @@ public final class WorkerMain implements Callable<Integer> {
             description = "Largest task or result message in bytes (default: ${DEFAULT-VALUE}).")
     private int maxMessageSize;
 
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION",
+            defaultValue = "${env:MQPOOL_HEARTBEAT_INTERVAL:-2s}",
+            description = "Interval of this worker's heartbeat events on the mqpool.events exchange, 100ms..10m; "
+                    + "0 publishes no events at all (default: ${DEFAULT-VALUE}).")
+    private Duration eventInterval;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "${env:MQPOOL_METRICS_PORT}",
+            description = "Serve Prometheus metrics at /metrics and the probes /livez and /readyz over HTTP on this "
+                    + "port (default: no HTTP server).")
+    private Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "${env:MQPOOL_METRICS_HOST:-0.0.0.0}",
+            description = "Address the metrics port listens on; 0.0.0.0 lets Prometheus and the kubelet reach it, "
+                    + "127.0.0.1 keeps it on this host (default: ${DEFAULT-VALUE}).")
+    private String metricsHost;
+
     @Option(names = "--id", paramLabel = "ID", description = "Worker id in logs and results (default: host-pid).")
     private String workerId;
 
@@ -148,9 +167,14 @@ public final class WorkerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (metricsPort != null && (metricsPort < 1 || metricsPort > 65_535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port must be 1..65535, got "
+                    + metricsPort);
+        }
+        PrometheusMeterRegistry meters = metricsPort == null ? null : ProcessMeters.registry();
         Worker worker;
         try {
-            worker = Worker.builder()
+            WorkerBuilder builder = Worker.builder()
                     .connection(broker.connection())
                     .heartbeat(heartbeat)
                     .maxMessageSize(maxMessageSize)
@@ -166,13 +190,15 @@ public final class WorkerMain implements Callable<Integer> {
                     .runawayGrace(runawayGrace)
                     .discoverTasks(taskClassLoader())
                     .taskOutput(taskOutput)
-                    .build();
+                    .eventInterval(eventInterval);
+            worker = (meters == null ? builder : builder.meterRegistry(meters)).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         // Stops on SIGTERM, or once the worker stopped itself (a runaway task).
         worker.terminated().thenRun(stop::countDown);
-        try (worker) {
+        try (MetricsServer http = meters == null ? null : MetricsServer.start(metricsHost, metricsPort,
+                ProcessMeters.source(meters, worker)); worker) {
             worker.start();
             if (announceReady) {
                 PrintWriter out = spec.commandLine().getOut();

@@ -50,4 +50,19 @@ class WorkerMainTest {
                 .isZero();
         assertThat(WorkerMain.EXIT_RUNAWAY_TASK).isEqualTo(70);
     }
+
+    @Test
+    void aMetricsPortOutOfRangeIsAUsageErrorInOneLine() {
+        assertThat(execute("--metrics-port", "0")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("mqpool-worker: --metrics-port must be 1..65535, got 0");
+        assertThat(execute("--heartbeat-interval", "10ms")).isEqualTo(2);
+        assertThat(err.toString()).contains("mqpool-worker: event interval must be 0 (no events) or 100ms..10m");
+    }
+
+    @Test
+    void helpDocumentsTheMetricsAndEventOptions() {
+        assertThat(execute("--help")).isZero();
+        assertThat(out.toString()).contains("--metrics-port=PORT").contains("--metrics-host=ADDRESS")
+                .contains("--heartbeat-interval=DURATION").contains("(default: 2s)").contains("(default: 0.0.0.0)");
+    }
 }
