@@ -1,6 +1,7 @@
 package io.mqpool.cli;
 
 import io.mqpool.clisupport.CliLogging;
+import io.mqpool.cli.status.StatusCommand;
 import io.mqpool.clisupport.ExitCodes;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Python's multiprocessing.Pool across processes and hosts, on RabbitMQ.",
             "Results go to stdout (JSON); diagnostics to stderr."},
-        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class},
+        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class,
+            StatusCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every item succeeded", "1:some item failed, or the job timed out",
             "2:invalid command line or input", "3:broker unreachable or credentials refused"})
@@ -52,6 +54,6 @@ public final class MqpoolMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: map, starmap, submit or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: map, starmap, submit, bench, status or parked");
     }
 }
