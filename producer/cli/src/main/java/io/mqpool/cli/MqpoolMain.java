@@ -1,6 +1,7 @@
 package io.mqpool.cli;
 
 import io.mqpool.clisupport.CliLogging;
+import io.mqpool.cli.parked.ParkedCommand;
 import io.mqpool.cli.status.StatusCommand;
 import io.mqpool.clisupport.ExitCodes;
 import java.io.InputStream;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
             "Python's multiprocessing.Pool across processes and hosts, on RabbitMQ.",
             "Results go to stdout (JSON); diagnostics to stderr."},
         subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class,
-            StatusCommand.class},
+            StatusCommand.class, ParkedCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every item succeeded", "1:some item failed, or the job timed out",
             "2:invalid command line or input", "3:broker unreachable or credentials refused"})

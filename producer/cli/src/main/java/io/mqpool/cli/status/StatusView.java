@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mqpool.clisupport.TextTable;
 import io.mqpool.protocol.WorkerEvent;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -78,7 +79,7 @@ final class StatusView {
                         "" + w.concurrency(), "" + w.running(), "" + w.processed(), "" + w.failed(), "" + w.retried(),
                         uptime(w.uptimeMs()), text(w.version())));
             }
-            table(out, rows);
+            TextTable.append(out, rows);
         }
         out.append('\n').append("Queues:\n");
         List<List<String>> rows = new ArrayList<>();
@@ -92,7 +93,7 @@ final class StatusView {
         if (r.queues().isEmpty()) {
             out.append("  (none: no live worker names one, and no --queue given)\n");
         } else {
-            table(out, rows);
+            TextTable.append(out, rows);
         }
         if (!missing.isEmpty()) {
             out.append("No such queue: ").append(String.join(", ", missing)).append('\n');
@@ -118,26 +119,5 @@ final class StatusView {
             return d.toHours() + "h" + d.toMinutesPart() + "m";
         }
         return d.toMinutes() > 0 ? d.toMinutes() + "m" + d.toSecondsPart() + "s" : d.toSeconds() + "s";
-    }
-
-    /** Appends {@code rows} with each column padded to its widest cell, numbers right-aligned. */
-    static void table(StringBuilder out, List<List<String>> rows) {
-        int columns = rows.get(0).size();
-        int[] width = new int[columns];
-        for (List<String> row : rows) {
-            for (int c = 0; c < columns; c++) {
-                width[c] = Math.max(width[c], row.get(c).length());
-            }
-        }
-        for (int r = 0; r < rows.size(); r++) {
-            StringBuilder line = new StringBuilder("  ");
-            for (int c = 0; c < columns; c++) {
-                String cell = rows.get(r).get(c);
-                boolean right = r > 0 && cell.matches("-?\\d+");
-                String pad = " ".repeat(width[c] - cell.length());
-                line.append(right ? pad + cell : cell + pad).append(c + 1 < columns ? "  " : "");
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
     }
 }
