@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class JobInbox implements ResultSink {
     private final String jobId;
+    private final String traceparent;
     private final Window window;
     private final NanoClock clock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -37,10 +38,21 @@ final class JobInbox implements ResultSink {
     private long reorderPeak;
 
     JobInbox(String jobId, boolean ordered, Window window, NanoClock clock) {
+        this(jobId, ordered, window, clock, null);
+    }
+
+    /** @param traceparent what the job's task messages carry as their {@code traceparent} header, or null */
+    JobInbox(String jobId, boolean ordered, Window window, NanoClock clock, String traceparent) {
+        this.traceparent = traceparent;
         this.jobId = jobId;
         this.window = window;
         this.clock = clock;
         this.buffer = new ReorderBuffer(ordered);
+    }
+
+    @Override
+    public String traceparent() {
+        return traceparent;
     }
 
     @Override

@@ -60,7 +60,8 @@ final class JobStarter {
         }
         String jobId = nextJobId();
         CompletableFuture<R> future = new CompletableFuture<>();
-        SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer);
+        SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer,
+                options.traceparent());
         Runnable unregister = shared.register(jobId, call).cancel();
         future.whenComplete((r, e) -> unregister.run());
         if (options.timeout() != null) {

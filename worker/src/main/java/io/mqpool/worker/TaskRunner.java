@@ -63,8 +63,10 @@ final class TaskRunner {
      */
     ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, Attempt attempt) {
         Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
-        return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId, taskLog,
-                out));
+        try (ItemMdc ignored = ItemMdc.enter(workerId, message.job(), item.i(), task.name(), attempt.trace())) {
+            return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId,
+                    taskLog, out));
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -23,6 +23,14 @@ import picocli.CommandLine.Spec;
 public final class MqpoolMain implements Callable<Integer> {
     /** The logging configuration of the command line, on its class path. */
     static final String LOGGING = "io/mqpool/cli/logback-cli.xml";
+    static final String LOGGING_JSON = "io/mqpool/cli/logback-cli-json.xml";
+
+    // Read by main before anything logs (CliLogging); declared here, for every subcommand, for --help and to refuse
+    // a bad value.
+    @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = "${env:" + CliLogging.ENV_LOG_FORMAT + ":-text}", description = CliLogging.LOG_FORMAT_HELP,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    CliLogging.Format logFormat;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -34,7 +42,7 @@ public final class MqpoolMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CliLogging.use(LOGGING);
+        CliLogging.use(LOGGING, LOGGING_JSON, args, System.getenv());
         System.exit(commandLine(System.in).execute(args));
     }
 
