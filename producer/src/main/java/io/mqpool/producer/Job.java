@@ -69,7 +69,7 @@ final class Job implements AutoCloseable {
         this.sender = link;
         this.clock = clock;
         this.window = new Window(spec.options().chunkSize(), spec.knownSize(), spec.limits());
-        this.inbox = new JobInbox(spec.id(), spec.ordered(), window, clock, meters);
+        this.inbox = new JobInbox(spec.id(), spec.ordered(), window, clock, meters, spec.options().traceparent());
         long now = clock.nanoTime();
         this.deadline = spec.options().timeout() == null ? 0 : now + spec.options().timeout().toNanos();
         this.registration = link.register(spec.id(), inbox);

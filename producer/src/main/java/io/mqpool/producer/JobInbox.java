@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class JobInbox implements ResultSink {
     private final String jobId;
+    private final String traceparent;
     private final Window window;
     private final NanoClock clock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,16 +39,25 @@ final class JobInbox implements ResultSink {
     private final PoolMeters meters;
 
     JobInbox(String jobId, boolean ordered, Window window, NanoClock clock) {
-        this(jobId, ordered, window, clock, PoolMeters.none());
+        this(jobId, ordered, window, clock, PoolMeters.none(), null);
     }
 
-    /** @param meters where the items published, the results and the reorder buffer's depth are reported */
-    JobInbox(String jobId, boolean ordered, Window window, NanoClock clock, PoolMeters meters) {
+    /**
+     * @param meters where the items published, the results and the reorder buffer's depth are reported
+     * @param traceparent what the job's task messages carry as their {@code traceparent} header, or null
+     */
+    JobInbox(String jobId, boolean ordered, Window window, NanoClock clock, PoolMeters meters, String traceparent) {
         this.meters = meters;
+        this.traceparent = traceparent;
         this.jobId = jobId;
         this.window = window;
         this.clock = clock;
         this.buffer = new ReorderBuffer(ordered);
+    }
+
+    @Override
+    public String traceparent() {
+        return traceparent;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mqpool.producer;
 
 import io.mqpool.config.Durations;
 import io.mqpool.protocol.TaskMessage;
+import io.mqpool.protocol.TraceParent;
 import java.time.Duration;
 
 /**
@@ -13,10 +14,11 @@ import java.time.Duration;
  * @param resumeKey makes the call resumable, or null for none: see {@link #withResumeKey(String)}
  * @param maxAttempts the most runs of each item, overriding the task's retry policy, or null for the policy's own:
  *     see {@link #withMaxAttempts(Integer)}
+ * @param traceparent a W3C trace context for the call's task messages, or null: see {@link #withTraceparent}
  */
 public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, String resumeKey,
-                         Integer maxAttempts) {
-    public static final JobOptions DEFAULTS = new JobOptions(0, null, null, null, null);
+                         Integer maxAttempts, String traceparent) {
+    public static final JobOptions DEFAULTS = new JobOptions(0, null, null, null, null, null);
     /** The most attempts a call may ask for. */
     public static final int MAX_ATTEMPTS = TaskMessage.MAX_ATTEMPTS;
     private static final String RESUME_KEY_PATTERN = "[A-Za-z0-9_.-]{1,100}";
@@ -38,6 +40,14 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, 
         if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
             throw new IllegalArgumentException("max attempts must be 1.." + MAX_ATTEMPTS + ", got " + maxAttempts);
         }
+        if (traceparent != null) {
+            new TraceParent(traceparent);
+        }
+    }
+
+    /** Options without a trace context. */
+    public JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, String resumeKey, Integer maxAttempts) {
+        this(chunkSize, timeout, taskTimeout, resumeKey, maxAttempts, null);
     }
 
     /** Options with the task's own retry policy. */
@@ -56,15 +66,15 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, 
     }
 
     public JobOptions withChunkSize(int value) {
-        return new JobOptions(value, timeout, taskTimeout, resumeKey, maxAttempts);
+        return new JobOptions(value, timeout, taskTimeout, resumeKey, maxAttempts, traceparent);
     }
 
     public JobOptions withTimeout(Duration value) {
-        return new JobOptions(chunkSize, value, taskTimeout, resumeKey, maxAttempts);
+        return new JobOptions(chunkSize, value, taskTimeout, resumeKey, maxAttempts, traceparent);
     }
 
     public JobOptions withTaskTimeout(Duration value) {
-        return new JobOptions(chunkSize, timeout, value, resumeKey, maxAttempts);
+        return new JobOptions(chunkSize, timeout, value, resumeKey, maxAttempts, traceparent);
     }
 
     /**
@@ -76,7 +86,7 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, 
      * detected: use a new key per input. One call per key at a time; {@link Pool#submit} does not resume.
      */
     public JobOptions withResumeKey(String key) {
-        return new JobOptions(chunkSize, timeout, taskTimeout, key, maxAttempts);
+        return new JobOptions(chunkSize, timeout, taskTimeout, key, maxAttempts, traceparent);
     }
 
     /**
@@ -86,6 +96,16 @@ public record JobOptions(int chunkSize, Duration timeout, Duration taskTimeout, 
      * policy's own maximum. The item keeps its index, and the failure of its last attempt says how many ran.
      */
     public JobOptions withMaxAttempts(Integer n) {
-        return new JobOptions(chunkSize, timeout, taskTimeout, resumeKey, n);
+        return new JobOptions(chunkSize, timeout, taskTimeout, resumeKey, n, traceparent);
+    }
+
+    /**
+     * Sends the call's task messages with this W3C {@code traceparent} header (null: none), e.g. the one of the
+     * request being served: a worker copies it to the results and logs its trace id with the task's lines.
+     *
+     * @throws IllegalArgumentException when {@code value} is not a valid traceparent
+     */
+    public JobOptions withTraceparent(String value) {
+        return new JobOptions(chunkSize, timeout, taskTimeout, resumeKey, maxAttempts, value);
     }
 }

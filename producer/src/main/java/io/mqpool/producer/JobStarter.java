@@ -63,7 +63,8 @@ final class JobStarter {
         }
         String jobId = nextJobId();
         CompletableFuture<R> future = new CompletableFuture<>();
-        SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer);
+        SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer,
+                options.traceparent());
         Runnable unregister = shared.register(jobId, call).cancel();
         meters.published(1);
         future.whenComplete((r, e) -> {

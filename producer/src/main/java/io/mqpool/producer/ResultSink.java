@@ -18,6 +18,11 @@ interface ResultSink {
     default void published(long[] indices) {
     }
 
+    /** The W3C traceparent the job's task messages carry (header {@code traceparent}), or null. */
+    default String traceparent() {
+        return null;
+    }
+
     /** The job cannot complete. */
     void fail(RuntimeException cause);
 }

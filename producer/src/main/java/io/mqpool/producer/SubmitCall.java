@@ -25,9 +25,17 @@ final class SubmitCall<R> implements ResultSink {
     private final TaskSender sender;
     private final Executor callbacks;
     private final ScheduledExecutorService timer;
+    private final String traceparent;
 
     SubmitCall(CompletableFuture<R> future, Function<ItemResult, R> convert, TaskSender sender, Executor callbacks,
                ScheduledExecutorService timer) {
+        this(future, convert, sender, callbacks, timer, null);
+    }
+
+    /** @param traceparent what the call's task message carries as its {@code traceparent} header, or null */
+    SubmitCall(CompletableFuture<R> future, Function<ItemResult, R> convert, TaskSender sender, Executor callbacks,
+               ScheduledExecutorService timer, String traceparent) {
+        this.traceparent = traceparent;
         this.future = future;
         this.convert = convert;
         this.sender = sender;
@@ -41,6 +49,11 @@ final class SubmitCall<R> implements ResultSink {
                 () -> failWith(new TimeoutException("submit timed out after " + timeout)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         future.whenComplete((r, e) -> scheduled.cancel(false));
+    }
+
+    @Override
+    public String traceparent() {
+        return traceparent;
     }
 
     @Override

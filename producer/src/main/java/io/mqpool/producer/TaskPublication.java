@@ -3,6 +3,7 @@ package io.mqpool.producer;
 import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.amqp.Connections;
 import io.mqpool.amqp.MessageProperties;
+import io.mqpool.protocol.TraceParent;
 import io.mqpool.amqp.MessagePublisher;
 import io.mqpool.amqp.PublishFailedException;
 import io.mqpool.amqp.PublishResult;
@@ -81,6 +82,10 @@ final class TaskPublication {
         byte[] body = codec.encode(message, "task message");
         MessageProperties props = PERSISTENT.withCorrelationId(message.job()).withReplyTo(route.replyTo())
                 .withMessageId(message.job() + ":" + message.items().get(0).i());
+        String traceparent = route.sink().traceparent();
+        if (traceparent != null) {
+            props = props.withHeaders(Map.of(TraceParent.HEADER, traceparent));
+        }
         // Spread round robin over the shards; with one, always the queue.
         String queue = queues.size() == 1 ? queues.get(0)
                 : queues.get((int) Math.floorMod(published.getAndIncrement(), (long) queues.size()));

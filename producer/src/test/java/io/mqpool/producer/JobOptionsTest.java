@@ -20,4 +20,13 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.DEFAULTS.withMaxAttempts(101))
                 .hasMessage("max attempts must be 1..100, got 101");
     }
+
+    @Test
+    void aTraceparentIsValidatedAndKeptByTheOtherWithers() {
+        String tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        JobOptions options = JobOptions.DEFAULTS.withTraceparent(tp).withChunkSize(3).withMaxAttempts(2);
+        org.assertj.core.api.Assertions.assertThat(options.traceparent()).isEqualTo(tp);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobOptions.DEFAULTS.withTraceparent("00-xyz"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("traceparent");
+    }
 }

@@ -18,7 +18,7 @@ class PoolMetersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final PoolMeters meters = new PoolMeters(registry, "p1");
     private final JobInbox inbox = new JobInbox("p1-1", true, new Window(0, 4, new Window.Limits(16, 262_144)),
-            new FakeClock(), meters);
+            new FakeClock(), meters, null);
 
     private double gauge(String name) {
         return registry.get(name).tag("pool", "p1").gauge().value();

@@ -1,6 +1,7 @@
 package io.mqpool.worker;
 
 import io.mqpool.protocol.TaskMessage;
+import io.mqpool.protocol.TraceParent;
 import io.mqpool.task.RetryPolicy;
 import io.mqpool.task.Task;
 import java.util.Objects;
@@ -16,16 +17,32 @@ final class Attempt {
     private final int number;
     private final RetryPolicy policy;
     private final boolean counted;
+    private final TraceParent trace;
     private final Set<Long> again = ConcurrentHashMap.newKeySet();
 
     /** @param counted whether a final failure says how many attempts ran: the item was under a retry policy */
     Attempt(int number, RetryPolicy policy, boolean counted) {
+        this(number, policy, counted, null);
+    }
+
+    private Attempt(int number, RetryPolicy policy, boolean counted, TraceParent trace) {
         if (number < 1) {
             throw new IllegalArgumentException("attempt must be >= 1, got " + number);
         }
         this.number = number;
         this.policy = Objects.requireNonNull(policy, "policy");
         this.counted = counted;
+        this.trace = trace;
+    }
+
+    /** This attempt (before any item ran) as part of the trace {@code trace}, or of none when null. */
+    Attempt withTrace(TraceParent trace) {
+        return new Attempt(number, policy, counted, trace);
+    }
+
+    /** The trace context the task message carried, or null. */
+    TraceParent trace() {
+        return trace;
     }
 
     /** Attempt {@code number} of the message's items: the task's policy, with the message's maxAttempts if set. */

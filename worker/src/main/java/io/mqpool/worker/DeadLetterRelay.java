@@ -10,6 +10,7 @@ import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
+import io.mqpool.protocol.TraceParent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,8 @@ final class DeadLetterRelay implements QueueSubscription.Listener {
                 log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
                         workerId, messageId, message.job());
                 Replies.onOutcome(replies.publishResult(replyTo, message.job(), messageId, workerId + ":dl:" + messageId,
-                        codec.encode(ResultMessage.of(message.v(), message.job(), failures), "result")), () -> {
+                        codec.encode(ResultMessage.of(message.v(), message.job(), failures), "result"),
+                        TraceParent.parse(d.header(TraceParent.HEADER)).orElse(null)), () -> {
                             outcomes.answered(message.task(), failures);
                             settler.ack(d);
                         }, () -> park(d), why -> settler.requeue(d));

@@ -14,6 +14,7 @@ import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskMessage;
+import io.mqpool.protocol.TraceParent;
 import io.mqpool.task.Task;
 import java.time.Duration;
 import java.util.HashMap;
@@ -145,7 +146,7 @@ final class DeliveryHandler {
      */
     private void run(Delivery d, String replyTo, TaskMessage message, Task<?, ?> task, boolean solo)
             throws InterruptedException {
-        Attempt attempt = Attempt.of(task, message, DeliveryCounts.attempt(d));
+        Attempt attempt = Attempt.of(task, message, DeliveryCounts.attempt(d)).withTrace(trace(d));
         boolean ran = runs.run(d, message, task, attempt, timeLimit(message, task), (results, nanos) -> {
             prefetchPolicy.record(nanos);
             outcomes.messageProcessed(queueOf(solo), nanos);
@@ -170,6 +171,17 @@ final class DeliveryHandler {
     /** The queue a delivery came from: this shard's task queue, or its solo queue. */
     private String queueOf(boolean solo) {
         return solo ? Topology.soloQueue(settings.queue()) : settings.queue();
+    }
+
+    /** The message's trace context, or null when it has none or an invalid one (logged at DEBUG, then ignored). */
+    private TraceParent trace(Delivery d) {
+        Object header = d.header(TraceParent.HEADER);
+        TraceParent trace = TraceParent.parse(header).orElse(null);
+        if (trace == null && header != null && log.isDebugEnabled()) {
+            log.debug("[{}] ignoring the invalid traceparent header of task message {}", settings.workerId(),
+                    d.properties().messageId());
+        }
+        return trace;
     }
 
     private Duration timeLimit(TaskMessage message, Task<?, ?> task) {
@@ -234,7 +246,7 @@ final class DeliveryHandler {
         };
         for (byte[] body : bodies) {
             String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
-            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body),
+            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body, trace(d)),
                     confirmed, () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"), why -> {
                         log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
                         settler.requeue(d);

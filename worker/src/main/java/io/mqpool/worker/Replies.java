@@ -4,6 +4,8 @@ import io.mqpool.amqp.MessagePublisher;
 import io.mqpool.amqp.MessageProperties;
 import io.mqpool.amqp.PublishResult;
 import io.mqpool.protocol.Protocol;
+import io.mqpool.protocol.TraceParent;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,13 +23,19 @@ final class Replies {
 
     /** Publishes a result to {@code replyTo}: persistent JSON, correlated to the job and the task message. */
     CompletableFuture<PublishResult> publishResult(String replyTo, String correlationId, String inReplyTo,
-                                                   String messageId, byte[] body) {
+                                                   String messageId, byte[] body, TraceParent trace) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(Protocol.HEADER_WORKER, workerId);
+        if (inReplyTo != null) {
+            headers.put(Protocol.HEADER_IN_REPLY_TO, inReplyTo);
+        }
+        if (trace != null) {
+            headers.put(TraceParent.HEADER, trace.value());
+        }
         MessageProperties props = MessageProperties.persistent(Protocol.CONTENT_TYPE)
                 .withCorrelationId(correlationId)
                 .withMessageId(messageId)
-                .withHeaders(inReplyTo == null
-                        ? Map.of(Protocol.HEADER_WORKER, workerId)
-                        : Map.of(Protocol.HEADER_WORKER, workerId, Protocol.HEADER_IN_REPLY_TO, inReplyTo));
+                .withHeaders(headers);
         return publisher.publish(replyTo, props, body, true);
     }
 

@@ -80,7 +80,7 @@ final class TaskRunner {
         Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
         long start = nanoTime.getAsLong();
         outcomes.itemStarted();
-        try {
+        try (ItemMdc ignored = ItemMdc.enter(workerId, message.job(), item.i(), task.name(), attempt.trace())) {
             return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId,
                     taskLog, out));
         } finally {

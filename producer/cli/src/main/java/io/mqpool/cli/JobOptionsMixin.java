@@ -46,6 +46,12 @@ final class JobOptionsMixin {
                     + "reuses the results already computed (they wait in queue mqpool.results.ID for 30 min).")
     String jobId;
 
+    @Option(names = "--traceparent", paramLabel = "VALUE", defaultValue = "${env:TRACEPARENT}",
+            description = "W3C trace context for the job's task messages (00-<32 hex>-<16 hex>-<2 hex>); workers "
+                    + "copy it to the results and log its trace id (default: $TRACEPARENT).",
+            showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
+    String traceparent;
+
     @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + Codec.DEFAULT_MAX_MESSAGE_BYTES,
             description = "Largest task message in bytes; larger arguments are refused before publishing "
                     + "(default: ${DEFAULT-VALUE}).")

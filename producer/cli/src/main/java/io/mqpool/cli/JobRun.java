@@ -34,7 +34,9 @@ final class JobRun {
                     + ", got " + attempts);
         }
         try {
-            return new JobOptions(chunkSize, options.timeout, options.taskTimeout, options.jobId, attempts);
+            return new JobOptions(chunkSize, options.timeout, options.taskTimeout, options.jobId, attempts)
+                    .withTraceparent(options.traceparent == null || options.traceparent.isBlank() ? null
+                            : options.traceparent);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage(), e);
         }

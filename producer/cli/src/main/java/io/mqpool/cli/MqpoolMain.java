@@ -1,6 +1,8 @@
 package io.mqpool.cli;
 
 import io.mqpool.clisupport.CliLogging;
+import io.mqpool.cli.parked.ParkedCommand;
+import io.mqpool.cli.status.StatusCommand;
 import io.mqpool.clisupport.ExitCodes;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
@@ -13,13 +15,22 @@ import picocli.CommandLine.Spec;
         description = {
             "Python's multiprocessing.Pool across processes and hosts, on RabbitMQ.",
             "Results go to stdout (JSON); diagnostics to stderr."},
-        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class},
+        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class,
+            StatusCommand.class, ParkedCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every item succeeded", "1:some item failed, or the job timed out",
             "2:invalid command line or input", "3:broker unreachable or credentials refused"})
 public final class MqpoolMain implements Callable<Integer> {
     /** The logging configuration of the command line, on its class path. */
     static final String LOGGING = "io/mqpool/cli/logback-cli.xml";
+    static final String LOGGING_JSON = "io/mqpool/cli/logback-cli-json.xml";
+
+    // Read by main before anything logs (CliLogging); declared here, for every subcommand, for --help and to refuse
+    // a bad value.
+    @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = "${env:" + CliLogging.ENV_LOG_FORMAT + ":-text}", description = CliLogging.LOG_FORMAT_HELP,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    CliLogging.Format logFormat;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -31,7 +42,7 @@ public final class MqpoolMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CliLogging.use(LOGGING);
+        CliLogging.use(LOGGING, LOGGING_JSON, args, System.getenv());
         System.exit(commandLine(System.in).execute(args));
     }
 
@@ -52,6 +63,6 @@ public final class MqpoolMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: map, starmap, submit or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: map, starmap, submit, bench, status or parked");
     }
 }

@@ -49,6 +49,8 @@ public final class WorkerMain implements Callable<Integer> {
     public static final int EXIT_RUNAWAY_TASK = WorkerJvm.EXIT_RUNAWAY_TASK;
     /** Printed on stdout with --announce-ready, for a parent process that waits for its workers. */
     static final String READY_MARKER = WorkerJvm.READY_MARKER;
+    static final String LOGGING = "io/mqpool/worker/cli/logback-worker.xml";
+    static final String LOGGING_JSON = "io/mqpool/worker/cli/logback-worker-json.xml";
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -134,6 +136,11 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Log only warnings and the tasks' own messages.")
     private boolean quiet;
 
+    // Read by main before anything logs (CliLogging); declared here for --help and to refuse a bad value.
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:" + CliLogging.ENV_LOG_FORMAT
+            + ":-text}", description = CliLogging.LOG_FORMAT_HELP, showDefaultValue = CommandLine.Help.Visibility.NEVER)
+    private CliLogging.Format logFormat;
+
     @Option(names = "--announce-ready", hidden = true,
             description = "Print " + READY_MARKER + " on stdout once consuming (for a parent process).")
     private boolean announceReady;
@@ -147,7 +154,7 @@ public final class WorkerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CliLogging.use("io/mqpool/worker/cli/logback-worker.xml");
+        CliLogging.use(LOGGING, LOGGING_JSON, args, System.getenv());
         if (List.of(args).contains("-q") || List.of(args).contains("--quiet")) {
             System.setProperty("MQPOOL_LOG_LEVEL", "WARN");
         }
