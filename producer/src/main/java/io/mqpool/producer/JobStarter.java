@@ -26,19 +26,24 @@ final class JobStarter {
     private final ResumableLink resumable;
     private final Executor callbacks;
     private final ScheduledExecutorService timer;
+    private final PoolControl control;
     private final AtomicLong jobCounter = new AtomicLong();
 
     JobStarter(String poolId, Window.Limits limits, SharedQueueLink shared, ResumableLink resumable,
-               Executor callbacks, ScheduledExecutorService timer) {
+               Executor callbacks, ScheduledExecutorService timer, PoolControl control) {
         this.poolId = poolId;
         this.limits = limits;
         this.shared = shared;
         this.resumable = resumable;
         this.callbacks = callbacks;
         this.timer = timer;
+        this.control = control;
     }
 
-    /** @throws IllegalStateException when a job with the same resume key is running in this pool */
+    /**
+     * @throws IllegalStateException when a job with the same resume key is running in this pool, or the job of that
+     *     key was cancelled
+     */
     <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize,
                            Function<ItemResult, Outcome<R>> convert, JobOptions options, boolean ordered) {
         String key = options.resumeKey();
@@ -46,9 +51,12 @@ final class JobStarter {
             throw new IllegalArgumentException("resume key '" + key + "' must differ from the pool id: "
                     + "both would name the result queue " + Topology.resultQueue(key));
         }
+        if (key != null) {
+            control.refuseIfCancelled(key);
+        }
         String jobId = key != null ? key : nextJobId();
         JobSpec spec = new JobSpec(jobId, task, knownSize, ordered, options, limits);
-        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM);
+        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM, control);
         return new JobHandle<>(job, convert);
     }
 
@@ -62,7 +70,12 @@ final class JobStarter {
         CompletableFuture<R> future = new CompletableFuture<>();
         SubmitCall<R> call = new SubmitCall<>(future, r -> convert.apply(r).get(), shared, callbacks, timer);
         Runnable unregister = shared.register(jobId, call).cancel();
-        future.whenComplete((r, e) -> unregister.run());
+        future.whenComplete((r, e) -> {
+            unregister.run();
+            if (future.isCancelled()) {
+                control.cancelLater(jobId); // the workers drop its message, or interrupt its run
+            }
+        });
         if (options.timeout() != null) {
             call.timeOutAfter(options.timeout());
         }

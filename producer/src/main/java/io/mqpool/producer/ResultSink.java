@@ -18,6 +18,10 @@ interface ResultSink {
     default void published(long[] indices) {
     }
 
+    /** The job was cancelled (PROTOCOL.md §18), here or elsewhere. */
+    default void cancelled() {
+    }
+
     /** The job cannot complete. */
     void fail(RuntimeException cause);
 }
