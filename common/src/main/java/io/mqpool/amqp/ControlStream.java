@@ -85,6 +85,32 @@ public final class ControlStream {
     }
 
     /**
+     * As {@link #ensure(BrokerConnection)}, on a short-lived connection of its own, tried up to 3 times: RabbitMQ
+     * 3.10 may answer two clients that declare a new stream at the same moment by closing one's whole connection
+     * ({@code 541 INTERNAL_ERROR}), which must not take a worker's or a pool's connection down.
+     *
+     * @throws BrokerOperationException when the broker still refuses on the last try
+     */
+    public static void ensure(io.mqpool.config.ConnectionSettings settings, java.util.concurrent.ThreadFactory threads) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try (BrokerConnection c = BrokerConnection.open(settings, "mqpool-control-declare", threads)) {
+                ensure(c);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    /**
      * Appends one record (persistent, {@code application/json}) and waits for the broker's confirm.
      *
      * @throws BrokerOperationException when it is not confirmed within {@code timeout}

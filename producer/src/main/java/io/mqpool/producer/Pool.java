@@ -77,7 +77,8 @@ public final class Pool implements AutoCloseable {
             this.shared = new SharedQueueLink(connection, publisher, router, timer, Topology.resultQueue(poolId),
                     settings.resultTtl());
             this.resumable = new ResumableLink(connection, publisher, router, timer, settings.resultTtl());
-            this.control = new PoolControl(connection.connection(), codec, callbacks, poolId, settings.queue(),
+            this.control = new PoolControl(connection.connection(), settings.connection(), codec, callbacks, poolId,
+                    settings.queue(),
                     router::cancelled);
             this.starter = new JobStarter(poolId, limits, shared, resumable, callbacks, timer, control);
         } catch (RuntimeException e) {

@@ -34,8 +34,8 @@ final class PoolControl implements JobEvents, AutoCloseable {
      * @param background where announcements are published, off the caller's thread
      * @param cancelled told the id of every job cancelled from now on, on the connection's thread
      */
-    PoolControl(BrokerConnection connection, Codec codec, Executor background, String poolId, String queue,
-                Consumer<String> cancelled) {
+    PoolControl(BrokerConnection connection, io.mqpool.config.ConnectionSettings settings, Codec codec,
+                Executor background, String poolId, String queue, Consumer<String> cancelled) {
         this.connection = connection;
         this.codec = codec;
         this.background = background;
@@ -43,7 +43,8 @@ final class PoolControl implements JobEvents, AutoCloseable {
         this.queue = queue;
         ControlStream.Subscription opened = null;
         try {
-            ControlStream.ensure(connection);
+            ControlStream.ensure(settings, new io.mqpool.amqp.NamedThreadFactory("mqpool-pool-" + poolId + "-control",
+                    true));
             opened = ControlStream.subscribe(connection, ControlStream.From.NEXT, null, body -> {
                 try {
                     ControlRecord r = codec.decodeControl(body);

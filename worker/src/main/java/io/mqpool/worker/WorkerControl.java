@@ -3,6 +3,7 @@ package io.mqpool.worker;
 import io.mqpool.RootCause;
 import io.mqpool.amqp.BrokerConnection;
 import io.mqpool.amqp.ControlStream;
+import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.protocol.ControlRecord;
 import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.RemoteError;
@@ -46,7 +47,7 @@ final class WorkerControl {
                 "control marker");
         ControlStream.Subscription reader;
         try {
-            ControlStream.ensure(connection);
+            ControlStream.ensure(p.settings().connection(), new NamedThreadFactory("mqpool-worker-control", true));
             reader = ControlStream.subscribe(connection, ControlStream.From.FIRST, marker, listener, CATCH_UP_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("[{}] cannot follow the control stream {} ({}); this worker does not honour cancels",
