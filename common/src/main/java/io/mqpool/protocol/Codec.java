@@ -180,6 +180,14 @@ public final class Codec {
     }
 
     /**
+     * A record of the job-control stream (§18); one of a newer version or an unknown type decodes, and
+     * {@link ControlRecord#isSupported()} says so.
+     */
+    public ControlRecord decodeControl(byte[] body) {
+        return decode(body, ControlRecord.class, "control record");
+    }
+
+    /**
      * Parses one JSON value (e.g. a command-line argument) under the same limits.
      *
      * @throws MalformedMessageException when {@code json} is not one valid JSON value within the limits

@@ -17,5 +17,7 @@ public enum ErrorCode {
     /** The item's message was delivered more often than the queue's delivery limit allows. */
     DELIVERY_LIMIT,
     /** The result was larger than the message size limit. */
-    TOO_LARGE
+    TOO_LARGE,
+    /** The item's job was cancelled before the item ran, or while it ran (PROTOCOL.md §18). */
+    CANCELLED
 }

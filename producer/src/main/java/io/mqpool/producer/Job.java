@@ -47,6 +47,7 @@ final class Job implements AutoCloseable {
     private final Window window;
     private final JobInbox inbox;
     private final JobLink.Registration registration;
+    private final JobEvents events;
     private final boolean resumed;
     private final long deadline;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,14 +57,21 @@ final class Job implements AutoCloseable {
     private long assigned;
     private long emitted;
     private boolean exhausted;
+    /** After a cancel: the indexes below which every item is accounted for, and those that were published. */
+    private long cancelEnd = -1;
+    private long publishedEnd;
+    private long cancelNext;
 
     /** Registers the job with {@code link}; it publishes nothing until first polled. */
     Job(JobSpec spec, Iterator<JsonNode> input, JobLink link, NanoClock clock) {
-        this(spec, input, link, clock, PoolMeters.none());
+        this(spec, input, link, clock, PoolMeters.none(), JobEvents.NONE);
     }
 
-    /** As above, reporting to the pool's {@code meters}. */
-    Job(JobSpec spec, Iterator<JsonNode> input, JobLink link, NanoClock clock, PoolMeters meters) {
+    /**
+     * As above, reporting to the pool's {@code meters}; tells {@code events} that the job started, and later its end
+     * or its cancel.
+     */
+    Job(JobSpec spec, Iterator<JsonNode> input, JobLink link, NanoClock clock, PoolMeters meters, JobEvents events) {
         this.spec = spec;
         this.input = input;
         this.sender = link;
@@ -75,6 +83,8 @@ final class Job implements AutoCloseable {
         this.registration = link.register(spec.id(), inbox);
         this.resumed = registration.priorMessages() > 0;
         inbox.expectPriorResults(registration.priorMessages());
+        this.events = events;
+        events.started(spec);
     }
 
     String id() {
@@ -107,8 +117,11 @@ final class Job implements AutoCloseable {
         while (true) {
             long version = inbox.version();
             long now = clock.nanoTime();
-            boolean resuming = inbox.awaitingPriorResults(now);
-            if (!resuming) {
+            boolean cancelled = inbox.isCancelled();
+            boolean resuming = !cancelled && inbox.awaitingPriorResults(now);
+            if (cancelled) {
+                stopPublishing();
+            } else if (!resuming) {
                 publishDueRetries(now);
                 fill();
             }
@@ -125,12 +138,55 @@ final class Job implements AutoCloseable {
                 close();
                 return Step.DONE;
             }
-            if (!resuming && (canPublishMore(now) || inbox.retryDue(now))) {
+            if (cancelled ? answerRestCancelled(now) : !resuming && (canPublishMore(now) || inbox.retryDue(now))) {
                 continue;
             }
             checkDeadline(now);
-            return new Step(Step.Kind.WAIT, waitNanos(now, resuming), version);
+            long wait = waitNanos(now, resuming);
+            return new Step(Step.Kind.WAIT, cancelled ? Math.min(wait, Math.max(1, inbox.cancelGraceLeft(now))) : wait,
+                    version);
         }
+    }
+
+    /**
+     * Cancels the job (PROTOCOL.md §18): it publishes nothing more, the workers drop its task messages and stop its
+     * running items, and it ends with every index accounted for, as a value or {@code CANCELLED}. Any thread.
+     *
+     * @throws io.mqpool.MqpoolException when the cancel cannot be recorded for the workers; the job ends all the
+     *     same, its unanswered items {@code CANCELLED}
+     */
+    void cancel() {
+        if (closed.get()) {
+            return;
+        }
+        inbox.cancelled();
+        events.cancel(spec.id());
+    }
+
+    /**
+     * On the first poll after a cancel: reads no more input; with the input's size known, its unread items are
+     * still accounted for.
+     */
+    private void stopPublishing() {
+        if (cancelEnd >= 0) {
+            return;
+        }
+        publishedEnd = assigned;
+        cancelEnd = spec.knownSize() >= 0 ? Math.max(assigned, spec.knownSize()) : assigned;
+        assigned = cancelEnd;
+        exhausted = true;
+    }
+
+    /**
+     * Once the workers have answered what was published, or the grace is over, answers the remaining indexes
+     * {@code CANCELLED}, a batch per call; returns false while there is nothing to do yet.
+     */
+    private boolean answerRestCancelled(long now) {
+        if (cancelNext >= cancelEnd || (inbox.completed() < publishedEnd && inbox.cancelGraceLeft(now) > 0)) {
+            return false;
+        }
+        cancelNext = inbox.answerCancelled(cancelNext, cancelEnd, DRAIN_BATCH * 4);
+        return true;
     }
 
     /** Blocks until the inbox changes after {@code step} was taken, or its wait is over. */
@@ -241,6 +297,7 @@ final class Job implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             inbox.close();
             registration.cancel().run();
+            events.finished(spec);
         }
     }
 }

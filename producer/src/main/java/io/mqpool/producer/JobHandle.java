@@ -61,6 +61,20 @@ public final class JobHandle<R> implements AutoCloseable {
         return job.stats();
     }
 
+    /**
+     * Cancels the job for every worker (PROTOCOL.md §18): its queued task messages are answered {@code CANCELLED}
+     * and its running items interrupted. The stream goes on to the end, with every index accounted for: results
+     * that came before keep their values, the other items fail with code {@code CANCELLED} (so
+     * {@link Outcome#get()} throws a {@link TaskFailedException}). The job waits at most 5 s for the workers'
+     * answers, then answers the rest itself. Any thread; idempotent. A cancelled job cannot be resumed.
+     *
+     * @throws io.mqpool.MqpoolException when the cancel cannot be recorded on the broker's control stream; the
+     *     job is cancelled here all the same
+     */
+    public void cancel() {
+        job.cancel();
+    }
+
     /** Stops the job; results that arrive later are dropped. Idempotent. */
     @Override
     public void close() {

@@ -1,7 +1,9 @@
 package io.mqpool.producer;
 
 import io.mqpool.MqpoolException;
+import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
@@ -18,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * can wait for a change without missing one. Thread-safe.
  */
 final class JobInbox implements ResultSink {
+    /** How long a cancelled job waits for the workers' answers before it answers the rest {@code CANCELLED}. */
+    static final long CANCEL_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     private final String jobId;
     private final String traceparent;
     private final Window window;
@@ -37,6 +41,8 @@ final class JobInbox implements ResultSink {
     private long retried;
     private long reorderPeak;
     private final PoolMeters meters;
+    private boolean cancelled;
+    private long cancelDeadline;
 
     JobInbox(String jobId, boolean ordered, Window window, NanoClock clock) {
         this(jobId, ordered, window, clock, PoolMeters.none(), null);
@@ -74,6 +80,9 @@ final class JobInbox implements ResultSink {
             }
             long held = buffer.size();
             for (ItemResult r : message.results()) {
+                if (!r.isOk() && ErrorCode.CANCELLED.name().equals(r.error().code())) {
+                    markCancelled(); // a worker has seen the cancel, wherever it came from
+                }
                 if (buffer.accept(r)) {
                     meters.received(r.isOk());
                     completed++;
@@ -127,6 +136,81 @@ final class JobInbox implements ResultSink {
                 failure = cause;
             }
             changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The job is cancelled: it publishes nothing more, and it waits at most {@link #CANCEL_GRACE_NANOS} for the
+     * workers' answers to what it published, then answers the rest itself. Idempotent.
+     */
+    @Override
+    public void cancelled() {
+        lock.lock();
+        try {
+            markCancelled();
+            changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void markCancelled() {
+        if (!cancelled) {
+            cancelled = true;
+            cancelDeadline = clock.nanoTime() + CANCEL_GRACE_NANOS;
+        }
+    }
+
+    boolean isCancelled() {
+        lock.lock();
+        try {
+            return cancelled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nanoseconds until the cancelled job stops waiting for workers; 0 or less once it has. */
+    long cancelGraceLeft(long nowNanos) {
+        lock.lock();
+        try {
+            return cancelDeadline - nowNanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Results taken so far, one per index. */
+    long completed() {
+        lock.lock();
+        try {
+            return completed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Answers {@code CANCELLED} locally for up to {@code max} indexes from {@code from} (inclusive) to {@code to}
+     * that have no result; returns the index to go on from.
+     */
+    long answerCancelled(long from, long to, int max) {
+        lock.lock();
+        try {
+            RemoteError error = RemoteError.of(ErrorCode.CANCELLED, "job " + jobId
+                    + " was cancelled before a worker answered this item");
+            long i = from;
+            int added = 0;
+            for (; i < to && added < max; i++) {
+                if (!buffer.has(i) && buffer.accept(ItemResult.failed(i, error))) {
+                    completed++;
+                    added++;
+                }
+            }
+            changed();
+            return i;
         } finally {
             lock.unlock();
         }

@@ -26,12 +26,16 @@ final class JobStarter {
     private final ResumableLink resumable;
     private final Executor callbacks;
     private final ScheduledExecutorService timer;
+    private final PoolControl control;
     private final AtomicLong jobCounter = new AtomicLong();
     private final PoolMeters meters;
 
-    /** @param meters where the pool's calls report their items and results */
+    /**
+     * @param meters where the pool's calls report their items and results
+     * @param control where jobs announce their start and end, and send their cancels
+     */
     JobStarter(String poolId, Window.Limits limits, SharedQueueLink shared, ResumableLink resumable,
-               Executor callbacks, ScheduledExecutorService timer, PoolMeters meters) {
+               Executor callbacks, ScheduledExecutorService timer, PoolMeters meters, PoolControl control) {
         this.meters = meters;
         this.poolId = poolId;
         this.limits = limits;
@@ -39,9 +43,13 @@ final class JobStarter {
         this.resumable = resumable;
         this.callbacks = callbacks;
         this.timer = timer;
+        this.control = control;
     }
 
-    /** @throws IllegalStateException when a job with the same resume key is running in this pool */
+    /**
+     * @throws IllegalStateException when a job with the same resume key is running in this pool, or the job of that
+     *     key was cancelled
+     */
     <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize,
                            Function<ItemResult, Outcome<R>> convert, JobOptions options, boolean ordered) {
         String key = options.resumeKey();
@@ -49,9 +57,12 @@ final class JobStarter {
             throw new IllegalArgumentException("resume key '" + key + "' must differ from the pool id: "
                     + "both would name the result queue " + Topology.resultQueue(key));
         }
+        if (key != null) {
+            control.refuseIfCancelled(key);
+        }
         String jobId = key != null ? key : nextJobId();
         JobSpec spec = new JobSpec(jobId, task, knownSize, ordered, options, limits);
-        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM, meters);
+        Job job = new Job(spec, argLists, key != null ? resumable : shared, NanoClock.SYSTEM, meters, control);
         return new JobHandle<>(job, convert);
     }
 
@@ -69,7 +80,10 @@ final class JobStarter {
         meters.published(1);
         future.whenComplete((r, e) -> {
             unregister.run();
-            if (e instanceof TaskFailedException || e == null) {
+            if (future.isCancelled()) {
+                meters.abandoned(1);
+                control.cancelLater(jobId); // the workers drop its message, or interrupt its run
+            } else if (e instanceof TaskFailedException || e == null) {
                 meters.received(e == null);
             } else {
                 meters.abandoned(1);

@@ -56,6 +56,7 @@ public final class Pool implements AutoCloseable {
     private final SharedQueueLink shared;
     private final ResumableLink resumable;
     private final JobStarter starter;
+    private final PoolControl control;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final PoolMeters meters;
 
@@ -79,7 +80,9 @@ public final class Pool implements AutoCloseable {
             this.shared = new SharedQueueLink(connection, publisher, router, timer, Topology.resultQueue(poolId),
                     settings.resultTtl());
             this.resumable = new ResumableLink(connection, publisher, router, timer, settings.resultTtl());
-            this.starter = new JobStarter(poolId, limits, shared, resumable, callbacks, timer, meters);
+            this.control = new PoolControl(connection.connection(), settings.connection(), codec, callbacks, poolId,
+                    settings.queue(), router::cancelled);
+            this.starter = new JobStarter(poolId, limits, shared, resumable, callbacks, timer, meters, control);
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();
@@ -256,7 +259,9 @@ public final class Pool implements AutoCloseable {
 
     /**
      * As {@link #submit(String, Class, Object...)}. The future completes on a thread of this pool, so a
-     * dependent stage that blocks delays no other call.
+     * dependent stage that blocks delays no other call. Cancelling the future ({@code cancel(true)} or
+     * {@code cancel(false)}, which are the same here) cancels the call for the workers too: its task message is
+     * dropped, or its run interrupted (PROTOCOL.md §18).
      *
      * @throws IllegalArgumentException when {@code options} has a resume key: only map-like calls resume
      */
@@ -295,6 +300,7 @@ public final class Pool implements AutoCloseable {
             return;
         }
         router.failAll(new MqpoolException("pool " + poolId + " was closed"));
+        control.close();
         resumable.close();
         shared.close();
         shutDownExecutors();

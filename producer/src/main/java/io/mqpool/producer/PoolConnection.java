@@ -92,6 +92,11 @@ final class PoolConnection implements AutoCloseable {
         return new TaskPublication(publisher, codec, taskQueues, address, markers);
     }
 
+    /** The connection itself, for the job control stream. */
+    BrokerConnection connection() {
+        return connection;
+    }
+
     /** Declares a result queue that the broker deletes after {@code ttl} unused. */
     void declareResultQueue(String queue, Duration ttl) {
         try {

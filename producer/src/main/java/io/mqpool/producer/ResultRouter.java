@@ -87,6 +87,18 @@ final class ResultRouter {
     }
 
     /** Fails every job registered now. */
+    /** Tells the job {@code jobId} that it was cancelled, if it runs in this pool. */
+    void cancelled(String jobId) {
+        ResultSink sink = sinks.get(jobId);
+        if (sink != null) {
+            try {
+                sink.cancelled();
+            } catch (RuntimeException e) {
+                log.error("[pool {}] could not cancel job {}", poolId, jobId, e);
+            }
+        }
+    }
+
     void failAll(RuntimeException cause) {
         for (ResultSink sink : List.copyOf(sinks.values())) {
             failQuietly(sink, cause);

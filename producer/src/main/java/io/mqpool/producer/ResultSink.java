@@ -23,6 +23,10 @@ interface ResultSink {
         return null;
     }
 
+    /** The job was cancelled (PROTOCOL.md §18), here or elsewhere. */
+    default void cancelled() {
+    }
+
     /** The job cannot complete. */
     void fail(RuntimeException cause);
 }

@@ -70,6 +70,99 @@ class JobTest {
         assertThat(link.publishedIndices()).as("the window moved on").endsWith(4L, 5L, 6L, 7L).hasSize(8);
     }
 
+    /** Records what the job tells of itself. */
+    private static final class RecordingEvents implements JobEvents {
+        final List<String> told = new java.util.ArrayList<>();
+
+        @Override
+        public void started(JobSpec spec) {
+            told.add("started " + spec.id());
+        }
+
+        @Override
+        public void finished(JobSpec spec) {
+            told.add("finished " + spec.id());
+        }
+
+        @Override
+        public void cancel(String jobId) {
+            told.add("cancel " + jobId);
+        }
+    }
+
+    private List<ItemResult> drainAll(Job job) {
+        List<ItemResult> all = new java.util.ArrayList<>();
+        for (int polls = 0; polls < 1_000; polls++) {
+            Job.Step step = job.poll(out);
+            all.addAll(out);
+            out.clear();
+            if (step.kind() == Job.Step.Kind.DONE) {
+                return all;
+            }
+            if (step.kind() == Job.Step.Kind.WAIT) {
+                return all;
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void aCancelledJobWaitsForTheWorkersWithinTheGraceThenAccountsForEveryIndex() {
+        RecordingEvents events = new RecordingEvents();
+        Job job = new Job(new JobSpec(ID, "cube", 10, true, JobOptions.DEFAULTS.withChunkSize(2), LIMITS), items(10),
+                link, clock, PoolMeters.none(), events);
+        job.poll(out);
+        link.sink.deliver(results(0, 1));
+        assertThat(drainAll(job)).extracting(ItemResult::i).containsExactly(0L, 1L);
+        int publishedBefore = link.sent.size();
+
+        job.cancel();
+        List<ItemResult> waiting = drainAll(job);
+        assertThat(waiting).as("items 4..5 were published: the workers may still answer them").isEmpty();
+        assertThat(link.sent).as("nothing more is published").hasSize(publishedBefore);
+
+        link.sink.deliver(results(2, 3));
+        clock.advance(Duration.ofNanos(JobInbox.CANCEL_GRACE_NANOS - 1));
+        assertThat(drainAll(job)).extracting(ItemResult::i).containsExactly(2L, 3L);
+
+        clock.advance(Duration.ofNanos(1));
+        List<ItemResult> rest = drainAll(job);
+        assertThat(rest).extracting(ItemResult::i).containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(rest).allSatisfy(r -> assertThat(r.error().code()).isEqualTo("CANCELLED"));
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);
+        assertThat(events.told).containsExactly("started " + ID, "cancel " + ID, "finished " + ID);
+    }
+
+    @Test
+    void aCancelledJobEndsAtOnceWhenTheWorkersHaveAnsweredEverythingPublished() {
+        Job job = job(6, JobOptions.DEFAULTS.withChunkSize(2), true);
+        job.poll(out);
+        RemoteError cancelled = RemoteError.of(ErrorCode.CANCELLED, "job was cancelled");
+        link.sink.deliver(ResultMessage.of(Protocol.VERSION, ID, List.of(ItemResult.ok(0,
+                JsonNodeFactory.instance.numberNode(0)), ItemResult.failed(1, cancelled))));
+        link.sink.deliver(ResultMessage.of(Protocol.VERSION, ID, List.of(ItemResult.failed(2, cancelled),
+                ItemResult.failed(3, cancelled))));
+
+        List<ItemResult> all = drainAll(job);
+        assertThat(all).as("a CANCELLED answer from a worker cancels the job here too")
+                .extracting(ItemResult::i).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(all.get(0).isOk()).isTrue();
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);
+        assertThat(link.publishedIndices()).containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void aCancelledJobOfUnknownSizeEndsAfterWhatItRead() {
+        Job job = new Job(new JobSpec(ID, "cube", -1, false, JobOptions.DEFAULTS.withChunkSize(2), LIMITS), items(100),
+                link, clock);
+        job.poll(out);
+        job.cancel();
+        clock.advance(Duration.ofNanos(JobInbox.CANCEL_GRACE_NANOS));
+        List<ItemResult> all = drainAll(job);
+        assertThat(all).extracting(ItemResult::i).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
+        assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);
+    }
+
     @Test
     void completesAndUnregistersOnceEveryResultWasTaken() {
         Job job = job(3, JobOptions.DEFAULTS.withChunkSize(3), true);

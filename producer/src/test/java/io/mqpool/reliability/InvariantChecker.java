@@ -44,6 +44,7 @@ public final class InvariantChecker {
     private boolean perAttempt;
     private String extra = "";
     private boolean quiet;
+    private String allowedError;
 
     private InvariantChecker(String row, int n) {
         this.row = row;
@@ -63,6 +64,12 @@ public final class InvariantChecker {
     /** The error code item {@code i} must fail with, or null when it must succeed. */
     public InvariantChecker errors(LongFunction<String> f) {
         this.expectedError = f;
+        return this;
+    }
+
+    /** An error code any item may end with instead of its value, e.g. {@code CANCELLED} after a cancel (row L1). */
+    public InvariantChecker orError(String code) {
+        this.allowedError = code;
         return this;
     }
 
@@ -175,8 +182,10 @@ public final class InvariantChecker {
                 } else if (!wantError.equals(o.error().code())) {
                     wrong.add("item " + o.index() + " failed with " + o.error().summary() + ", expected " + wantError);
                 }
-            } else if (!o.isOk()) {
+            } else if (!o.isOk() && !o.error().code().equals(allowedError)) {
                 wrong.add("item " + o.index() + " failed: " + o.error().summary());
+            } else if (!o.isOk()) {
+                continue;
             } else if (!sameValue(o.value(), expectedValue.apply(o.index()))) {
                 wrong.add("item " + o.index() + " = " + o.value() + ", expected " + expectedValue.apply(o.index()));
             }

@@ -52,21 +52,25 @@ final class DeliveryHandler {
     private final Executor executor;
     private final Retrier retrier;
     private final TaskOutcomes outcomes;
+    private final CancelledJobs cancelled;
     private final AtomicLong resultCounter = new AtomicLong();
 
     /**
      * @param executor the task threads, where each delivery is handled
      * @param retrier sends failed items back for another attempt
+     * @param cancelled the jobs whose task messages are answered {@code CANCELLED} without running
      */
     DeliveryHandler(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, Replies replies,
-                    Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier) {
-        this(settings, codec, runner, runs, replies, settler, prefetchPolicy, executor, retrier, TaskOutcomes.none());
+                    Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier,
+                    CancelledJobs cancelled) {
+        this(settings, codec, runner, runs, replies, settler, prefetchPolicy, executor, retrier, cancelled,
+                TaskOutcomes.none());
     }
 
     /** @param outcomes where what becomes of the items is recorded */
     DeliveryHandler(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, Replies replies,
                     Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier,
-                    TaskOutcomes outcomes) {
+                    CancelledJobs cancelled, TaskOutcomes outcomes) {
         this.outcomes = outcomes;
         this.settings = settings;
         this.codec = codec;
@@ -77,6 +81,7 @@ final class DeliveryHandler {
         this.prefetchPolicy = prefetchPolicy;
         this.executor = executor;
         this.retrier = retrier;
+        this.cancelled = cancelled;
     }
 
     /**
@@ -116,6 +121,10 @@ final class DeliveryHandler {
             }
             if (replyTo == null || replyTo.isBlank()) {
                 settler.deadLetter(d, "task message for job " + message.job() + " has no reply_to");
+                return;
+            }
+            if (cancelled.contains(message.job())) {
+                answerCancelled(d, replyTo, message);
                 return;
             }
             Task<?, ?> task = runner.find(message.task()).orElse(null);
@@ -214,6 +223,19 @@ final class DeliveryHandler {
         });
     }
 
+    /**
+     * Answers every item of a cancelled job's message {@code CANCELLED}, without running it. With its result queue
+     * gone (the producer has ended) there is no one to answer, and the message is acknowledged all the same.
+     */
+    private void answerCancelled(Delivery d, String replyTo, TaskMessage message) {
+        RemoteError error = RemoteError.of(ErrorCode.CANCELLED, "job " + message.job() + " was cancelled");
+        List<ItemResult> results = message.items().stream().map(item -> ItemResult.failed(item.i(), error)).toList();
+        log.debug("[{}] answering task message {} of cancelled job {} CANCELLED", settings.workerId(),
+                d.properties().messageId(), message.job());
+        reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.v(),
+                message.job(), results)), List.of(), () -> settler.ack(d));
+    }
+
     private void answerOrDeadLetter(Delivery d, String replyTo, RemoteError error) {
         String job = d.properties().correlationId();
         if (replyTo == null || replyTo.isBlank() || job == null || job.isBlank()) {
@@ -229,13 +251,21 @@ final class DeliveryHandler {
         reply(d, replyTo, job, bodies, List.of());
     }
 
+    private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
+                       List<CompletableFuture<PublishResult>> retries) {
+        reply(d, replyTo, job, bodies, retries,
+                () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"));
+    }
+
     /**
      * Publishes the result messages answering a delivery, beside the publishes of its {@code retries}; acknowledges
      * it once all of them are confirmed. A retry copy that could not be placed requeues the delivery, which then
      * runs again in full.
+     *
+     * @param unroutable what becomes of the delivery when its result queue does not exist
      */
     private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
-                       List<CompletableFuture<PublishResult>> retries) {
+                       List<CompletableFuture<PublishResult>> retries, Runnable unroutable) {
         AtomicInteger unconfirmed = new AtomicInteger(bodies.size() + retries.size());
         Runnable settled = prefetchPolicy.settling();
         Runnable confirmed = () -> {
@@ -247,7 +277,7 @@ final class DeliveryHandler {
         for (byte[] body : bodies) {
             String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
             Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body, trace(d)),
-                    confirmed, () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"), why -> {
+                    confirmed, unroutable, why -> {
                         log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
                         settler.requeue(d);
                     });

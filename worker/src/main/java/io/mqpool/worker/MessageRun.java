@@ -86,6 +86,7 @@ final class MessageRun implements Runnable {
             synchronized (this) {
                 if (gen != generation) {
                     abandoned.returned(Thread.currentThread());
+                    Thread.interrupted(); // the interrupt was for the abandoned item, not for what this thread runs next
                     return;
                 }
                 results[k] = result;
@@ -118,6 +119,35 @@ final class MessageRun implements Runnable {
             abandonOwner(index);
         }
         executor.execute(this);
+        return true;
+    }
+
+    String job() {
+        return message.job();
+    }
+
+    /**
+     * Ends this run for a cancelled job: the item in progress and those not started yet get {@code error}, the
+     * item's thread is interrupted and abandoned (so a task that ignores the interrupt is a runaway, as after a
+     * {@code TIMEOUT}), and {@link #finished()} completes on this thread. Returns false if already done.
+     */
+    boolean cancel(RemoteError error) {
+        synchronized (this) {
+            if (done) {
+                return false;
+            }
+            if (owner != null && next < results.length) {
+                abandonOwner(message.items().get(next).i());
+            }
+            for (int k = next; k < results.length; k++) {
+                results[k] = ItemResult.failed(message.items().get(k).i(), error);
+            }
+            next = results.length;
+            generation++;
+            done = true;
+            owner = null;
+        }
+        finished.complete(Arrays.asList(results));
         return true;
     }
 

@@ -6,6 +6,7 @@ import io.mqpool.amqp.BrokerOperationException;
 import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.amqp.ConfirmingPublisher;
 import io.mqpool.amqp.Connections;
+import io.mqpool.amqp.ControlStream;
 import io.mqpool.amqp.Delivery;
 import io.mqpool.amqp.DeliveryChannel;
 import io.mqpool.amqp.QueueSubscription;
@@ -74,9 +75,11 @@ final class QueueWiring {
                 }
             });
             Replies replies = new Replies(publisher, settings.workerId());
+            current = ControlStream.NAME;
+            CancelledJobs cancelled = WorkerControl.follow(p, connection);
             for (String queue : settings.queues()) {
                 current = queue;
-                wireQueue(p, settings.onQueue(queue), connection, subscriptions, replies);
+                wireQueue(p, settings.onQueue(queue), connection, subscriptions, replies, cancelled);
             }
             return publisher;
         } catch (BrokerOperationException e) {
@@ -93,7 +96,7 @@ final class QueueWiring {
      * letters. Each shard's task queue gets an equal part of the policy's prefetch.
      */
     private static void wireQueue(Parts p, WorkerSettings settings, BrokerConnection connection,
-                                  List<QueueSubscription> subscriptions, Replies replies) {
+                                  List<QueueSubscription> subscriptions, Replies replies, CancelledJobs cancelled) {
         String queue = settings.queue();
         if (!Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit())) {
             log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), queue);
@@ -102,7 +105,7 @@ final class QueueWiring {
         Retrier retrier = new Retrier(p.codec(), replies, new DelayQueues(queue,
                 delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
         DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,
-                p.settler(), p.prefetch(), p.executor(), retrier, p.outcomes());
+                p.settler(), p.prefetch(), p.executor(), retrier, cancelled, p.outcomes());
         int shards = p.settings().shards();
         IntSupplier prefetch = () -> Math.max(1, p.prefetch().prefetch() / shards);
         // Acks go at once, not batched: a worker that dies with acks waiting would have answered messages

@@ -3,6 +3,7 @@ package io.mqpool.worker;
 import io.mqpool.amqp.Delivery;
 import io.mqpool.amqp.DeliveryChannel;
 import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.Task;
 import java.time.Duration;
@@ -119,6 +120,25 @@ final class RunRegistry {
             }
         }
         return abandoned;
+    }
+
+    /**
+     * Ends every run of job {@code job}: the items in progress and those not started are answered {@code error}
+     * (each run's message is then answered and acknowledged as usual), and their threads are interrupted.
+     *
+     * @return how many runs were ended
+     */
+    int cancelJob(String job, RemoteError error) {
+        int ended = 0;
+        for (MessageRun run : running.keySet()) {
+            if (run.job().equals(job) && run.cancel(error)) {
+                ended++;
+            }
+        }
+        if (ended > 0) {
+            log.info("[{}] stopped {} running task messages of cancelled job {}", workerId, ended, job);
+        }
+        return ended;
     }
 
     /** The watchdog's round: answers {@code TIMEOUT} for every item past its limit; returns how many. */

@@ -30,10 +30,12 @@ class DeliveryHandlerTest {
     private final PrefetchPolicy prefetch = new PrefetchPolicy(2, 0, System::nanoTime);
     private final TaskRunner runner = new TaskRunner(TaskRegistry.load(getClass().getClassLoader()), codec.mapper(),
             "w1", new PrintStream(OutputStream.nullOutputStream()));
+    private final CancelledJobs cancelled = new CancelledJobs(java.time.Duration.ofDays(7), 10,
+            System::currentTimeMillis);
     private final RunRegistry runs = new RunRegistry(2, runner, Runnable::run, now::get,
             new AbandonedThreads(java.time.Duration.ofSeconds(5), now::get), "w1");
     private final DeliveryHandler handler = new DeliveryHandler(Fakes.settings(2), codec, runner, runs,
-            new Replies(publisher, "w1"), settler, prefetch, Runnable::run, Fakes.retrier(codec, publisher));
+            new Replies(publisher, "w1"), settler, prefetch, Runnable::run, Fakes.retrier(codec, publisher), cancelled);
 
     private Delivery delivery(String json) {
         return Fakes.delivery(channel, Fakes.task("m1", Map.of()), json);
@@ -63,6 +65,37 @@ class DeliveryHandlerTest {
         assertThat(settler.events).containsExactly("ack m1");
         assertThat(runs.size()).isZero();
         assertThat(runs.freeSlots()).isEqualTo(2);
+    }
+
+    @Test
+    void aMessageOfACancelledJobIsAnsweredCancelledForEveryItemWithoutRunning() {
+        cancelled.add("job-1", System.currentTimeMillis());
+        handler.handle(delivery("{\"v\":2,\"job\":\"job-1\",\"task\":\"cube\",\"first\":4,\"args\":[[2],[3]]}"),
+                false);
+
+        ResultMessage result = onlyResult();
+        assertThat(result.results()).extracting(r -> r.i()).containsExactly(4L, 5L);
+        assertThat(result.results()).allSatisfy(r -> assertThat(r.error().code()).isEqualTo("CANCELLED"));
+        assertThat(runs.size()).isZero();
+        publisher.confirmAll();
+        assertThat(settler.events).containsExactly("ack m1");
+    }
+
+    @Test
+    void aCancelledJobsMessageWhoseResultQueueIsGoneIsAckedNotDeadLettered() {
+        cancelled.add("job-1", System.currentTimeMillis());
+        handler.handle(delivery(CUBE_OF_2), false);
+        publisher.sent.get(0).future().complete(PublishResult.RETURNED);
+
+        assertThat(settler.events).containsExactly("ack m1");
+    }
+
+    @Test
+    void aSoloCopyOfACancelledJobIsAnsweredCancelledToo() {
+        cancelled.add("job-1", System.currentTimeMillis());
+        handler.handle(delivery(CUBE_OF_2), true);
+
+        assertThat(onlyResult().results().get(0).error().code()).isEqualTo("CANCELLED");
     }
 
     @Test
@@ -102,7 +135,7 @@ class DeliveryHandlerTest {
             }
         }), small.mapper(), "w1", new PrintStream(OutputStream.nullOutputStream()));
         DeliveryHandler smallHandler = new DeliveryHandler(Fakes.settings(2), small, wide, runs,
-                new Replies(publisher, "w1"), settler, prefetch, Runnable::run, Fakes.retrier(small, publisher));
+                new Replies(publisher, "w1"), settler, prefetch, Runnable::run, Fakes.retrier(small, publisher), cancelled);
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < 20; i++) {
             items.append(i == 0 ? "" : ",").append("{\"i\":").append(i).append(",\"args\":[300]}");
@@ -216,7 +249,7 @@ class DeliveryHandlerTest {
         DeliveryHandler full = new DeliveryHandler(Fakes.settings(2), codec, runner, runs, new Replies(publisher, "w1"),
                 settler, prefetch, r -> {
                     throw new java.util.concurrent.RejectedExecutionException("stopping");
-                }, Fakes.retrier(codec, publisher));
+                }, Fakes.retrier(codec, publisher), cancelled);
 
         full.accept(delivery(CUBE_OF_2), false);
 

@@ -92,7 +92,8 @@ class RetrierTest {
             new AbandonedThreads(Duration.ofSeconds(5), now::get), "w1");
     private final Retrier retrier = new Retrier(codec, new Replies(publisher, "w1"), delayQueues, new Random(42), "w1");
     private final DeliveryHandler handler = new DeliveryHandler(Fakes.settings(2), codec, runner, runs,
-            new Replies(publisher, "w1"), settler, new PrefetchPolicy(2, 0, System::nanoTime), Runnable::run, retrier);
+            new Replies(publisher, "w1"), settler, new PrefetchPolicy(2, 0, System::nanoTime), Runnable::run, retrier,
+            new CancelledJobs(java.time.Duration.ofDays(7), 10, System::currentTimeMillis));
 
     private static String flaky(long... args) {
         StringBuilder items = new StringBuilder();

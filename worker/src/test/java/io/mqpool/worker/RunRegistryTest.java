@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.mqpool.amqp.Delivery;
 import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.Task;
 import io.mqpool.task.TaskContext;
@@ -86,6 +88,7 @@ class RunRegistryTest {
     private final Delivery delivery = Fakes.delivery(channel, Fakes.task("m1", Map.of()), "{}");
     private final AtomicReference<List<ItemResult>> results = new AtomicReference<>();
     private final AtomicLong nanos = new AtomicLong(-1);
+    private final AtomicReference<Boolean> interruptedAfterRun = new AtomicReference<>();
     private Thread runThread;
 
     private final TaskMessage message = codec.decodeTask(("{\"v\":1,\"job\":\"j\",\"task\":\"block\",\"items\":["
@@ -103,6 +106,7 @@ class RunRegistryTest {
                     results.set(r);
                     nanos.set(n);
                 });
+                interruptedAfterRun.set(Thread.currentThread().isInterrupted());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -149,6 +153,37 @@ class RunRegistryTest {
         assertThat(abandoned.size()).as("its thread returned, so it is no runaway").isZero();
         now.addAndGet(Duration.ofMinutes(1).toNanos());
         assertThat(abandoned.firstRunaway()).isEmpty();
+    }
+
+    @Test
+    void cancellingAJobAnswersItsRunningAndUnstartedItemsCancelledAndInterruptsTheThread() throws Exception {
+        startBlockedRun();
+        RemoteError cancelled = RemoteError.of(ErrorCode.CANCELLED, "the job was cancelled");
+
+        assertThat(runs.cancelJob("another-job", cancelled)).isZero();
+        assertThat(runs.cancelJob("j", cancelled)).isEqualTo(1);
+
+        assertThat(results.get()).extracting(ItemResult::i).containsExactly(0L, 1L);
+        assertThat(results.get()).allSatisfy(r -> assertThat(r.error().code()).isEqualTo("CANCELLED"));
+        assertThat(runs.size()).isZero();
+        assertThat(runs.freeSlots()).isEqualTo(1);
+        runThread.join(10_000);
+        assertThat(runThread.isAlive()).as("the item was interrupted").isFalse();
+        assertThat(abandoned.size()).isZero();
+        assertThat(interruptedAfterRun.get()).as("the interrupt does not leak into the thread's next work").isFalse();
+        assertThat(runs.cancelJob("j", cancelled)).as("once only").isZero();
+    }
+
+    @Test
+    void aCancelledItemThatIgnoresItsInterruptIsARunawayAfterTheGrace() throws Exception {
+        TaskMessage m = codec.decodeTask(("{\"v\":1,\"job\":\"j9\",\"task\":\"stubborn\",\"items\":["
+                + "{\"i\":2,\"args\":[0]}]}").getBytes(StandardCharsets.UTF_8));
+        startRun(stubborn, m);
+        assertThat(runs.cancelJob("j9", RemoteError.of(ErrorCode.CANCELLED, "cancelled"))).isEqualTo(1);
+        assertThat(results.get().get(0).error().code()).isEqualTo("CANCELLED");
+
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertThat(abandoned.firstRunaway()).contains(new WorkerExit.Runaway("stubborn", "j9", 2));
     }
 
     @Test

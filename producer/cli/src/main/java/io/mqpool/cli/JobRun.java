@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mqpool.clisupport.ExitCodes;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.launch.WorkerJvm;
+import io.mqpool.producer.JobHandle;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Outcome;
 import io.mqpool.producer.Pool;
@@ -102,10 +103,14 @@ final class JobRun {
         // The workers' JVMs start while this one connects; the job starts once they consume.
         try (LocalWorkers workers = spawnWorkers(settings);
              Pool pool = Pool.create(settings);
-             Stream<Outcome<JsonNode>> outcomes = whenReady(workers, pool)
-                     .outcomes(task, args, knownSize, JsonNode.class, jobOptions, ordered);
+             JobHandle<JsonNode> job = whenReady(workers, pool)
+                     .start(task, args, knownSize, JsonNode.class, jobOptions, ordered);
+             Interrupts interrupts = Interrupts.cancelling(job, err);
+             Stream<Outcome<JsonNode>> outcomes = job.stream();
              ResultWriter writer = new ResultWriter(out, format, single);
              Progress progress = new Progress(err, !single && System.console() != null, knownSize, System::nanoTime)) {
+            err.println("mqpool: job " + job.id() + " started: cancel with `mqpool cancel " + job.id() + "`");
+            err.flush();
             Iterator<Outcome<JsonNode>> it = outcomes.iterator();
             while (it.hasNext()) {
                 Outcome<JsonNode> o = it.next();
@@ -123,6 +128,10 @@ final class JobRun {
                 progress.update(done, failed);
             }
             writer.finish();
+            if (interrupts.cancelled()) {
+                err.println("mqpool: job " + job.id() + " cancelled (Ctrl-C); " + done + " items accounted for");
+                return Interrupts.EXIT_CODE;
+            }
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }

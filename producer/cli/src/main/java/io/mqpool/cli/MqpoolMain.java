@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Python's multiprocessing.Pool across processes and hosts, on RabbitMQ.",
             "Results go to stdout (JSON); diagnostics to stderr."},
-        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, BenchCommand.class,
-            StatusCommand.class, ParkedCommand.class},
+        subcommands = {MapCommand.class, StarmapCommand.class, SubmitCommand.class, CancelCommand.class,
+            StatusCommand.class, ParkedCommand.class, BenchCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every item succeeded", "1:some item failed, or the job timed out",
-            "2:invalid command line or input", "3:broker unreachable or credentials refused"})
+            "2:invalid command line or input", "3:broker unreachable or credentials refused",
+            "130:interrupted (Ctrl-C): the job was cancelled"})
 public final class MqpoolMain implements Callable<Integer> {
     /** The logging configuration of the command line, on its class path. */
     static final String LOGGING = "io/mqpool/cli/logback-cli.xml";
@@ -63,6 +64,7 @@ public final class MqpoolMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: map, starmap, submit, bench, status or parked");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: map, starmap, submit, cancel, status, parked or bench");
     }
 }

@@ -111,7 +111,28 @@ class CliIT {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo("[8,null,27000000000000000000]\n");
         assertThat(r.err()).contains("item 1").contains("BAD_ARGUMENTS").doesNotContain("item 0").doesNotContain("item 2");
+        assertThat(r.err().lines()).hasSize(2);
+        assertThat(r.err().lines().findFirst().orElseThrow()).matches("mqpool: job \\S+ started: cancel with "
+                + "`mqpool cancel \\S+`");
+    }
+
+    @Test
+    void cancelOfAnUnknownJobIsOneLineAndExitOne() {
+        Run r = run("cancel", "no-such-job-at-all");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
         assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("mqpool: no job 'no-such-job-at-all' is known");
+    }
+
+    @Test
+    void cancelOfAFinishedJobIsOneLineAndExitOne() {
+        Run map = run("map", "cube", "2");
+        String job = map.err().lines().findFirst().orElseThrow().split(" ")[2];
+        Run r = run("cancel", job);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("job '" + job + "' already finished");
     }
 
     @Test
@@ -119,7 +140,7 @@ class CliIT {
         Run twice = run("map", "--max-attempts", "2", "sleep", "1", "-3");
         assertThat(twice.exit()).isEqualTo(1);
         assertThat(twice.out()).isEqualTo("[1,null]\n");
-        assertThat(twice.err()).startsWith("mqpool: item 1 failed: TASK_ERROR (java.lang.IllegalArgumentException): ")
+        assertThat(twice.err()).contains("mqpool: item 1 failed: TASK_ERROR (java.lang.IllegalArgumentException): ")
                 .contains("(after 2 attempts)");
         Run once = run("map", "--max-attempts", "1", "sleep", "-3");
         assertThat(once.exit()).isEqualTo(1);
@@ -189,7 +210,9 @@ class CliIT {
         Run r = runWithInput("1\n2\n{not json\n4\n", "map", "--input", "-", "cube");
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("mqpool: --input line 3 is not valid JSON: ");
+        // After the line that names the job, which had started reading standard input.
+        assertThat(r.err().lines().skip(1).findFirst().orElseThrow())
+                .startsWith("mqpool: --input line 3 is not valid JSON: ");
     }
 
     @Test

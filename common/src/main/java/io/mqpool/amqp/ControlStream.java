@@ -1,0 +1,204 @@
+package io.mqpool.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job-control stream {@value #NAME} (PROTOCOL.md §18): a RabbitMQ stream, so every reader sees every record
+ * still retained, from the start, however late it comes; records older than {@link #MAX_AGE} are dropped by the
+ * broker. Knows bytes only; the records are {@code io.mqpool.protocol.ControlRecord}s.
+ */
+public final class ControlStream {
+    private static final Logger log = LoggerFactory.getLogger(ControlStream.class);
+    public static final String NAME = "mqpool.control";
+    /** How long the stream keeps a record: {@code x-max-age}, which the broker applies per segment. */
+    public static final Duration MAX_AGE = Duration.ofDays(7);
+    /** The stream's {@code x-max-age} argument. */
+    public static final String MAX_AGE_ARGUMENT = "7D";
+    /** Records a reader holds unacknowledged: RabbitMQ requires a prefetch (and manual acks) to consume a stream. */
+    public static final int PREFETCH = 256;
+    private static final Map<String, Object> ARGUMENTS = Map.of("x-queue-type", "stream", "x-max-age",
+            MAX_AGE_ARGUMENT);
+
+    /** Where a reader starts. */
+    public enum From {
+        /** The oldest record retained. */
+        FIRST("first"),
+        /** Only records appended after it subscribed. */
+        NEXT("next");
+
+        private final String offset;
+
+        From(String offset) {
+            this.offset = offset;
+        }
+    }
+
+    /** A reader of the stream; closing it cancels the consumer and closes its channel. */
+    public interface Subscription extends AutoCloseable {
+        /** Completes when the reader has read its marker: every record appended before it has been read. */
+        CompletableFuture<Void> caughtUp();
+
+        @Override
+        void close();
+    }
+
+    private ControlStream() {
+    }
+
+    /**
+     * Declares the stream unless it exists (an existing one is used as it is).
+     *
+     * @throws BrokerOperationException when the broker refuses
+     */
+    public static void ensure(BrokerConnection connection) {
+        try {
+            Channel probe = connection.createChannel();
+            try {
+                probe.queueDeclarePassive(NAME);
+                return;
+            } catch (IOException missing) {
+                // 404: the broker closed the probe channel; declare it below.
+            } finally {
+                closeIfOpen(probe);
+            }
+            Channel channel = connection.createChannel();
+            try {
+                channel.queueDeclare(NAME, true, false, false, ARGUMENTS);
+            } finally {
+                closeIfOpen(channel);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw BrokerErrors.translate("cannot declare the control stream '" + NAME + "'", e);
+        }
+    }
+
+    /**
+     * As {@link #ensure(BrokerConnection)}, on a short-lived connection of its own, tried up to 3 times: RabbitMQ
+     * 3.10 may answer two clients that declare a new stream at the same moment by closing one's whole connection
+     * ({@code 541 INTERNAL_ERROR}), which must not take a worker's or a pool's connection down.
+     *
+     * @throws BrokerOperationException when the broker still refuses on the last try
+     */
+    public static void ensure(io.mqpool.config.ConnectionSettings settings, java.util.concurrent.ThreadFactory threads) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try (BrokerConnection c = BrokerConnection.open(settings, "mqpool-control-declare", threads)) {
+                ensure(c);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * Appends one record (persistent, {@code application/json}) and waits for the broker's confirm.
+     *
+     * @throws BrokerOperationException when it is not confirmed within {@code timeout}
+     */
+    public static void publish(BrokerConnection connection, byte[] body, Duration timeout) {
+        try {
+            Channel channel = connection.createChannel();
+            try {
+                channel.confirmSelect();
+                channel.basicPublish("", NAME, false, new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").deliveryMode(2).build(), body);
+                channel.waitForConfirmsOrDie(timeout.toMillis());
+            } finally {
+                closeIfOpen(channel);
+            }
+        } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw BrokerErrors.translate("cannot append to the control stream '" + NAME + "'", e);
+        }
+    }
+
+    /**
+     * Reads the stream from {@code from} on a channel of its own, handing each record's body to {@code sink} on the
+     * connection's consumer thread (so {@code sink} must be quick and must not throw). When {@code marker} is not
+     * null it is appended once the reader consumes, and {@link Subscription#caughtUp()} completes when it comes
+     * back; it is not handed to {@code sink}. After a lost connection the client subscribes again from the same
+     * place, so a reader from {@link From#FIRST} sees records again: {@code sink} must be idempotent.
+     */
+    public static Subscription subscribe(BrokerConnection connection, From from, byte[] marker, Consumer<byte[]> sink,
+                                         Duration publishTimeout) {
+        CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+        Channel channel;
+        try {
+            channel = connection.createChannel();
+            channel.basicQos(PREFETCH);
+            Channel c = channel;
+            channel.basicConsume(NAME, false, "mqpool-control", false, false, Map.of("x-stream-offset", from.offset),
+                    new DefaultConsumer(channel) {
+                        @Override
+                        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
+                                                   byte[] body) {
+                            try {
+                                if (marker != null && Arrays.equals(marker, body)) {
+                                    caughtUp.complete(null);
+                                } else {
+                                    sink.accept(body);
+                                }
+                            } catch (RuntimeException e) {
+                                log.warn("a control record could not be handled: {}", e.toString());
+                            }
+                            try {
+                                c.basicAck(envelope.getDeliveryTag(), false);
+                            } catch (IOException | RuntimeException e) {
+                                log.debug("ack on the control stream failed: {}", e.toString());
+                            }
+                        }
+                    });
+        } catch (IOException | RuntimeException e) {
+            throw BrokerErrors.translate("cannot read the control stream '" + NAME + "'", e);
+        }
+        Channel opened = channel;
+        Subscription subscription = new Subscription() {
+            @Override
+            public CompletableFuture<Void> caughtUp() {
+                return caughtUp;
+            }
+
+            @Override
+            public void close() {
+                closeIfOpen(opened);
+            }
+        };
+        if (marker != null) {
+            try {
+                publish(connection, marker, publishTimeout);
+            } catch (RuntimeException e) {
+                subscription.close();
+                throw e;
+            }
+        } else {
+            caughtUp.complete(null);
+        }
+        return subscription;
+    }
+
+    private static void closeIfOpen(Channel channel) {
+        Channels.closeQuietly(channel, "control stream");
+    }
+}
