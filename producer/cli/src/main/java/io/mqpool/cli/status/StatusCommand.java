@@ -8,7 +8,10 @@ import io.mqpool.amqp.Topology;
 import io.mqpool.clisupport.BrokerOptions;
 import io.mqpool.clisupport.ExitCodes;
 import io.mqpool.config.ConnectionSettings;
+import io.mqpool.RootCause;
+import io.mqpool.producer.JobControl;
 import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.JobLedger;
 import io.mqpool.protocol.WorkerEvent;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
@@ -30,6 +33,7 @@ import picocli.CommandLine.Spec;
             "Show the live workers (from their events on the mqpool.events exchange) and, for each task queue, the",
             "ready, unacked (with --management-url), solo, retrying, dead-lettered and parked messages.",
             "The queues are those the live workers consume, plus each --queue (default: mqpool.tasks if it exists).",
+            "Jobs in flight are those producers announced on the control stream and did not end or cancel.",
             "Without --watch it listens for --listen, prints once and exits."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:status shown", "1:the broker refused an operation", "2:invalid command line",
@@ -105,7 +109,7 @@ public final class StatusCommand implements Callable<Integer> {
             QueueSurvey survey = new QueueSurvey(probe, management, settings.address().virtualHost());
             Thread.sleep(listen.toMillis());
             for (int n = 1; ; n++) {
-                StatusReport report = report(table, survey);
+                StatusReport report = report(table, survey, jobsInFlight(connection, codec));
                 if (format == Format.json) {
                     out.println(view.json(report));
                 } else {
@@ -120,7 +124,19 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private StatusReport report(WorkerTable table, QueueSurvey survey) throws InterruptedException {
+    /** The jobs in flight from the control stream, or why they are unknown. */
+    private static JobsInFlight jobsInFlight(BrokerConnection connection, Codec codec) {
+        try {
+            return new JobsInFlight(JobControl.ledger(connection, codec).inFlight(), null);
+        } catch (RuntimeException e) {
+            return new JobsInFlight(List.of(), RootCause.message(e));
+        }
+    }
+
+    private record JobsInFlight(List<JobLedger.Entry> jobs, String unavailable) {
+    }
+
+    private StatusReport report(WorkerTable table, QueueSurvey survey, JobsInFlight jobs) throws InterruptedException {
         List<WorkerEvent> workers = table.live();
         Set<String> names = new TreeSet<>(queues);
         workers.forEach(w -> names.addAll(w.queues()));
@@ -129,7 +145,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         QueueSurvey.Result figures = survey.survey(names);
         return new StatusReport(System.currentTimeMillis(), workers, figures.queues(), figures.unackedUnavailable(),
-                table.ignored(), table.malformed(), List.of());
+                table.ignored(), table.malformed(), jobs.jobs(), jobs.unavailable());
     }
 
     private void requirePositive(Duration d, String option) {

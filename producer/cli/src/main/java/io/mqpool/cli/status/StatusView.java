@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mqpool.clisupport.TextTable;
+import io.mqpool.protocol.JobLedger;
 import io.mqpool.protocol.WorkerEvent;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -58,7 +59,16 @@ final class StatusView {
         unacked.put("reason", r.unackedUnavailable());
         root.put("ignoredEvents", r.ignoredEvents());
         root.put("malformedEvents", r.malformedEvents());
-        root.putArray("jobs");
+        ArrayNode jobs = root.putArray("jobs");
+        for (JobLedger.Entry j : r.jobs()) {
+            ObjectNode o = jobs.addObject();
+            o.put("job", j.job());
+            o.put("queue", j.queue());
+            o.put("task", j.task());
+            o.put("items", j.items());
+            o.put("startedAt", j.startedAt());
+        }
+        root.put("jobsUnavailable", r.jobsUnavailable());
         try {
             return mapper.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -101,7 +111,17 @@ final class StatusView {
         if (r.unackedUnavailable() != null) {
             out.append("Unacked counts unavailable: ").append(r.unackedUnavailable()).append('\n');
         }
-        out.append("\nJobs in flight: ").append(r.jobs().isEmpty() ? "none announced" : r.jobs().size()).append('\n');
+        out.append("\nJobs in flight: ").append(r.jobsUnavailable() != null ? "unavailable: " + r.jobsUnavailable()
+                : r.jobs().isEmpty() ? "none" : r.jobs().size()).append('\n');
+        if (!r.jobs().isEmpty()) {
+            List<List<String>> jobRows = new ArrayList<>();
+            jobRows.add(List.of("JOB", "QUEUE", "TASK", "ITEMS", "RUNNING FOR"));
+            for (JobLedger.Entry j : r.jobs()) {
+                jobRows.add(List.of(j.job(), text(j.queue()), text(j.task()), text(j.items()),
+                        j.startedAt() == null ? "-" : uptime(Math.max(0, r.at() - j.startedAt()))));
+            }
+            TextTable.append(out, jobRows);
+        }
         if (r.ignoredEvents() > 0 || r.malformedEvents() > 0) {
             out.append("Events ignored: ").append(r.ignoredEvents()).append(" of a newer version, ")
                     .append(r.malformedEvents()).append(" malformed\n");
