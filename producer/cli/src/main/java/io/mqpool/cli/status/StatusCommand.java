@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,9 +108,12 @@ public final class StatusCommand implements Callable<Integer> {
              EventTap tap = EventTap.open(connection, table::accept);
              QueueProbe probe = new QueueProbe(connection)) {
             QueueSurvey survey = new QueueSurvey(probe, management, settings.address().virtualHost());
+            // The control stream is read while the events gather, not after them.
+            FutureTask<JobsInFlight> firstJobs = new FutureTask<>(() -> jobsInFlight(connection, codec));
+            new NamedThreadFactory("mqpool-status-jobs", true).newThread(firstJobs).start();
             Thread.sleep(listen.toMillis());
             for (int n = 1; ; n++) {
-                StatusReport report = report(table, survey, jobsInFlight(connection, codec));
+                StatusReport report = report(table, survey, n == 1 ? firstJobs.get() : jobsInFlight(connection, codec));
                 if (format == Format.json) {
                     out.println(view.json(report));
                 } else {
