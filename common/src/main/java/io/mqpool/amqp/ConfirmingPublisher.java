@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@code maxUnconfirmed} publishes await their confirm: {@link #publish} blocks while the window is
  * full (it never fails for that), so call it from a thread that may wait, never from a future's continuation
- * running on the client's own threads. A nack is sent again up to {@code nackAttempts} times ({@link NackRetries}). After a lost
- * connection the client recovers the channel, which numbers its publishes afresh: what was unconfirmed is then
- * published again ({@link OnConnectionLoss#REPUBLISH}) or failed ({@link OnConnectionLoss#FAIL}), whether the
- * renumbering shows first in a publish or in the recovery callback. A channel the broker closes (a refused
- * publish) fails what was unconfirmed and is reopened after a delay, or, without one, fails every later publish.
- * Futures complete on the completion executor, never on the client's threads. Thread-safe.
+ * running on the client's own threads. A nack is sent again up to {@code nackAttempts} times ({@link NackRetries}).
+ * After a lost connection the client recovers the channel, which numbers its publishes afresh: what was unconfirmed
+ * is then published again ({@link OnConnectionLoss#REPUBLISH}) or failed ({@link OnConnectionLoss#FAIL}) by
+ * {@link ConnectionLoss}, whether the renumbering shows first in a publish or in the recovery callback. A channel
+ * the broker closes (a refused publish) fails what was unconfirmed and is reopened after a delay, or, without one,
+ * fails every later publish. Futures complete on the completion executor, never on the client's threads.
+ * Thread-safe.
  */
 public final class ConfirmingPublisher implements MessagePublisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfirmingPublisher.class);
@@ -41,7 +42,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     private final String name;
     private final PublishWindow window;
     private final NackRetries nacks;
-    private final OnConnectionLoss onConnectionLoss;
+    private final ConnectionLoss connectionLoss;
     private final Duration reopenDelay;
     private final ScheduledExecutorService scheduler;
     private final Object publishLock = new Object();
@@ -50,8 +51,6 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     private final AtomicBoolean replacing = new AtomicBoolean();
     // Guarded by publishLock: the highest number given to a publish on the current channel numbering.
     private long lastIssued;
-    // Guarded by publishLock: publishes sent before the recovered channel was in confirm mode again.
-    private final List<Publish> held = new ArrayList<>();
     private volatile Channel channel;
     private volatile PublishFailedException broken;
 
@@ -60,7 +59,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         this.name = b.name;
         this.window = new PublishWindow(b.maxUnconfirmed, b.completions, name);
         this.nacks = new NackRetries(name, b.nackAttempts, b.nackBackoffFirst, b.nackBackoffMax, b.scheduler);
-        this.onConnectionLoss = b.onConnectionLoss;
+        this.connectionLoss = new ConnectionLoss(b.onConnectionLoss, name, window, this::send);
         this.reopenDelay = b.reopenDelay;
         this.scheduler = b.scheduler;
         this.channel = open();
@@ -119,7 +118,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
             long seq = c.getNextPublishSeqNo();
             if (seq == 0) {
                 // A recovered channel not yet in confirm mode again: nothing published now would be confirmed.
-                hold(p);
+                connectionLoss.hold(p);
                 return;
             }
             if (seq <= lastIssued) {
@@ -132,7 +131,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
             try {
                 c.basicPublish("", p.queue(), p.mandatory(), p.basic(), p.body());
             } catch (IOException | RuntimeException e) {
-                if (!(onConnectionLoss == OnConnectionLoss.REPUBLISH && broken == null && !closed.get()
+                if (!(connectionLoss.republishes() && broken == null && !closed.get()
                         && Channels.connectionLost(e))) {
                     pending.remove(seq);
                     failure = broken != null ? broken : new PublishFailedException(Channels.connectionLost(e)
@@ -145,41 +144,13 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         if (failure != null) {
             window.fail(p, failure);
         }
-        lost(orphaned, "the channel was recovered");
-    }
-
-    /** Under REPUBLISH, keeps a publish for the recovered channel's confirm mode; under FAIL, fails it. */
-    private void hold(Publish p) {
-        if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
-            held.add(p);
-        } else {
-            window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST,
-                    "the connection is recovering", null));
-        }
-    }
-
-    /** Publishes again, or fails, what a lost connection left unconfirmed. */
-    private void lost(List<Publish> unconfirmed, String why) {
-        if (unconfirmed.isEmpty()) {
-            return;
-        }
-        if (onConnectionLoss == OnConnectionLoss.REPUBLISH) {
-            log.info("[{}] {}; publishing {} unconfirmed messages again", name, why, unconfirmed.size());
-            for (Publish p : unconfirmed) {
-                send(p);
-            }
-        } else {
-            log.info("[{}] {} with {} publishes unconfirmed", name, why, unconfirmed.size());
-            for (Publish p : unconfirmed) {
-                window.fail(p, new PublishFailedException(PublishFailedException.Reason.CONNECTION_LOST, why, null));
-            }
-        }
+        connectionLoss.lost(orphaned, "the channel was recovered");
     }
 
     /** The client started recovering the lost connection: under FAIL, what is unconfirmed fails. */
     void connectionLost() {
-        if (onConnectionLoss == OnConnectionLoss.FAIL) {
-            lost(pending.drain(), "connection lost");
+        if (!connectionLoss.republishes()) {
+            connectionLoss.lost(pending.drain(), "connection lost");
         }
     }
 
@@ -192,10 +163,9 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
                 again.addAll(pending.drain());
                 lastIssued = next - 1;
             }
-            again.addAll(held);
-            held.clear();
+            again.addAll(connectionLoss.takeHeld());
         }
-        lost(again, "reconnected");
+        connectionLoss.lost(again, "reconnected");
     }
 
     /** A channel-level close is ours to handle; a lost connection is recovered by the client. */
@@ -312,8 +282,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         List<Publish> left;
         synchronized (publishLock) {
             left = pending.drain();
-            left.addAll(held);
-            held.clear();
+            left.addAll(connectionLoss.takeHeld());
         }
         for (Publish p : left) {
             window.fail(p, closedFailure());

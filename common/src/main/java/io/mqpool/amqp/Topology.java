@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Declares the queues mqpool uses; see docs/PROTOCOL.md for their names and arguments. Every method that talks to
@@ -92,7 +91,7 @@ public final class Topology {
      * @throws BrokerOperationException when the broker refuses
      */
     public static void deleteTaskQueueFamily(BrokerConnection connection, String taskQueue) {
-        onChannel(connection::createChannel, "cannot delete queue '" + taskQueue + "'", channel -> {
+        OwnChannel.run(connection::createChannel, "cannot delete queue '" + taskQueue + "'", channel -> {
             for (String q : taskQueueFamily(taskQueue)) {
                 channel.queueDelete(q);
             }
@@ -105,7 +104,8 @@ public final class Topology {
      * @throws BrokerOperationException when the broker refuses
      */
     public static void deleteQueue(BrokerConnection connection, String queue) {
-        onChannel(connection::createChannel, "cannot delete queue '" + queue + "'", channel -> channel.queueDelete(queue));
+        OwnChannel.run(connection::createChannel, "cannot delete queue '" + queue + "'",
+                channel -> channel.queueDelete(queue));
     }
 
     /** The result queue of a job or pool id. */
@@ -133,43 +133,12 @@ public final class Topology {
 
     /** Declares {@code queue} with {@code arguments} unless it exists; returns true if this call declared it. */
     private static boolean ensureQueue(ChannelOpener opener, String queue, Map<String, Object> arguments) {
-        if (exists(opener, queue)) {
+        if (OwnChannel.queueExists(opener, queue)) {
             return false;
         }
-        onChannel(opener, "cannot declare queue '" + queue + "'",
+        OwnChannel.run(opener, "cannot declare queue '" + queue + "'",
                 channel -> channel.queueDeclare(queue, true, false, false, arguments));
         return true;
-    }
-
-    private interface ChannelWork {
-        void run(Channel channel) throws IOException;
-    }
-
-    /** Runs {@code work} on a channel of its own, closed after unless the broker closed it (a refused declare). */
-    private static void onChannel(ChannelOpener opener, String what, ChannelWork work) {
-        try {
-            Channel channel = opener.open();
-            try {
-                work.run(channel);
-            } finally {
-                if (channel.isOpen()) {
-                    channel.close();
-                }
-            }
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            throw BrokerErrors.translate(what, e);
-        }
-    }
-
-    /** Whether the queue exists: a passive declare, which the broker refuses with 404 NOT_FOUND (closing the channel). */
-    private static boolean exists(ChannelOpener opener, String queue) {
-        try {
-            onChannel(opener, "cannot look up queue '" + queue + "'", probe -> probe.queueDeclarePassive(queue));
-            return true;
-        } catch (BrokerOperationException e) {
-            // 404 NOT_FOUND, or a refusal that the declare to follow reports with its own reply code.
-            return false;
-        }
     }
 
     /**
@@ -205,11 +174,11 @@ public final class Topology {
     public static void ensureSoloQueue(BrokerConnection connection, String taskQueue, int deliveryLimit) {
         ChannelOpener opener = connection::createChannel;
         String solo = soloQueue(taskQueue);
-        if (exists(opener, solo)) {
+        if (OwnChannel.queueExists(opener, solo)) {
             return;
         }
-        onChannel(opener, "cannot declare queue '" + solo + "'", channel -> channel.queueDeclare(solo, true, false,
-                false, quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1))));
+        OwnChannel.run(opener, "cannot declare queue '" + solo + "'", channel -> channel.queueDeclare(solo, true,
+                false, false, quorumArguments(taskQueue, Math.max(0, deliveryLimit - 1))));
     }
 
     /**
@@ -295,7 +264,7 @@ public final class Topology {
      */
     public static long readyMessages(BrokerConnection connection, String queue) {
         long[] count = new long[1];
-        onChannel(connection::createChannel, "cannot inspect queue '" + queue + "'",
+        OwnChannel.run(connection::createChannel, "cannot inspect queue '" + queue + "'",
                 channel -> count[0] = channel.queueDeclarePassive(queue).getMessageCount());
         return count[0];
     }

@@ -46,6 +46,8 @@ final class Job implements AutoCloseable {
     private final NanoClock clock;
     private final Window window;
     private final JobInbox inbox;
+    private final Cancellation cancellation;
+    private final ResumeState resume;
     private final JobLink.Registration registration;
     private final JobEvents events;
     private final boolean resumed;
@@ -57,10 +59,6 @@ final class Job implements AutoCloseable {
     private long assigned;
     private long emitted;
     private boolean exhausted;
-    /** After a cancel: the indexes below which every item is accounted for, and those that were published. */
-    private long cancelEnd = -1;
-    private long publishedEnd;
-    private long cancelNext;
 
     /** Registers the job with {@code link}; it publishes nothing until first polled. */
     Job(JobSpec spec, Iterator<JsonNode> input, JobLink link, NanoClock clock) {
@@ -78,11 +76,13 @@ final class Job implements AutoCloseable {
         this.clock = clock;
         this.window = new Window(spec.options().chunkSize(), spec.knownSize(), spec.limits());
         this.inbox = new JobInbox(spec.id(), spec.ordered(), window, clock, meters, spec.options().traceparent());
+        this.cancellation = inbox.cancellation();
+        this.resume = inbox.resume();
         long now = clock.nanoTime();
         this.deadline = spec.options().timeout() == null ? 0 : now + spec.options().timeout().toNanos();
         this.registration = link.register(spec.id(), inbox);
         this.resumed = registration.priorMessages() > 0;
-        inbox.expectPriorResults(registration.priorMessages());
+        resume.expect(registration.priorMessages(), clock.nanoTime());
         this.events = events;
         events.started(spec);
     }
@@ -117,8 +117,8 @@ final class Job implements AutoCloseable {
         while (true) {
             long version = inbox.version();
             long now = clock.nanoTime();
-            boolean cancelled = inbox.isCancelled();
-            boolean resuming = !cancelled && inbox.awaitingPriorResults(now);
+            boolean cancelled = cancellation.isCancelled();
+            boolean resuming = !cancelled && resume.awaiting(now);
             if (cancelled) {
                 stopPublishing();
             } else if (!resuming) {
@@ -143,7 +143,7 @@ final class Job implements AutoCloseable {
             }
             checkDeadline(now);
             long wait = waitNanos(now, resuming);
-            return new Step(Step.Kind.WAIT, cancelled ? Math.min(wait, Math.max(1, inbox.cancelGraceLeft(now))) : wait,
+            return new Step(Step.Kind.WAIT, cancelled ? Math.min(wait, Math.max(1, cancellation.graceLeft(now))) : wait,
                     version);
         }
     }
@@ -163,30 +163,15 @@ final class Job implements AutoCloseable {
         events.cancel(spec.id());
     }
 
-    /**
-     * On the first poll after a cancel: reads no more input; with the input's size known, its unread items are
-     * still accounted for.
-     */
+    /** After a cancel: reads no more input, and expects results up to where {@link Cancellation#end} says. */
     private void stopPublishing() {
-        if (cancelEnd >= 0) {
-            return;
-        }
-        publishedEnd = assigned;
-        cancelEnd = spec.knownSize() >= 0 ? Math.max(assigned, spec.knownSize()) : assigned;
-        assigned = cancelEnd;
+        assigned = cancellation.end(assigned, spec.knownSize());
         exhausted = true;
     }
 
-    /**
-     * Once the workers have answered what was published, or the grace is over, answers the remaining indexes
-     * {@code CANCELLED}, a batch per call; returns false while there is nothing to do yet.
-     */
     private boolean answerRestCancelled(long now) {
-        if (cancelNext >= cancelEnd || (inbox.completed() < publishedEnd && inbox.cancelGraceLeft(now) > 0)) {
-            return false;
-        }
-        cancelNext = inbox.answerCancelled(cancelNext, cancelEnd, DRAIN_BATCH * 4);
-        return true;
+        return cancellation.answerRest(now, inbox.completed(),
+                (from, to) -> inbox.answerCancelled(from, to, DRAIN_BATCH * 4));
     }
 
     /** Blocks until the inbox changes after {@code step} was taken, or its wait is over. */
@@ -219,7 +204,7 @@ final class Job implements AutoCloseable {
         }
         wait = Math.min(wait, inbox.nanosUntilRetry(now));
         if (resuming) {
-            wait = Math.min(wait, inbox.priorResultsNanosLeft(now));
+            wait = Math.min(wait, resume.nanosLeft(now));
         }
         long probe = window.nanosUntilProbeEnds(now);
         if (probe > 0) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mqpool.MqpoolException;
 import io.mqpool.amqp.BrokerUnavailableException;
-import io.mqpool.amqp.NamedThreadFactory;
-import io.mqpool.amqp.Topology;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ItemResult;
@@ -15,13 +13,7 @@ import io.mqpool.protocol.JsonValues;
 import io.mqpool.task.TaskRef;
 import java.util.Iterator;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -40,59 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pool.class);
-    /** Items in flight per job at the most, whatever the chunk size: bounds the producer's memory. */
-    private static final long MAX_WINDOW_ITEMS = 262_144;
-    private static final long IDLE_CALLBACK_THREAD_SECONDS = 60;
 
-    private final Codec codec;
-    /** Arguments and results: the caller's mapper hardened, or the protocol's own. */
-    private final ObjectMapper values;
-    private final ResultConverter converter;
-    private final String poolId;
-    private final ScheduledThreadPoolExecutor timer;
-    private final ExecutorService callbacks;
-    private final ResultRouter router;
-    private final PoolConnection broker;
-    private final SharedQueueLink shared;
-    private final ResumableLink resumable;
-    private final JobStarter starter;
-    private final PoolControl control;
+    private final PoolParts parts;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final PoolMeters meters;
 
     private Pool(PoolSettings settings, ObjectMapper mapper, MeterRegistry registry) {
-        this.codec = new Codec(settings.connection().maxMessageBytes());
-        this.values = mapper == null ? codec.mapper() : Codec.harden(mapper, settings.connection().maxMessageBytes());
-        this.converter = new ResultConverter(values);
-        this.poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
-        Window.Limits limits = new Window.Limits(settings.maxInFlightMessages(), MAX_WINDOW_ITEMS);
-        this.timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("mqpool-pool-" + poolId + "-timer", true));
-        timer.setRemoveOnCancelPolicy(true);
-        // A thread per completion that is still running: a caller's slow stage delays only its own call.
-        this.callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_CALLBACK_THREAD_SECONDS, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), new NamedThreadFactory("mqpool-pool-" + poolId + "-callbacks", true));
-        this.router = new ResultRouter(codec, poolId);
-        this.meters = new PoolMeters(registry, poolId);
-        PoolConnection connection = null;
-        try {
-            connection = PoolConnection.open(settings, poolId);
-            TaskPublication publisher = connection.publisher(codec, settings.queues(), callbacks);
-            this.shared = new SharedQueueLink(connection, publisher, router, timer, Topology.resultQueue(poolId),
-                    settings.resultTtl());
-            this.resumable = new ResumableLink(connection, publisher, router, timer, settings.resultTtl());
-            this.control = new PoolControl(connection.connection(), settings.connection(), codec, callbacks, poolId,
-                    settings.queue(), router::cancelled);
-            this.starter = new JobStarter(poolId, limits, shared, resumable, callbacks, timer, meters, control);
-        } catch (RuntimeException e) {
-            if (connection != null) {
-                connection.close();
-            }
-            meters.close();
-            shutDownExecutors();
-            throw e;
-        }
-        this.broker = connection;
-        log.debug("[pool {}] open on {}", poolId, settings.connection().address());
+        this.parts = PoolParts.open(settings, mapper, registry);
+        log.debug("[pool {}] open on {}", parts.poolId(), settings.connection().address());
     }
 
     /**
@@ -137,7 +83,7 @@ public final class Pool implements AutoCloseable {
 
     /** The id naming this pool's result queue. */
     public String id() {
-        return poolId;
+        return parts.poolId();
     }
 
     /** Applies {@code task} to every item and returns the results in input order. */
@@ -158,7 +104,7 @@ public final class Pool implements AutoCloseable {
     }
 
     public <R> Stream<R> imap(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
-        return outcomes(task, Arguments.single(values, items), Arguments.sizeOf(items), resultType, options,
+        return outcomes(task, Arguments.single(parts.values(), items), Arguments.sizeOf(items), resultType, options,
                 true).map(Outcome::get);
     }
 
@@ -168,7 +114,7 @@ public final class Pool implements AutoCloseable {
     }
 
     public <R> Stream<R> imapUnordered(String task, Iterable<?> items, Class<R> resultType, JobOptions options) {
-        return outcomes(task, Arguments.single(values, items), Arguments.sizeOf(items), resultType, options,
+        return outcomes(task, Arguments.single(parts.values(), items), Arguments.sizeOf(items), resultType, options,
                 false).map(Outcome::get);
     }
 
@@ -179,7 +125,7 @@ public final class Pool implements AutoCloseable {
 
     public <R> List<R> starmap(String task, Iterable<? extends List<?>> argLists, Class<R> resultType,
                                JobOptions options) {
-        try (Stream<R> results = outcomes(task, Arguments.star(values, argLists), Arguments.sizeOf(argLists),
+        try (Stream<R> results = outcomes(task, Arguments.star(parts.values(), argLists), Arguments.sizeOf(argLists),
                 resultType, options, true).map(Outcome::get)) {
             return results.toList();
         }
@@ -203,13 +149,13 @@ public final class Pool implements AutoCloseable {
      */
     public <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize, Class<R> resultType,
                                   JobOptions options, boolean ordered) {
-        return start(task, argLists, knownSize, converter.to(resultType), options, ordered);
+        return start(task, argLists, knownSize, parts.converter().to(resultType), options, ordered);
     }
 
     private <R> JobHandle<R> start(String task, Iterator<JsonNode> argLists, long knownSize,
                                    Function<ItemResult, Outcome<R>> convert, JobOptions options, boolean ordered) {
         ensureOpen();
-        return starter.start(task, argLists, knownSize, convert, options, ordered);
+        return parts.starter().start(task, argLists, knownSize, convert, options, ordered);
     }
 
     /** Applies {@code task} to every item and returns the results in input order, as its output type. */
@@ -248,8 +194,8 @@ public final class Pool implements AutoCloseable {
     /** Every item's {@link Outcome}, failed or not, in input order if {@code ordered}. Close the stream when done early. */
     public <I, O> Stream<Outcome<O>> outcomes(TaskRef<I, O> task, Iterable<? extends I> items, JobOptions options,
                                              boolean ordered) {
-        return start(task.name(), Arguments.single(values, items), Arguments.sizeOf(items),
-                converter.<O>to(task.outputType()), options, ordered).stream();
+        return start(task.name(), Arguments.single(parts.values(), items), Arguments.sizeOf(items),
+                parts.converter().<O>to(task.outputType()), options, ordered).stream();
     }
 
     /** Runs one call asynchronously, like {@code apply_async}; the future fails with {@link TaskFailedException}. */
@@ -266,7 +212,7 @@ public final class Pool implements AutoCloseable {
      * @throws IllegalArgumentException when {@code options} has a resume key: only map-like calls resume
      */
     public <R> CompletableFuture<R> submit(String task, Class<R> resultType, JobOptions options, Object... args) {
-        return submitCall(task, converter.to(resultType), options, values.valueToTree(List.of(args)));
+        return submitCall(task, parts.converter().to(resultType), options, parts.values().valueToTree(List.of(args)));
     }
 
     /** Runs {@code task} on one input asynchronously; the future fails with {@link TaskFailedException}. */
@@ -276,20 +222,20 @@ public final class Pool implements AutoCloseable {
 
     /** As {@link #submit(TaskRef, Object)}. The future completes on a thread of this pool. */
     public <I, O> CompletableFuture<O> submit(TaskRef<I, O> task, I input, JobOptions options) {
-        ArrayNode args = values.createArrayNode();
-        args.add(JsonValues.toTree(values, input));
-        return submitCall(task.name(), converter.<O>to(task.outputType()), options, args);
+        ArrayNode args = parts.values().createArrayNode();
+        args.add(JsonValues.toTree(parts.values(), input));
+        return submitCall(task.name(), parts.converter().<O>to(task.outputType()), options, args);
     }
 
     private <R> CompletableFuture<R> submitCall(String task, Function<ItemResult, Outcome<R>> convert,
                                                 JobOptions options, ArrayNode argArray) {
         ensureOpen();
-        return starter.submit(task, convert, options, argArray);
+        return parts.starter().submit(task, convert, options, argArray);
     }
 
     private void ensureOpen() {
         if (closed.get()) {
-            throw new IllegalStateException("pool " + poolId + " is closed");
+            throw new IllegalStateException("pool " + parts.poolId() + " is closed");
         }
     }
 
@@ -299,17 +245,7 @@ public final class Pool implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        router.failAll(new MqpoolException("pool " + poolId + " was closed"));
-        control.close();
-        resumable.close();
-        shared.close();
-        shutDownExecutors();
-        broker.close();
-        meters.close();
-    }
-
-    private void shutDownExecutors() {
-        timer.shutdownNow();
-        callbacks.shutdown();
+        parts.router().failAll(new MqpoolException("pool " + parts.poolId() + " was closed"));
+        parts.close();
     }
 }

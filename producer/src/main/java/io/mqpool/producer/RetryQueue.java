@@ -1,10 +1,12 @@
 package io.mqpool.producer;
 
+import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskMessage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * Task messages the broker refused or lost before confirming them, waiting out their {@link Backoff} before they
@@ -43,6 +45,24 @@ final class RetryQueue {
             if (w.notBefore() - nowNanos <= 0) {
                 due.add(new Due(w.message(), w.attempt() + 1));
                 it.remove();
+            }
+        }
+        return due;
+    }
+
+    /**
+     * As {@link #takeDue(long)}, each message cut down to its items not yet {@code answered}: a result may have come
+     * meanwhile (the broker had the message after all), and a message no item needs any more is dropped.
+     */
+    List<Due> takeDue(long nowNanos, LongPredicate answered) {
+        List<Due> due = new ArrayList<>();
+        for (Due d : takeDue(nowNanos)) {
+            List<TaskItem> open = d.message().items().stream().filter(item -> !answered.test(item.i())).toList();
+            if (open.size() == d.message().items().size()) {
+                due.add(d);
+            } else if (!open.isEmpty()) {
+                TaskMessage m = d.message();
+                due.add(new Due(new TaskMessage(m.v(), m.job(), m.task(), open, m.timeoutMs()), d.attempt()));
             }
         }
         return due;

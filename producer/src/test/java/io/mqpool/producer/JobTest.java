@@ -122,7 +122,7 @@ class JobTest {
         assertThat(link.sent).as("nothing more is published").hasSize(publishedBefore);
 
         link.sink.deliver(results(2, 3));
-        clock.advance(Duration.ofNanos(JobInbox.CANCEL_GRACE_NANOS - 1));
+        clock.advance(Duration.ofNanos(Cancellation.GRACE_NANOS - 1));
         assertThat(drainAll(job)).extracting(ItemResult::i).containsExactly(2L, 3L);
 
         clock.advance(Duration.ofNanos(1));
@@ -157,7 +157,7 @@ class JobTest {
                 link, clock);
         job.poll(out);
         job.cancel();
-        clock.advance(Duration.ofNanos(JobInbox.CANCEL_GRACE_NANOS));
+        clock.advance(Duration.ofNanos(Cancellation.GRACE_NANOS));
         List<ItemResult> all = drainAll(job);
         assertThat(all).extracting(ItemResult::i).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
         assertThat(job.poll(out).kind()).isEqualTo(Job.Step.Kind.DONE);

@@ -30,4 +30,19 @@ class RetryQueueTest {
         assertThat(q.takeDue(200 * ms)).containsExactly(new RetryQueue.Due(message(1), 4));
         assertThat(q.nanosUntilNext(200 * ms)).isEqualTo(Long.MAX_VALUE);
     }
+
+    @Test
+    void aDueMessageIsCutDownToItsUnansweredItemsOrDropped() {
+        RetryQueue q = new RetryQueue();
+        TaskMessage three = new TaskMessage(Protocol.VERSION, "job", "cube", List.of(message(1).items().get(0),
+                message(2).items().get(0), message(3).items().get(0)), null);
+        q.add(three, 1, 0);
+        q.add(message(2), 1, 0);
+
+        List<RetryQueue.Due> due = q.takeDue(TimeUnit.SECONDS.toNanos(1), i -> i == 2);
+
+        assertThat(due).as("the message of item 2 alone is dropped").hasSize(1);
+        assertThat(due.get(0).attempt()).isEqualTo(2);
+        assertThat(due.get(0).message().items()).extracting(TaskItem::i).containsExactly(1L, 3L);
+    }
 }

@@ -14,7 +14,6 @@ import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskMessage;
-import io.mqpool.protocol.TraceParent;
 import io.mqpool.task.Task;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,8 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +50,7 @@ final class DeliveryHandler {
     private final Retrier retrier;
     private final TaskOutcomes outcomes;
     private final CancelledJobs cancelled;
-    private final AtomicLong resultCounter = new AtomicLong();
+    private final DeliveryAnswers answers;
 
     /**
      * @param executor the task threads, where each delivery is handled
@@ -82,6 +79,7 @@ final class DeliveryHandler {
         this.executor = executor;
         this.retrier = retrier;
         this.cancelled = cancelled;
+        this.answers = new DeliveryAnswers(settings.workerId(), replies, settler, prefetchPolicy);
     }
 
     /**
@@ -131,7 +129,7 @@ final class DeliveryHandler {
             if (task == null) {
                 List<ItemResult> unknown = runner.unknownTask(message);
                 outcomes.answered(message.task(), unknown);
-                reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
+                answers.reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
                         ResultMessage.of(message.v(), message.job(), unknown)));
                 return;
             }
@@ -155,7 +153,7 @@ final class DeliveryHandler {
      */
     private void run(Delivery d, String replyTo, TaskMessage message, Task<?, ?> task, boolean solo)
             throws InterruptedException {
-        Attempt attempt = Attempt.of(task, message, DeliveryCounts.attempt(d)).withTrace(trace(d));
+        Attempt attempt = Attempt.of(task, message, DeliveryCounts.attempt(d)).withTrace(answers.trace(d));
         boolean ran = runs.run(d, message, task, attempt, timeLimit(message, task), (results, nanos) -> {
             prefetchPolicy.record(nanos);
             outcomes.messageProcessed(queueOf(solo), nanos);
@@ -169,7 +167,7 @@ final class DeliveryHandler {
             List<byte[]> bodies = plan.answers().isEmpty() ? List.of() : ResultSizer.encodeWithinLimit(codec,
                     ResultMessage.timed(message.v(), message.job(), plan.answers(),
                             nanos / 1_000 * plan.answers().size() / results.size()).fromAttempt(attempt.number()));
-            reply(d, replyTo, message.job(), bodies, retries);
+            answers.reply(d, replyTo, message.job(), bodies, retries);
         });
         if (!ran) {
             // Its channel closed while it waited for a slot: the broker has taken it back already.
@@ -180,17 +178,6 @@ final class DeliveryHandler {
     /** The queue a delivery came from: this shard's task queue, or its solo queue. */
     private String queueOf(boolean solo) {
         return solo ? Topology.soloQueue(settings.queue()) : settings.queue();
-    }
-
-    /** The message's trace context, or null when it has none or an invalid one (logged at DEBUG, then ignored). */
-    private TraceParent trace(Delivery d) {
-        Object header = d.header(TraceParent.HEADER);
-        TraceParent trace = TraceParent.parse(header).orElse(null);
-        if (trace == null && header != null && log.isDebugEnabled()) {
-            log.debug("[{}] ignoring the invalid traceparent header of task message {}", settings.workerId(),
-                    d.properties().messageId());
-        }
-        return trace;
     }
 
     private Duration timeLimit(TaskMessage message, Task<?, ?> task) {
@@ -232,7 +219,7 @@ final class DeliveryHandler {
         List<ItemResult> results = message.items().stream().map(item -> ItemResult.failed(item.i(), error)).toList();
         log.debug("[{}] answering task message {} of cancelled job {} CANCELLED", settings.workerId(),
                 d.properties().messageId(), message.job());
-        reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.v(),
+        answers.reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.v(),
                 message.job(), results)), List.of(), () -> settler.ack(d));
     }
 
@@ -243,56 +230,7 @@ final class DeliveryHandler {
             return;
         }
         log.warn("[{}] answering message {} with {}", settings.workerId(), d.properties().messageId(), error.summary());
-        reply(d, replyTo, job, List.of(codec.encode(ResultMessage.failed(job, error), "error reply")));
-    }
-
-    /** Publishes the result messages answering a delivery; acknowledges it once every one is confirmed. */
-    private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies) {
-        reply(d, replyTo, job, bodies, List.of());
-    }
-
-    private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
-                       List<CompletableFuture<PublishResult>> retries) {
-        reply(d, replyTo, job, bodies, retries,
-                () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"));
-    }
-
-    /**
-     * Publishes the result messages answering a delivery, beside the publishes of its {@code retries}; acknowledges
-     * it once all of them are confirmed. A retry copy that could not be placed requeues the delivery, which then
-     * runs again in full.
-     *
-     * @param unroutable what becomes of the delivery when its result queue does not exist
-     */
-    private void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
-                       List<CompletableFuture<PublishResult>> retries, Runnable unroutable) {
-        AtomicInteger unconfirmed = new AtomicInteger(bodies.size() + retries.size());
-        Runnable settled = prefetchPolicy.settling();
-        Runnable confirmed = () -> {
-            if (unconfirmed.decrementAndGet() == 0) {
-                settler.ack(d);
-                settled.run();
-            }
-        };
-        for (byte[] body : bodies) {
-            String messageId = settings.workerId() + ":" + resultCounter.incrementAndGet();
-            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body, trace(d)),
-                    confirmed, unroutable, why -> {
-                        log.warn("[{}] {}; the task will be redelivered", settings.workerId(), why);
-                        settler.requeue(d);
-                    });
-        }
-        for (CompletableFuture<PublishResult> retry : retries) {
-            Replies.onOutcome(retry, confirmed, () -> {
-                log.warn("[{}] the retry queue of message {} is gone; the message will be redelivered",
-                        settings.workerId(), d.properties().messageId());
-                settler.requeue(d);
-            }, why -> {
-                log.warn("[{}] retry of message {} not sent ({}); the message will be redelivered", settings.workerId(),
-                        d.properties().messageId(), why);
-                settler.requeue(d);
-            });
-        }
+        answers.reply(d, replyTo, job, List.of(codec.encode(ResultMessage.failed(job, error), "error reply")));
     }
 
     /**

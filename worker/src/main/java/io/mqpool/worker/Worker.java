@@ -46,23 +46,15 @@ public final class Worker implements AutoCloseable {
 
     private final WorkerSettings settings;
     private final TaskRegistry registry;
-    private final Codec codec;
-    private final TaskRunner runner;
     private final LongSupplier nanoTime;
-    private final WorkerThreads threads = new WorkerThreads();
-    private final HandlerLoops handlers;
-    private final DrainingSettler settler;
-    private final PrefetchPolicy prefetchPolicy;
-    private final RunRegistry runs;
+    private final WorkerParts parts;
     private final TaskLifecycle lifecycle;
-    private final RunawayGuard runawayGuard;
     private final CompletableFuture<WorkerExit> terminated = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Counted down by close: wakes a start that waits to retry the broker. */
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Readiness readiness;
-    private final WorkerTelemetry telemetry;
     /** Orders the end of start (connection set, subscriptions made) with close. */
     private final Object startLock = new Object();
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -90,20 +82,8 @@ public final class Worker implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.lifecycle = lifecycle;
         this.readiness = new Readiness(settings.workerId(), closed::get);
-        this.codec = new Codec(settings.connection().maxMessageBytes());
-        this.telemetry = new WorkerTelemetry(settings, telemetryOptions, name -> registry.find(name).isPresent(),
-                nanoTime);
-        this.runner = new TaskRunner(registry, valueMapper != null ? valueMapper : codec.mapper(), settings.workerId(),
-                taskOutput, telemetry.outcomes(), nanoTime);
-        this.settler = new DrainingSettler(settings.workerId(), threads.watchdog, telemetry.outcomes());
-        this.prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch(), nanoTime);
-        AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);
-        this.handlers = new HandlerLoops(threads.tasks, () -> settings.concurrency() + abandoned.size());
-        this.runs = new RunRegistry(settings.concurrency(), runner, threads.tasks, nanoTime, abandoned,
-                settings.workerId());
-        this.runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId());
-        telemetry.watch(prefetchPolicy, settler, handlers, runs);
-        runawayGuard.detected().thenAccept(this::stopInBackground);
+        this.parts = WorkerParts.build(settings, registry, taskOutput, valueMapper, telemetryOptions, nanoTime);
+        parts.runawayGuard().detected().thenAccept(this::stopInBackground);
     }
 
     /** A builder of a worker: broker, queue, limits, tasks, hooks and mapper, each validated. */
@@ -207,15 +187,14 @@ public final class Worker implements AutoCloseable {
     }
 
     private void setUp() {
-        publisher = QueueWiring.wire(new QueueWiring.Parts(settings, codec, runner, runs, settler, prefetchPolicy,
-                handlers, threads.channels, telemetry.outcomes()), connection, subscriptions);
-        runs.watch(threads.watchdog, WATCHDOG_PERIOD);
-        Liveness liveness = telemetry.liveness();
-        threads.watchdog.scheduleAtFixedRate(() -> {
+        publisher = QueueWiring.wire(parts.wiring(settings), connection, subscriptions);
+        parts.runs().watch(parts.threads().watchdog, WATCHDOG_PERIOD);
+        Liveness liveness = parts.telemetry().liveness();
+        parts.threads().watchdog.scheduleAtFixedRate(() -> {
             liveness.watchdogTicked();
-            runawayGuard.run();
+            parts.runawayGuard().run();
         }, RUNAWAY_CHECK_PERIOD.toMillis(), RUNAWAY_CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        telemetry.online(connection, codec);
+        parts.telemetry().online(connection, parts.codec());
     }
 
     /**
@@ -248,12 +227,12 @@ public final class Worker implements AutoCloseable {
 
     /** The task messages this worker has taken and not yet settled (acknowledged, rejected or handed back). */
     public int inFlight() {
-        return settler.open();
+        return parts.settler().open();
     }
 
     /** The task messages being run now, each in one of the {@code concurrency} slots. */
     public int running() {
-        return runs.size();
+        return parts.runs().size();
     }
 
     /** The readiness probe: the worker consumes, is connected and is not stopping; else why not. */
@@ -264,7 +243,7 @@ public final class Worker implements AutoCloseable {
 
     /** The liveness probe: its delivery path makes progress, or is idle (no broker check); else why not. */
     public Probe liveness() {
-        return telemetry.liveness().check();
+        return parts.telemetry().liveness().check();
     }
 
     private void stopInBackground(WorkerExit why) {
@@ -289,9 +268,9 @@ public final class Worker implements AutoCloseable {
                 // Never connected (failed or closed at start): nothing to stop, and a failure is reported by start.
                 shutdownThreads();
             } else if (why.reason() == WorkerExit.Reason.ABORTED) {
-                WorkerStop.abort(settings, settler, this::shutdownThreads, publisher, c);
+                WorkerStop.abort(settings, parts.settler(), this::shutdownThreads, publisher, c);
             } else {
-                WorkerStop.graceful(settings, why, subscriptions, settler, this::shutdownThreads, publisher, c);
+                WorkerStop.graceful(settings, why, subscriptions, parts.settler(), this::shutdownThreads, publisher, c);
             }
             lifecycle.close();
         } finally {
@@ -300,7 +279,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void shutdownThreads() {
-        telemetry.close();  // before the connection closes: the offline event goes out
-        threads.shutdownNow();
+        parts.telemetry().close();  // before the connection closes: the offline event goes out
+        parts.threads().shutdownNow();
     }
 }
