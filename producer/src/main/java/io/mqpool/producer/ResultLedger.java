@@ -16,6 +16,8 @@ final class ResultLedger {
     private long published;
     private long republished;
     private long completed;
+    /** Of {@link #completed}, those that came from the workers (not answered locally). */
+    private long received;
     private long retried;
     private long reorderPeak;
 
@@ -31,6 +33,7 @@ final class ResultLedger {
             if (buffer.accept(r)) {
                 meters.received(r.isOk());
                 completed++;
+                received++;
                 if (retry) {
                     retried++;
                 }
@@ -53,6 +56,7 @@ final class ResultLedger {
                 added++;
             }
         }
+        meters.reorderDepth(added);
         return i;
     }
 
@@ -91,7 +95,8 @@ final class ResultLedger {
     /** Drops the results held and tells the meters the job no longer waits for the rest; call once. */
     void close() {
         meters.reorderDepth(-buffer.size());
-        meters.abandoned(Math.max(0, published - completed));
+        // What the workers never answered, including published items the job answered itself (a cancel).
+        meters.abandoned(Math.max(0, published - received));
         buffer.clear();
     }
 

@@ -62,7 +62,7 @@ final class RetryQueue {
                 due.add(d);
             } else if (!open.isEmpty()) {
                 TaskMessage m = d.message();
-                due.add(new Due(new TaskMessage(m.v(), m.job(), m.task(), open, m.timeoutMs()), d.attempt()));
+                due.add(new Due(m.withItems(open), d.attempt()));
             }
         }
         return due;

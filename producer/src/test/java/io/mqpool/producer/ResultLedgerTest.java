@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import io.mqpool.protocol.ErrorCode;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.RemoteError;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -55,5 +56,21 @@ class ResultLedgerTest {
 
         assertThat(ledger.drainTo(out, 10)).isZero();
         assertThat(ledger.stats().completed()).isEqualTo(1);
+    }
+
+    @Test
+    void localAnswersOfACancelKeepTheGaugesTrue() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ResultLedger metered = new ResultLedger(true, new PoolMeters(registry, "p"));
+        metered.countPublished(4);
+        metered.accept(List.of(r(1)), false);
+        metered.answerLocally(0, 6, 10, CANCELLED);
+
+        assertThat(registry.get("mqpool.producer.reorder.depth").gauge().value()).isEqualTo(6);
+        metered.drainTo(out, 10);
+        assertThat(registry.get("mqpool.producer.reorder.depth").gauge().value()).isZero();
+        metered.close();
+        assertThat(registry.get("mqpool.producer.items.in_flight").gauge().value())
+                .as("the 3 published items answered locally are no longer in flight").isZero();
     }
 }

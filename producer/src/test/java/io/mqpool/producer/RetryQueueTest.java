@@ -35,7 +35,7 @@ class RetryQueueTest {
     void aDueMessageIsCutDownToItsUnansweredItemsOrDropped() {
         RetryQueue q = new RetryQueue();
         TaskMessage three = new TaskMessage(Protocol.VERSION, "job", "cube", List.of(message(1).items().get(0),
-                message(2).items().get(0), message(3).items().get(0)), null);
+                message(2).items().get(0), message(3).items().get(0)), 5_000L, 7);
         q.add(three, 1, 0);
         q.add(message(2), 1, 0);
 
@@ -44,5 +44,7 @@ class RetryQueueTest {
         assertThat(due).as("the message of item 2 alone is dropped").hasSize(1);
         assertThat(due.get(0).attempt()).isEqualTo(2);
         assertThat(due.get(0).message().items()).extracting(TaskItem::i).containsExactly(1L, 3L);
+        assertThat(due.get(0).message().maxAttempts()).as("the attempts override is kept").isEqualTo(7);
+        assertThat(due.get(0).message().timeoutMs()).isEqualTo(5_000L);
     }
 }
