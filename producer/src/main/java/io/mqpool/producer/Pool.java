@@ -239,7 +239,10 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    /** Fails calls still running, deletes the result queues and disconnects. Idempotent. */
+    /**
+     * Fails calls still running, deletes the result queues and disconnects. Idempotent. While the connection is
+     * recovering, the deletion waits for it up to 15 s; a queue it could not delete expires after the result TTL.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ final class PoolConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolConnection.class);
     /** Prefix of the result consumers' tags; each subscribes its own queue, so the tags differ. */
     private static final String CONSUMER_TAG = "mqpool-results";
-    /** Tries of a result queue's deletion: 200 ms, 400, 800 and 1.6 s apart, 3 s in all. */
-    private static final int DELETE_ATTEMPTS = 5;
+    /** How long a result queue's deletion is tried again, 200 ms, 400, 800 ... up to 5 s apart. */
+    private static final int DELETE_PATIENCE_SECONDS = 15;
 
     private final BrokerConnection connection;
     private final BrokerAddress address;
@@ -135,17 +136,21 @@ final class PoolConnection implements AutoCloseable {
     }
 
     /**
-     * Deletes a result queue, best effort: tried again for a few seconds while the connection is recovering (a
-     * cluster node restarting, say), then left to expire after {@code ttl}.
+     * Deletes a result queue, best effort: tried again for up to {@value #DELETE_PATIENCE_SECONDS} s while the
+     * connection recovers (a broker or cluster node restarting as the pool closes), then left to expire after
+     * {@code ttl}. A queue left behind after the broker came back would otherwise outlive the pool by the whole TTL.
      */
     void deleteQueue(String queue, Duration ttl) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DELETE_PATIENCE_SECONDS);
         for (int attempt = 1; ; attempt++) {
             try {
                 Topology.deleteQueue(connection, queue);
                 return;
             } catch (RuntimeException e) {
-                if (attempt >= DELETE_ATTEMPTS || !sleep(Backoff.delayMillis(attempt + 2))) {
-                    log.debug("[pool {}] could not delete {}: {}; it expires after {}", poolId, queue, e, ttl);
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || !sleep(Math.min(left, Backoff.delayMillis(attempt + 2)))) {
+                    log.info("[pool {}] could not delete {} ({}); it expires after {} unused", poolId, queue,
+                            RootCause.message(e), ttl);
                     return;
                 }
             }
