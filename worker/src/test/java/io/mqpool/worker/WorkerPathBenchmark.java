@@ -1,5 +1,6 @@
 package io.mqpool.worker;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ItemResult;
@@ -23,6 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a worker does with one task message of {@code items} cube calls, broker aside: decode it, run every item
@@ -44,6 +46,8 @@ public class WorkerPathBenchmark {
 
     @Setup
     public void setUp() {
+        // The worker command's level (INFO), not logback's default of DEBUG for everything.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.mqpool")).setLevel(Level.INFO);
         runner = new TaskRunner(TaskRegistry.of(cube), codec.mapper(), "bench-worker", new PrintStream(
                 PrintStream.nullOutputStream()));
         List<TaskItem> calls = new ArrayList<>();
