@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a worker does with one task message of {@code items} cube calls, broker aside: decode it, run every item
- * as {@link MessageRun} does, encode the results. Scores are per message.
+ * as {@link MessageRun} does, count the answers, encode them. Scores are per message.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,7 +40,9 @@ public class WorkerPathBenchmark {
     private final Codec codec = Codec.defaults();
     private final Task<?, ?> cube = new Cube();
     private final AbandonedThreads abandoned = new AbandonedThreads(Duration.ofSeconds(5), System::nanoTime);
+    private final TaskOutcomes outcomes = TaskOutcomes.none();
     private TaskRunner runner;
+    private List<ItemResult> results;
     private TaskMessage message;
     private byte[] body;
 
@@ -49,13 +51,14 @@ public class WorkerPathBenchmark {
         // The worker command's level (INFO), not logback's default of DEBUG for everything.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.mqpool")).setLevel(Level.INFO);
         runner = new TaskRunner(TaskRegistry.of(cube), codec.mapper(), "bench-worker", new PrintStream(
-                PrintStream.nullOutputStream()));
+                PrintStream.nullOutputStream()), outcomes, System::nanoTime);
         List<TaskItem> calls = new ArrayList<>();
         for (int i = 0; i < items; i++) {
             calls.add(new TaskItem(i, JsonNodeFactory.instance.arrayNode().add(i + 1_000_000)));
         }
         message = new TaskMessage(Protocol.VERSION, "bench-1", "cube", calls, null);
         body = codec.encode(message, "task");
+        results = run(message);
     }
 
     /** The items of a decoded message, run by a {@link MessageRun} on this thread. */
@@ -64,11 +67,20 @@ public class WorkerPathBenchmark {
         return run(message);
     }
 
-    /** Decode, run, encode: the worker's whole share of a message. */
+    /** The counts and meters of a message's answers (a worker without a metrics port). */
+    @Benchmark
+    public TaskOutcomes.Snapshot countAnswers() {
+        outcomes.answered("cube", results);
+        return outcomes.snapshot();
+    }
+
+    /** Decode, run, count, encode: the worker's whole share of a message. */
     @Benchmark
     public byte[] decodeRunEncode() {
         TaskMessage m = codec.decodeTask(body);
-        return codec.encode(ResultMessage.timed(m.v(), m.job(), run(m), 1_000), "result");
+        List<ItemResult> answers = run(m);
+        outcomes.answered(m.task(), answers);
+        return codec.encode(ResultMessage.timed(m.v(), m.job(), answers, 1_000), "result");
     }
 
     private List<ItemResult> run(TaskMessage m) {
