@@ -41,6 +41,8 @@ public final class Codec {
 
     private final ObjectMapper mapper;
     private final int maxMessageBytes;
+    private final CompactReader compactReader;
+    private final CompactWriter compactWriter;
 
     public Codec(int maxMessageBytes) {
         if (maxMessageBytes < 1_024) {
@@ -48,6 +50,8 @@ public final class Codec {
         }
         this.maxMessageBytes = maxMessageBytes;
         this.mapper = newMapper(maxMessageBytes);
+        this.compactReader = new CompactReader(mapper.getFactory());
+        this.compactWriter = new CompactWriter(mapper.getFactory());
     }
 
     public static Codec defaults() {
@@ -142,13 +146,15 @@ public final class Codec {
 
     /** Encodes a message, refusing one above the size limit. */
     public byte[] encode(Object message, String what) {
-        Object wire = message instanceof TaskMessage t ? TaskWire.of(t)
-                : message instanceof ResultMessage r ? ResultWire.of(r) : message;
-        byte[] bytes;
-        try {
-            bytes = mapper.writeValueAsBytes(wire);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot encode " + what + ": " + e.getOriginalMessage(), e);
+        byte[] bytes = message instanceof ResultMessage r ? compactWriter.result(r) : null;
+        if (bytes == null) {
+            Object wire = message instanceof TaskMessage t ? TaskWire.of(t)
+                    : message instanceof ResultMessage r ? ResultWire.of(r) : message;
+            try {
+                bytes = mapper.writeValueAsBytes(wire);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot encode " + what + ": " + e.getOriginalMessage(), e);
+            }
         }
         if (bytes.length > maxMessageBytes) {
             throw new MessageTooLargeException(what, bytes.length, maxMessageBytes);
@@ -157,6 +163,11 @@ public final class Codec {
     }
 
     public TaskMessage decodeTask(byte[] body) {
+        checkBody(body, "task message");
+        TaskMessage compact = compactReader.task(body);
+        if (compact != null) {
+            return compact;
+        }
         TaskWire wire = decode(body, TaskWire.class, "task message");
         try {
             return wire.toMessage();
@@ -166,6 +177,11 @@ public final class Codec {
     }
 
     public ResultMessage decodeResult(byte[] body) {
+        checkBody(body, "result message");
+        ResultMessage compact = compactReader.result(body);
+        if (compact != null) {
+            return compact;
+        }
         ResultWire wire = decode(body, ResultWire.class, "result message");
         try {
             return wire.toMessage();
@@ -200,7 +216,7 @@ public final class Codec {
         }
     }
 
-    private <T> T decode(byte[] body, Class<T> type, String what) {
+    private void checkBody(byte[] body, String what) {
         if (body == null || body.length == 0) {
             throw new MalformedMessageException("empty " + what, null);
         }
@@ -208,6 +224,10 @@ public final class Codec {
             throw new MalformedMessageException(what + " of " + body.length + " bytes is above the "
                     + maxMessageBytes + "-byte limit", null);
         }
+    }
+
+    private <T> T decode(byte[] body, Class<T> type, String what) {
+        checkBody(body, what);
         try {
             T value = mapper.readValue(body, type);
             if (value == null) {

@@ -35,7 +35,7 @@ public final class ArgumentBinder {
         if (args.size() != 1) {
             throw new BadArgumentsException("task " + task.name() + " takes 1 argument, got " + args.size(), null);
         }
-        Object value = convert(task, args.get(0), inputType(task), "argument");
+        Object value = convert(task, args.get(0), null, "argument");
         if (type.isRecord()) {
             requireAllComponents(task, type, value);
         }
@@ -86,16 +86,27 @@ public final class ArgumentBinder {
         }
     }
 
+    /**
+     * @param target the type to bind to, or null for the task's input type: a plain class is made a JavaType only
+     *     when the scalar fast path cannot bind the value (the hot path of small tasks)
+     */
     private Object convert(Task<?, ?> task, JsonNode value, JavaType target, String what) {
-        if (value.isNull() && !JsonNode.class.isAssignableFrom(target.getRawClass())) {
+        if (target == null && task.genericInputType() != null && task.genericInputType() != task.inputType()) {
+            target = inputType(task);
+        }
+        Class<?> raw = target != null ? target.getRawClass() : task.inputType();
+        if (value.isNull() && !JsonNode.class.isAssignableFrom(raw)) {
             throw new BadArgumentsException(what + " of task " + task.name() + " must not be null", null);
         }
         if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
             throw new BadArgumentsException(what + " of task " + task.name() + " is out of range: " + value, null);
         }
-        Object fast = convertScalar(value, target.getRawClass());
+        Object fast = convertScalar(value, raw);
         if (fast != null) {
             return fast;
+        }
+        if (target == null) {
+            target = mapper.constructType(raw);
         }
         try {
             return mapper.treeToValue(value, target);

@@ -7,8 +7,10 @@ import org.slf4j.MDC;
 
 /**
  * The logging context of the item a thread runs: the MDC keys {@value #WORKER}, {@value #JOB}, {@value #ITEM},
- * {@value #TASK} and {@value #TRACE}, which a JSON log line carries as fields. {@link #close()} puts back what the
- * thread had before, so that a pooled thread never lends one item's context to the next.
+ * {@value #TASK} and {@value #TRACE}, which a JSON log line carries as fields. A message's items share all but the
+ * item's index, so the context is entered once per message and {@link #item} changes the index alone.
+ * {@link #close()} puts back what the thread had before, so that a pooled thread never lends one message's
+ * context to the next.
  */
 final class ItemMdc implements AutoCloseable {
     static final String WORKER = "mqpool.worker.id";
@@ -23,15 +25,27 @@ final class ItemMdc implements AutoCloseable {
         this.previous = previous;
     }
 
-    /** Sets the item's keys on the calling thread; close on the same thread. */
+    /** Sets the keys of one item on the calling thread; close on the same thread. */
     static ItemMdc enter(String workerId, String job, long index, String task, TraceParent trace) {
+        ItemMdc mdc = enter(workerId, job, task, trace);
+        mdc.item(index);
+        return mdc;
+    }
+
+    /** Sets the keys shared by a message's items on the calling thread, with no index yet; close on the same thread. */
+    static ItemMdc enter(String workerId, String job, String task, TraceParent trace) {
         Map<String, String> previous = new HashMap<>();
         put(previous, WORKER, workerId);
         put(previous, JOB, job);
-        put(previous, ITEM, Long.toString(index));
+        put(previous, ITEM, null);
         put(previous, TASK, task);
         put(previous, TRACE, trace == null ? null : trace.traceId());
         return new ItemMdc(previous);
+    }
+
+    /** The next item of the message: only its index changes. On the thread that entered. */
+    void item(long index) {
+        MDC.put(ITEM, Long.toString(index));
     }
 
     private static void put(Map<String, String> previous, String key, String value) {

@@ -67,33 +67,43 @@ final class MessageRun implements Runnable {
             // Before the loop sets the item's own: with the initial 0 the watchdog would expire it at once.
             itemDeadline = nanoTime.getAsLong() + limit.toNanos();
         }
+        boolean ranLast;
+        try (ItemMdc mdc = runner.enter(task, message, attempt)) {
+            ranLast = runItems(gen, mdc);
+        }
+        if (ranLast) {
+            finished.complete(Arrays.asList(results));
+        }
+    }
+
+    /** Runs items until none is left (true) or this thread's generation is over (false). */
+    private boolean runItems(int gen, ItemMdc mdc) {
         while (true) {
             int k;
             synchronized (this) {
                 if (gen != generation) {
                     abandoned.returned(Thread.currentThread());
-                    return;
+                    return false;
                 }
                 if (next == results.length) {
                     done = true;
                     owner = null;
-                    break;
+                    return true;
                 }
                 k = next;
                 itemDeadline = nanoTime.getAsLong() + limit.toNanos();
             }
-            ItemResult result = runner.runItem(task, message, message.items().get(k), attempt);
+            ItemResult result = runner.runItem(task, message, message.items().get(k), attempt, mdc);
             synchronized (this) {
                 if (gen != generation) {
                     abandoned.returned(Thread.currentThread());
                     Thread.interrupted(); // the interrupt was for the abandoned item, not for what this thread runs next
-                    return;
+                    return false;
                 }
                 results[k] = result;
                 next = k + 1;
             }
         }
-        finished.complete(Arrays.asList(results));
     }
 
     /**

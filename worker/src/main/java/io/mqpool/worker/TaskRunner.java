@@ -73,14 +73,31 @@ final class TaskRunner {
     }
 
     /**
-     * Binds, runs and encodes one item; every outcome, including a task's exception, becomes a result. An exception
-     * that {@code attempt}'s retry policy gives another attempt is marked there (its result is then not sent).
+     * The logging context of {@code message}'s items on the calling thread, for {@link #runItem(Task, TaskMessage,
+     * TaskItem, Attempt, ItemMdc)}; close it on the same thread.
      */
+    ItemMdc enter(Task<?, ?> task, TaskMessage message, Attempt attempt) {
+        return ItemMdc.enter(workerId, message.job(), task.name(), attempt.trace());
+    }
+
+    /** {@link #runItem(Task, TaskMessage, TaskItem, Attempt, ItemMdc) Runs one item} in a context of its own. */
     ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, Attempt attempt) {
+        try (ItemMdc mdc = enter(task, message, attempt)) {
+            return runItem(task, message, item, attempt, mdc);
+        }
+    }
+
+    /**
+     * Binds, runs and encodes one item, in the message's logging context {@code mdc}; every outcome, including a
+     * task's exception, becomes a result. An exception that {@code attempt}'s retry policy gives another attempt is
+     * marked there (its result is then not sent).
+     */
+    ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, Attempt attempt, ItemMdc mdc) {
         Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
         long start = nanoTime.getAsLong();
         outcomes.itemStarted();
-        try (ItemMdc ignored = ItemMdc.enter(workerId, message.job(), item.i(), task.name(), attempt.trace())) {
+        mdc.item(item.i());
+        try {
             return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId,
                     taskLog, out));
         } finally {

@@ -38,4 +38,20 @@ class ItemMdcTest {
         assertThat(MDC.get(ItemMdc.TRACE)).isEqualTo("outer-trace");
         assertThat(MDC.get(ItemMdc.JOB)).isNull();
     }
+
+    @Test
+    void aMessagesItemsShareTheContextAndChangeOnlyTheIndex() {
+        MDC.put(ItemMdc.ITEM, "outer");
+        try (ItemMdc mdc = ItemMdc.enter("w", "job-3", "cube", TRACE)) {
+            assertThat(MDC.get(ItemMdc.ITEM)).as("no item yet").isNull();
+            mdc.item(4);
+            assertThat(MDC.get(ItemMdc.ITEM)).isEqualTo("4");
+            mdc.item(5);
+            assertThat(MDC.get(ItemMdc.ITEM)).isEqualTo("5");
+            assertThat(MDC.get(ItemMdc.JOB)).isEqualTo("job-3");
+            assertThat(MDC.get(ItemMdc.TASK)).isEqualTo("cube");
+        }
+        assertThat(MDC.get(ItemMdc.ITEM)).isEqualTo("outer");
+        assertThat(MDC.get(ItemMdc.JOB)).isNull();
+    }
 }

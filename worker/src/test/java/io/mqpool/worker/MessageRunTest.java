@@ -6,6 +6,7 @@ import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.Task;
+import io.mqpool.task.TaskContext;
 import io.mqpool.task.TaskRegistry;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /** A message's run on the calling thread, with a fake clock. */
 class MessageRunTest {
@@ -51,6 +53,42 @@ class MessageRunTest {
         assertThat(run.expireIfOverdue(now.get())).isFalse();
         assertThat(run.abandon()).isFalse();
         assertThat(done).hasSize(1);
+    }
+
+    @Test
+    void eachItemLogsWithItsOwnIndexAndTheThreadsContextComesBackBeforeTheResults() {
+        List<String> seen = new ArrayList<>();
+        Task<Integer, Integer> spy = new Task<>() {
+            @Override
+            public String name() {
+                return "spy";
+            }
+
+            @Override
+            public Class<Integer> inputType() {
+                return Integer.class;
+            }
+
+            @Override
+            public Integer apply(Integer n, TaskContext context) {
+                seen.add(MDC.get(ItemMdc.JOB) + "/" + MDC.get(ItemMdc.ITEM) + "/" + MDC.get(ItemMdc.TASK));
+                return n;
+            }
+        };
+        MDC.put(ItemMdc.ITEM, "outer");
+        try {
+            MessageRun spied = new MessageRun(message, spy, Attempt.first(), Duration.ofSeconds(1), runner,
+                    Runnable::run, now::get, new AbandonedThreads(Duration.ofSeconds(5), now::get));
+            List<String> atCompletion = new ArrayList<>();
+            spied.finished().thenRun(() -> atCompletion.add(MDC.get(ItemMdc.ITEM) + "/" + MDC.get(ItemMdc.JOB)));
+
+            spied.run();
+
+            assertThat(seen).containsExactly("j/3/spy", "j/4/spy", "j/5/spy");
+            assertThat(atCompletion).containsExactly("outer/null");
+        } finally {
+            MDC.clear();
+        }
     }
 
     @Test

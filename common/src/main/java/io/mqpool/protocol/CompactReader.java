@@ -1,0 +1,180 @@
+package io.mqpool.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the compact version-2 task and result messages whose values are all scalars (the hot path of tiny tasks)
+ * token by token, without the data binder's per-item work, giving the same message the general path would.
+ *
+ * <p>It reads only what it knows to be valid: anything else (another member, a container or a floating-point value
+ * among the values, a number out of range, a broken limit, contradicting members) makes it return null, and the
+ * caller decodes the same bytes again on the general path, which alone reports errors. Its parser comes from the
+ * hardened factory, so every read limit applies here too. Thread-safe.
+ */
+final class CompactReader {
+    /** Thrown, without a stack trace, at whatever this reader leaves to the general path. */
+    private static final NotCompact NOT_COMPACT = new NotCompact();
+
+    private final JsonFactory factory;
+
+    CompactReader(JsonFactory factory) {
+        this.factory = factory;
+    }
+
+    /** The task message, or null when the general path must decide. */
+    TaskMessage task(byte[] body) {
+        try (JsonParser p = factory.createParser(body)) {
+            expect(p.nextToken() == JsonToken.START_OBJECT);
+            int v = 0;
+            String job = null;
+            String task = null;
+            Long first = null;
+            List<JsonNode> args = null;
+            Long timeoutMs = null;
+            Integer maxAttempts = null;
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "v" -> v = intValue(p, t);
+                    case "job" -> job = text(p, t);
+                    case "task" -> task = text(p, t);
+                    case "first" -> first = longValue(p, t);
+                    case "args" -> args = argArrays(p, t);
+                    case "timeoutMs" -> timeoutMs = longValue(p, t);
+                    case "maxAttempts" -> maxAttempts = intValue(p, t);
+                    default -> throw NOT_COMPACT;
+                }
+            }
+            expect(v >= 2 && job != null && task != null && first != null && args != null && p.nextToken() == null);
+            Chunks.checkRange(first, args.size());
+            List<TaskItem> items = new ArrayList<>(args.size());
+            for (int k = 0; k < args.size(); k++) {
+                items.add(new TaskItem(first + k, args.get(k)));
+            }
+            return new TaskMessage(v, job, task, items, timeoutMs, maxAttempts);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The result message, or null when the general path must decide. */
+    ResultMessage result(byte[] body) {
+        try (JsonParser p = factory.createParser(body)) {
+            expect(p.nextToken() == JsonToken.START_OBJECT);
+            int v = 0;
+            String job = null;
+            Long first = null;
+            List<JsonNode> values = null;
+            Long us = null;
+            Integer attempt = null;
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "v" -> v = intValue(p, t);
+                    case "job" -> job = text(p, t);
+                    case "first" -> first = longValue(p, t);
+                    case "values" -> values = scalars(p, t);
+                    case "us" -> us = longValue(p, t);
+                    case "attempt" -> attempt = intValue(p, t);
+                    default -> throw NOT_COMPACT;
+                }
+            }
+            expect(v >= 2 && job != null && first != null && values != null && p.nextToken() == null);
+            Chunks.checkRange(first, values.size());
+            List<ItemResult> results = new ArrayList<>(values.size());
+            for (int k = 0; k < values.size(); k++) {
+                results.add(ItemResult.ok(first + k, values.get(k)));
+            }
+            return new ResultMessage(v, job, results, null, us, attempt);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void expect(boolean condition) {
+        if (!condition) {
+            throw NOT_COMPACT;
+        }
+    }
+
+    private static String text(JsonParser p, JsonToken t) throws IOException {
+        expect(t == JsonToken.VALUE_STRING);
+        return p.getText();
+    }
+
+    private static int intValue(JsonParser p, JsonToken t) throws IOException {
+        expect(t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT);
+        return p.getIntValue();
+    }
+
+    private static long longValue(JsonParser p, JsonToken t) throws IOException {
+        expect(t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER);
+        return p.getLongValue();
+    }
+
+    /** Arrays of scalars, the parser on the outer array's start. */
+    private static List<JsonNode> argArrays(JsonParser p, JsonToken t) throws IOException {
+        expect(t == JsonToken.START_ARRAY);
+        List<JsonNode> list = new ArrayList<>();
+        while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
+            ArrayNode args = JsonNodeFactory.instance.arrayNode();
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                args.add(scalar(p, t));
+            }
+            list.add(args);
+        }
+        expect(t == JsonToken.END_ARRAY);
+        return list;
+    }
+
+    /** The scalars of an array, the parser on its start. */
+    private static List<JsonNode> scalars(JsonParser p, JsonToken t) throws IOException {
+        expect(t == JsonToken.START_ARRAY);
+        List<JsonNode> list = new ArrayList<>();
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            list.add(scalar(p, t));
+        }
+        return list;
+    }
+
+    /** The node the data binder makes of this scalar; a container or a floating-point number is left to it. */
+    private static JsonNode scalar(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> IntNode.valueOf(p.getIntValue());
+                case LONG -> LongNode.valueOf(p.getLongValue());
+                default -> BigIntegerNode.valueOf(p.getBigIntegerValue());
+            };
+            case VALUE_STRING -> TextNode.valueOf(p.getText());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> throw NOT_COMPACT;
+        };
+    }
+
+    /** Immutable: no stack trace, no suppressed exceptions, no cause. */
+    private static final class NotCompact extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotCompact() {
+            super("not a compact chunk of scalars", null, false, false);
+        }
+    }
+}

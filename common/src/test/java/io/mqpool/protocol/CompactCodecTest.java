@@ -1,0 +1,147 @@
+package io.mqpool.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The streaming forms give exactly what the data binder gives, and leave everything else to it. */
+class CompactCodecTest {
+    private final Codec codec = Codec.defaults();
+    private final ObjectMapper mapper = codec.mapper();
+    private final CompactReader reader = new CompactReader(mapper.getFactory());
+    private final CompactWriter writer = new CompactWriter(mapper.getFactory());
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ArrayNode args(JsonNode... values) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+
+    private static List<JsonNode> scalars() {
+        return List.of(IntNode.valueOf(-7), IntNode.valueOf(Integer.MAX_VALUE), LongNode.valueOf(Long.MIN_VALUE),
+                LongNode.valueOf(1L << 40), BigIntegerNode.valueOf(BigInteger.TEN.pow(30)),
+                TextNode.valueOf("é \"quoted\" \u0001 \uD83D\uDE00"), TextNode.valueOf(""),
+                JsonNodeFactory.instance.booleanNode(true), JsonNodeFactory.instance.booleanNode(false),
+                NullNode.getInstance());
+    }
+
+    @Test
+    void readsTaskChunksOfScalarsAsTheDataBinder() throws Exception {
+        List<TaskItem> items = new ArrayList<>();
+        long i = 5;
+        for (JsonNode s : scalars()) {
+            items.add(new TaskItem(i++, args(s, IntNode.valueOf(1))));
+        }
+        items.add(new TaskItem(i, args()));
+        for (TaskMessage m : List.of(new TaskMessage(2, "job-\"1\"", "cube", items, null),
+                new TaskMessage(2, "j", "t", items, 30_000L, 3), new TaskMessage(2, "j", "t", items.subList(0, 1), 1L))) {
+            byte[] bytes = codec.encode(m, "task");
+            assertThat(reader.task(bytes)).isEqualTo(m).isEqualTo(mapper.readValue(bytes, TaskWire.class).toMessage());
+        }
+    }
+
+    @Test
+    void writesResultChunksOfScalarsByteForByteAsTheDataBinder() throws Exception {
+        List<ItemResult> results = new ArrayList<>();
+        long i = 0;
+        for (JsonNode s : scalars()) {
+            results.add(ItemResult.ok(i++, s));
+        }
+        for (ResultMessage m : List.of(ResultMessage.of(2, "j", results), ResultMessage.timed(2, "j", results, 41),
+                ResultMessage.timed(2, "j", results, 41).fromAttempt(3))) {
+            byte[] streamed = writer.result(m);
+            assertThat(streamed).isNotNull();
+            assertThat(new String(streamed, StandardCharsets.UTF_8))
+                    .isEqualTo(new String(mapper.writeValueAsBytes(ResultWire.of(m)), StandardCharsets.UTF_8));
+            assertThat(reader.result(streamed)).isEqualTo(m).isEqualTo(mapper.readValue(streamed, ResultWire.class).toMessage());
+        }
+    }
+
+    @Test
+    void leavesEverythingElseToTheDataBinder() {
+        assertThat(writer.result(ResultMessage.of(2, "j", List.of(ItemResult.ok(0, null),
+                ItemResult.failed(1, RemoteError.of(ErrorCode.TASK_ERROR, "boom")))))).isNull();
+        assertThat(writer.result(ResultMessage.of(2, "j", List.of(ItemResult.ok(0, DoubleNode.valueOf(0.5)))))).isNull();
+        assertThat(writer.result(ResultMessage.failed("j", RemoteError.of(ErrorCode.MALFORMED, "bad")))).isNull();
+        assertThat(writer.result(ResultMessage.of(1, "j", List.of(ItemResult.ok(0, null))))).isNull();
+        assertThat(writer.result(ResultMessage.of(2, "j", List.of(ItemResult.ok(0, null), ItemResult.ok(2, null)))))
+                .isNull();
+        assertThat(writer.result(ResultMessage.of(2, "j", List.of(ItemResult.ok(0, args(IntNode.valueOf(1)))))))
+                .isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1.5]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[{\"@class\":\"java.lang.ProcessBuilder\"}]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[[1]]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]],\"extra\":1}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]],\"timeoutMs\":null}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]],\"job\":\"k\"}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]]} {}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]],\"maxAttempts\":0}",
+        "{\"v\":2,\"job\":\"\",\"task\":\"t\",\"first\":0,\"args\":[[1]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]],\"maxAttempts\":3000000000}",
+        "{\"v\":1,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[1]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":-1,\"args\":[[1]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":9223372036854775807,\"args\":[[1],[2]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":\"0\",\"args\":[[1]]}",
+        "{\"v\":2.0,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[NaN]]}",
+        "{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]",
+        "[{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":0,\"args\":[[1]]}]",
+    })
+    void readsNoTaskMessageItDoesNotFullyKnow(String body) {
+        assertThat(reader.task(utf8(body))).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[null],\"errors\":[{\"i\":0,\"error\":{\"code\":\"X\",\"message\":\"\"}}]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[1],\"results\":[]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[1],\"error\":{\"code\":\"X\",\"message\":\"\"}}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[1.0]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[{}]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[]}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[1],\"attempt\":0}",
+        "{\"v\":2,\"job\":\"j\",\"first\":0,\"values\":[1],\"values\":[2]}",
+        "{\"v\":2,\"job\":\"j\",\"values\":[1]}",
+    })
+    void readsNoResultMessageItDoesNotFullyKnow(String body) {
+        assertThat(reader.result(utf8(body))).isNull();
+    }
+
+    @Test
+    void readsMembersInAnyOrderAsTheDataBinderDoes() throws Exception {
+        byte[] task = utf8(" {\"args\":[[1,\"x\",true,null],[2147483648],[]],\"maxAttempts\":2,\"first\":3,"
+                + "\"task\":\"t\",\"timeoutMs\":10,\"job\":\"j\",\"v\":2}\n");
+        assertThat(reader.task(task)).isNotNull().isEqualTo(mapper.readValue(task, TaskWire.class).toMessage());
+        byte[] result = utf8("{\"attempt\":2,\"values\":[1,99999999999,123456789012345678901234567890,null,\"s\"],"
+                + "\"us\":7,\"first\":0,\"job\":\"j\",\"v\":3}");
+        assertThat(reader.result(result)).isNotNull().isEqualTo(mapper.readValue(result, ResultWire.class).toMessage());
+    }
+}
