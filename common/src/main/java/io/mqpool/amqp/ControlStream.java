@@ -92,6 +92,20 @@ public final class ControlStream {
      * @throws BrokerOperationException when the broker still refuses on the last try
      */
     public static void ensure(io.mqpool.config.ConnectionSettings settings, java.util.concurrent.ThreadFactory threads) {
+        ensure(null, settings, threads);
+    }
+
+    /**
+     * As {@link #ensure(io.mqpool.config.ConnectionSettings, java.util.concurrent.ThreadFactory)}, but first looks
+     * the stream up on {@code existing} (a passive declare, which can only cost a channel): once the stream exists,
+     * as it does but on a broker's first day, no connection of its own is opened, which saves a worker's start
+     * one connection handshake.
+     */
+    public static void ensure(BrokerConnection existing, io.mqpool.config.ConnectionSettings settings,
+                              java.util.concurrent.ThreadFactory threads) {
+        if (existing != null && OwnChannel.queueExists(existing::createChannel, NAME)) {
+            return;
+        }
         RuntimeException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             try (BrokerConnection c = BrokerConnection.open(settings, "mqpool-control-declare", threads)) {

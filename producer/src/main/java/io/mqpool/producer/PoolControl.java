@@ -43,8 +43,8 @@ final class PoolControl implements JobEvents, AutoCloseable {
         this.queue = queue;
         ControlStream.Subscription opened = null;
         try {
-            ControlStream.ensure(settings, new io.mqpool.amqp.NamedThreadFactory("mqpool-pool-" + poolId + "-control",
-                    true));
+            ControlStream.ensure(connection, settings,
+                    new io.mqpool.amqp.NamedThreadFactory("mqpool-pool-" + poolId + "-control", true));
             opened = ControlStream.subscribe(connection, ControlStream.From.NEXT, null, body -> {
                 try {
                     ControlRecord r = codec.decodeControl(body);

@@ -23,6 +23,7 @@ final class ControlListener implements Consumer<byte[]> {
     private final Consumer<String> stopRuns;
     private final Executor executor;
     private final String workerId;
+    private final long startedAt;
     private final AtomicBoolean warnedMalformed = new AtomicBoolean();
     private final AtomicBoolean warnedUnsupported = new AtomicBoolean();
     private final AtomicLong skipped = new AtomicLong();
@@ -35,6 +36,7 @@ final class ControlListener implements Consumer<byte[]> {
         this.stopRuns = stopRuns;
         this.executor = executor;
         this.workerId = workerId;
+        this.startedAt = System.currentTimeMillis();
     }
 
     @Override
@@ -59,7 +61,12 @@ final class ControlListener implements Consumer<byte[]> {
             return;
         }
         if (ControlRecord.CANCEL.equals(r.type()) && cancelled.add(r.job(), r.at())) {
-            log.info("[{}] job {} was cancelled; its task messages are answered CANCELLED", workerId, r.job());
+            // The backlog a starting worker reads holds a week of cancels: only those made since it started are news.
+            if (r.at() >= startedAt) {
+                log.info("[{}] job {} was cancelled; its task messages are answered CANCELLED", workerId, r.job());
+            } else {
+                log.debug("[{}] job {} was cancelled before this worker started", workerId, r.job());
+            }
             try {
                 executor.execute(() -> stopRuns.accept(r.job()));
             } catch (RejectedExecutionException e) {

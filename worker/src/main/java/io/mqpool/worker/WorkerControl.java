@@ -47,7 +47,8 @@ final class WorkerControl {
                 "control marker");
         ControlStream.Subscription reader;
         try {
-            ControlStream.ensure(p.settings().connection(), new NamedThreadFactory("mqpool-worker-control", true));
+            ControlStream.ensure(connection, p.settings().connection(),
+                    new NamedThreadFactory("mqpool-worker-control", true));
             reader = ControlStream.subscribe(connection, ControlStream.From.FIRST, marker, listener, CATCH_UP_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("[{}] cannot follow the control stream {} ({}); this worker does not honour cancels",
