@@ -4,11 +4,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.mqpool.config.ConnectionSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -85,25 +87,16 @@ public final class ControlStream {
     }
 
     /**
-     * As {@link #ensure(BrokerConnection)}, on a short-lived connection of its own, tried up to 3 times: RabbitMQ
-     * 3.10 may answer two clients that declare a new stream at the same moment by closing one's whole connection
-     * ({@code 541 INTERNAL_ERROR}), which must not take a worker's or a pool's connection down.
+     * Makes sure the stream exists. Looks it up on {@code existing} first (a passive declare, which can only cost a
+     * channel); only when it is missing, as on a broker's first day, declares it as {@link #ensure(BrokerConnection)}
+     * does, on a short-lived connection of its own, tried up to 3 times: RabbitMQ 3.10 may answer two clients that
+     * declare a new stream at the same moment by closing one's whole connection ({@code 541 INTERNAL_ERROR}), which
+     * must not take a worker's or a pool's connection down.
      *
      * @throws BrokerOperationException when the broker still refuses on the last try
      */
-    public static void ensure(io.mqpool.config.ConnectionSettings settings, java.util.concurrent.ThreadFactory threads) {
-        ensure(null, settings, threads);
-    }
-
-    /**
-     * As {@link #ensure(io.mqpool.config.ConnectionSettings, java.util.concurrent.ThreadFactory)}, but first looks
-     * the stream up on {@code existing} (a passive declare, which can only cost a channel): once the stream exists,
-     * as it does but on a broker's first day, no connection of its own is opened, which saves a worker's start
-     * one connection handshake.
-     */
-    public static void ensure(BrokerConnection existing, io.mqpool.config.ConnectionSettings settings,
-                              java.util.concurrent.ThreadFactory threads) {
-        if (existing != null && OwnChannel.queueExists(existing::createChannel, NAME)) {
+    public static void ensure(BrokerConnection existing, ConnectionSettings settings, ThreadFactory threads) {
+        if (OwnChannel.queueExists(existing::createChannel, NAME)) {
             return;
         }
         RuntimeException last = null;

@@ -4,6 +4,7 @@ import io.mqpool.MqpoolException;
 import io.mqpool.RootCause;
 import io.mqpool.amqp.BrokerConnection;
 import io.mqpool.amqp.ControlStream;
+import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ControlRecord;
 import io.mqpool.protocol.MalformedMessageException;
@@ -44,7 +45,7 @@ final class PoolControl implements JobEvents, AutoCloseable {
         ControlStream.Subscription opened = null;
         try {
             ControlStream.ensure(connection, settings,
-                    new io.mqpool.amqp.NamedThreadFactory("mqpool-pool-" + poolId + "-control", true));
+                    new NamedThreadFactory("mqpool-pool-" + poolId + "-control", true));
             opened = ControlStream.subscribe(connection, ControlStream.From.NEXT, null, body -> {
                 try {
                     ControlRecord r = codec.decodeControl(body);
