@@ -47,8 +47,13 @@ for k in 1 2 3; do
   env $(node_env "$k") "$rmq/rabbitmq-server" >"$base/n$k/out" 2>&1 &
   pids+=($!)
 done
+# await_startup needs the node to be up already: try it until the node answers (at most a minute).
 for k in 1 2 3; do
-  HOME="$base/home" "$rmq/rabbitmqctl" -n "bench$k@localhost" await_startup --timeout 60 >/dev/null
+  for ((t = 0; ; t++)); do
+    HOME="$base/home" "$rmq/rabbitmqctl" -q -n "bench$k@localhost" await_startup --timeout 30 >/dev/null 2>&1 && break
+    if ((t >= 60)); then echo "node bench$k did not start:" >&2; tail -20 "$base/n$k/out" >&2; exit 1; fi
+    sleep 1
+  done
 done
 for k in 2 3; do
   HOME="$base/home" "$rmq/rabbitmqctl" -q -n "bench$k@localhost" stop_app
