@@ -30,6 +30,8 @@ public final class ControlStream {
     public static final String MAX_AGE_ARGUMENT = "7D";
     /** Records a reader holds unacknowledged: RabbitMQ requires a prefetch (and manual acks) to consume a stream. */
     public static final int PREFETCH = 256;
+    private static final int ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
     private static final Map<String, Object> ARGUMENTS = Map.of("x-queue-type", "stream", "x-max-age",
             MAX_AGE_ARGUMENT);
 
@@ -87,31 +89,44 @@ public final class ControlStream {
     }
 
     /**
-     * Makes sure the stream exists. Looks it up on {@code existing} first (a passive declare, which can only cost a
-     * channel); only when it is missing, as on a broker's first day, declares it as {@link #ensure(BrokerConnection)}
-     * does, on a short-lived connection of its own, tried up to 3 times: RabbitMQ 3.10 may answer two clients that
-     * declare a new stream at the same moment by closing one's whole connection ({@code 541 INTERNAL_ERROR}), which
-     * must not take a worker's or a pool's connection down.
+     * As {@link #subscribe}, on a connection of its own named {@code name}, which closing the subscription closes;
+     * declares the stream first when it is missing. RabbitMQ 3.10 may answer a stream's reader, or two clients that
+     * declare a new stream at once, by closing the whole connection ({@code 541 INTERNAL_ERROR}, seen in CI while a
+     * cluster's nodes restarted), which must not take a worker's or a pool's connection down with it. Tried up to
+     * {@value #ATTEMPTS} times.
      *
+     * @throws BrokerUnavailableException when the broker is unreachable or refuses us
      * @throws BrokerOperationException when the broker still refuses on the last try
      */
-    public static void ensure(BrokerConnection existing, ConnectionSettings settings, ThreadFactory threads) {
-        if (OwnChannel.queueExists(existing::createChannel, NAME)) {
-            return;
-        }
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            try (BrokerConnection c = BrokerConnection.open(settings, "mqpool-control-declare", threads)) {
-                ensure(c);
-                return;
-            } catch (RuntimeException e) {
+    public static Subscription follow(ConnectionSettings settings, String name, ThreadFactory threads, From from,
+                                      byte[] marker, Consumer<byte[]> sink, Duration publishTimeout) {
+        BrokerOperationException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            BrokerConnection connection = BrokerConnection.open(settings, name, threads);
+            try {
+                ensure(connection);
+                Subscription reader = subscribe(connection, from, marker, sink, publishTimeout);
+                return new Subscription() {
+                    @Override
+                    public CompletableFuture<Void> caughtUp() {
+                        return reader.caughtUp();
+                    }
+
+                    @Override
+                    public void close() {
+                        reader.close();
+                        connection.close();
+                    }
+                };
+            } catch (BrokerOperationException e) {
+                connection.close();
                 last = e;
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         throw last;

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * A pool's side of job control (PROTOCOL.md §18): announces its jobs' start and end on the control stream, cancels
  * them, refuses to resume a cancelled one, and hands the cancels it reads there to the pool. When the stream cannot
  * be used (say the pool's user has no permission on it) the pool works without job control, with a warning.
- * Thread-safe; owned by the pool, and its reader ends with the pool's connection.
+ * Thread-safe; owned by the pool. It reads the stream on a connection of its own ({@link ControlStream#follow}), and
+ * appends to it on the pool's.
  */
 final class PoolControl implements JobEvents, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolControl.class);
@@ -44,18 +45,18 @@ final class PoolControl implements JobEvents, AutoCloseable {
         this.queue = queue;
         ControlStream.Subscription opened = null;
         try {
-            ControlStream.ensure(connection, settings,
-                    new NamedThreadFactory("mqpool-pool-" + poolId + "-control", true));
-            opened = ControlStream.subscribe(connection, ControlStream.From.NEXT, null, body -> {
-                try {
-                    ControlRecord r = codec.decodeControl(body);
-                    if (r.isSupported() && ControlRecord.CANCEL.equals(r.type())) {
-                        cancelled.accept(r.job());
-                    }
-                } catch (MalformedMessageException e) {
-                    log.debug("[pool {}] skipping a control record: {}", poolId, e.getMessage());
-                }
-            }, JobControl.PUBLISH_TIMEOUT);
+            opened = ControlStream.follow(settings, "mqpool-producer-control " + poolId,
+                    new NamedThreadFactory("mqpool-pool-" + poolId + "-control", true), ControlStream.From.NEXT, null,
+                    body -> {
+                        try {
+                            ControlRecord r = codec.decodeControl(body);
+                            if (r.isSupported() && ControlRecord.CANCEL.equals(r.type())) {
+                                cancelled.accept(r.job());
+                            }
+                        } catch (MalformedMessageException e) {
+                            log.debug("[pool {}] skipping a control record: {}", poolId, e.getMessage());
+                        }
+                    }, JobControl.PUBLISH_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("[pool {}] cannot use the control stream {} ({}); jobs can be cancelled only from this pool",
                     poolId, ControlStream.NAME, RootCause.message(e));

@@ -29,6 +29,8 @@ class ClusterFaultIT {
     private static final int CONCURRENCY = 2;
     private static final int CHUNK = 2;
     private static final long SLEEP_MS = 20;
+    /** A worker's own connection's name starts so; its control-stream reader's is another. */
+    private static final String WORKER_CONNECTION = "mqpool-worker ";
     /** K2's bound: clients fail over to the other addresses within this. */
     private static final Duration FAILOVER = Duration.ofSeconds(15);
     /** K4's bound: the cut is noticed by heartbeats (about twice 5 s), then the clients reconnect elsewhere. */
@@ -106,14 +108,14 @@ class ClusterFaultIT {
         String queue = Rows.queue("K2w");
         runRow("K2", queue, 3_000, cluster.url(), List.of(cluster.url()), 1, pool -> faults.async(() -> {
             int producerNode = cluster.nodeOfConnection("mqpool-producer " + pool.id());
-            List<Integer> workerNodes = cluster.nodesOfConnections("mqpool-worker ");
+            List<Integer> workerNodes = cluster.nodesOfConnections(WORKER_CONNECTION);
             int node = workerNodes.stream().filter(k -> k != producerNode).findFirst().orElse(workerNodes.get(0));
             long moved = workerNodes.stream().filter(k -> k == node).count();
             cluster.node(node).killHard();
             // Connections, not the queue's consumer count: a quorum queue keeps the consumers of a node that went
             // down as suspected until that node is back (the hygiene check counts them once it is).
             long failover = Rows.awaitMillis(FAILOVER.plusSeconds(15), () -> {
-                List<Integer> now = cluster.nodesOfConnections("mqpool-worker ");
+                List<Integer> now = cluster.nodesOfConnections(WORKER_CONNECTION);
                 return now.size() == WORKERS && !now.contains(node);
             });
             notes.add("killed=node" + node + " workersOnIt=" + moved + " workersFailoverMs=" + failover);
@@ -162,7 +164,7 @@ class ClusterFaultIT {
                 proxies.get(node).blackhole();
                 long failover = Rows.awaitMillis(CUT_FAILOVER.plusSeconds(10), () -> {
                     int now = cluster.nodeOfConnection(producer);
-                    return now >= 0 && now != node && !cluster.nodesOfConnections("mqpool-worker ").contains(node);
+                    return now >= 0 && now != node && !cluster.nodesOfConnections(WORKER_CONNECTION).contains(node);
                 });
                 long rest = CUT.toNanos() - (System.nanoTime() - start);
                 if (rest > 0) {
@@ -204,18 +206,18 @@ class ClusterFaultIT {
                 fleet.addThrough(hosts.on(k), PrivateCluster.urlVia(NetworkHosts.gateway(k), ports));
             }
             String remote = "10.213.0.2";
-            assertThat(cluster.nodesOfPeer(remote)).as("connections from host 0 (%s)", remote).hasSize(1);
-            assertThat(cluster.nodesOfPeer("10.213.1.2")).as("connections from host 1").hasSize(1);
+            assertThat(cluster.nodesOfPeer(remote, WORKER_CONNECTION)).as("connections from host 0 (%s)", remote).hasSize(1);
+            assertThat(cluster.nodesOfPeer("10.213.1.2", WORKER_CONNECTION)).as("connections from host 1").hasSize(1);
             JobDriver.Run run;
             String poolId;
             try (Pool pool = Rows.pool(cluster.url(), queue)) {
                 poolId = pool.id();
                 run = JobDriver.run(pool, "sleep", n, i -> SLEEP_MS, JobOptions.DEFAULTS.withChunkSize(CHUNK),
                         Map.of(n / 5, faults.async(() -> {
-                            int node = cluster.nodesOfPeer(remote).get(0);
+                            int node = cluster.nodesOfPeer(remote, WORKER_CONNECTION).get(0);
                             cluster.node(node).killHard();
                             long failover = Rows.awaitMillis(FAILOVER.plusSeconds(15), () -> {
-                                List<Integer> now = cluster.nodesOfPeer(remote);
+                                List<Integer> now = cluster.nodesOfPeer(remote, WORKER_CONNECTION);
                                 return now.size() == 1 && now.get(0) != node;
                             });
                             notes.add("killed=node" + node + " remoteWorkerFailoverMs=" + failover);

@@ -117,10 +117,17 @@ public final class InvariantChecker {
         return this;
     }
 
-    /** What a run of the broker side must look like afterwards. */
-    public record Hygiene(PrivateBroker broker, String vhost, String taskQueue, String poolId, int baselineConnections,
+    /**
+     * What a run of the broker side must look like afterwards.
+     *
+     * @param workers the workers still running, each with {@value #CONNECTIONS_PER_WORKER} connections (its own and
+     *     its control-stream reader's); no other connection may be left
+     */
+    public record Hygiene(PrivateBroker broker, String vhost, String taskQueue, String poolId, int workers,
                           int expectedConsumers) {
     }
+
+    public static final int CONNECTIONS_PER_WORKER = 2;
 
     /** Result of a check, for the docs table. */
     public record Summary(String row, long lost, long dupOut, long dupExec, long dlq, long wallMs, List<String> breaches) {
@@ -316,8 +323,9 @@ public final class InvariantChecker {
             problems.add("dead-letter and parking queues hold " + dlq + ", expected " + expectedDeadLettered);
         }
         int connections = h.broker().connectionCount();
-        if (connections != h.baselineConnections()) {
-            problems.add(connections + " connections, baseline " + h.baselineConnections());
+        if (connections != h.workers() * CONNECTIONS_PER_WORKER) {
+            problems.add(connections + " connections, expected " + CONNECTIONS_PER_WORKER + " for each of the "
+                    + h.workers() + " workers");
         }
         return new HygieneState(problems, dlq);
     }

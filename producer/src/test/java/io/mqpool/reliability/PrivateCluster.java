@@ -156,14 +156,19 @@ public final class PrivateCluster implements AutoCloseable {
         return found;
     }
 
-    /** The nodes of the connections that come from {@code peerHost} (a client's address). */
-    public List<Integer> nodesOfPeer(String peerHost) {
-        String out = anyRunning().ctl("-q", "list_connections", "--no-table-headers", "peer_host", "port");
+    /**
+     * The nodes of the connections that come from {@code peerHost} (a client's address) and whose client-provided
+     * name starts with {@code prefix}.
+     */
+    public List<Integer> nodesOfPeer(String peerHost, String prefix) {
+        String out = anyRunning().ctl("-q", "list_connections", "--no-table-headers", "peer_host", "client_properties",
+                "port");
         List<Integer> found = new ArrayList<>();
         for (String line : out.split("\n")) {
             String[] f = line.strip().split("\t");
-            if (f.length == 2 && f[0].strip().equals(peerHost)) {
-                found.add(nodeWithPort(Integer.parseInt(f[1].strip())));
+            Matcher m = CONNECTION_NAME.matcher(line);
+            if (f.length >= 3 && f[0].strip().equals(peerHost) && m.find() && m.group(1).startsWith(prefix)) {
+                found.add(nodeWithPort(Integer.parseInt(f[f.length - 1].strip())));
             }
         }
         return found;

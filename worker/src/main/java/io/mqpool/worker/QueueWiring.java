@@ -6,7 +6,6 @@ import io.mqpool.amqp.BrokerOperationException;
 import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.amqp.ConfirmingPublisher;
 import io.mqpool.amqp.Connections;
-import io.mqpool.amqp.ControlStream;
 import io.mqpool.amqp.Delivery;
 import io.mqpool.amqp.DeliveryChannel;
 import io.mqpool.amqp.QueueSubscription;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sets a worker up on its connection: opens the result publisher, declares the task and solo queues of each shard,
- * and subscribes each shard's task queue, solo queue (one message at a time) and dead letters; the task queues'
+ * waits until the worker has read the control stream, and subscribes each shard's task queue, solo queue (one message at a time) and dead letters; the task queues'
  * prefetch then follows the {@link PrefetchPolicy}.
  */
 final class QueueWiring {
@@ -57,7 +56,8 @@ final class QueueWiring {
      * @throws BrokerUnavailableException when the broker refuses us the queues
      * @throws IllegalStateException when the queues cannot be set up for another reason
      */
-    static ConfirmingPublisher wire(Parts p, BrokerConnection connection, List<QueueSubscription> subscriptions) {
+    static ConfirmingPublisher wire(Parts p, BrokerConnection connection, List<QueueSubscription> subscriptions,
+                                    WorkerControl control) {
         WorkerSettings settings = p.settings();
         String current = settings.queue();
         try {
@@ -75,8 +75,11 @@ final class QueueWiring {
                 }
             });
             Replies replies = new Replies(publisher, settings.workerId());
-            current = ControlStream.NAME;
-            CancelledJobs cancelled = WorkerControl.follow(p, connection);
+            for (String queue : settings.queues()) {
+                current = queue;
+                declare(settings.onQueue(queue), connection);
+            }
+            CancelledJobs cancelled = control.awaitCaughtUp(); // before any task is taken
             for (String queue : settings.queues()) {
                 current = queue;
                 wireQueue(p, settings.onQueue(queue), connection, subscriptions, replies, cancelled);
@@ -91,17 +94,22 @@ final class QueueWiring {
         }
     }
 
-    /**
-     * Declares one task queue (one shard) and its solo queue, and subscribes it, its solo queue and its dead
-     * letters. Each shard's task queue gets an equal part of the policy's prefetch.
-     */
-    private static void wireQueue(Parts p, WorkerSettings settings, BrokerConnection connection,
-                                  List<QueueSubscription> subscriptions, Replies replies, CancelledJobs cancelled) {
+    /** Declares one task queue (one shard) and its solo queue. */
+    private static void declare(WorkerSettings settings, BrokerConnection connection) {
         String queue = settings.queue();
         if (!Topology.ensureTaskQueue(connection, queue, settings.deliveryLimit())) {
             log.debug("[{}] using the existing task queue {} as declared", settings.workerId(), queue);
         }
         Topology.ensureSoloQueue(connection, queue, settings.deliveryLimit());
+    }
+
+    /**
+     * Subscribes one task queue (one shard), its solo queue and its dead letters. Each shard's task queue gets an
+     * equal part of the policy's prefetch.
+     */
+    private static void wireQueue(Parts p, WorkerSettings settings, BrokerConnection connection,
+                                  List<QueueSubscription> subscriptions, Replies replies, CancelledJobs cancelled) {
+        String queue = settings.queue();
         Retrier retrier = new Retrier(p.codec(), replies, new DelayQueues(queue,
                 delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
         DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,

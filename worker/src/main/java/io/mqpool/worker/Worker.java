@@ -60,6 +60,7 @@ public final class Worker implements AutoCloseable {
     private final List<QueueSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile BrokerConnection connection;
     private volatile ConfirmingPublisher publisher;
+    private volatile WorkerControl control;
 
     /**
      * A worker of {@code registry}'s tasks, without lifecycle hooks, binding values with the protocol's own mapper.
@@ -165,16 +166,22 @@ public final class Worker implements AutoCloseable {
 
     private void startClaimed() throws InterruptedException {
         lifecycle.open();
-        BrokerConnection opened = StartupConnector.connect(settings, nanoTime, closing);
-        synchronized (startLock) {
-            if (closed.get()) {
-                if (opened != null) {
-                    opened.close();
+        control = WorkerControl.start(parts.wiring(settings)); // reads the control stream while we connect
+        try {
+            BrokerConnection opened = StartupConnector.connect(settings, nanoTime, closing);
+            synchronized (startLock) {
+                if (closed.get()) {
+                    if (opened != null) {
+                        opened.close();
+                    }
+                    throw closedWhileStarting();
                 }
-                throw closedWhileStarting();
+                connection = opened;
+                setUp();
             }
-            connection = opened;
-            setUp();
+        } catch (RuntimeException | InterruptedException e) {
+            control.close();
+            throw e;
         }
         readiness.ready();
         log.info("[{}] ready: queue={} concurrency={} prefetch={} broker={} tasks={}", settings.workerId(),
@@ -187,7 +194,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void setUp() {
-        publisher = QueueWiring.wire(parts.wiring(settings), connection, subscriptions);
+        publisher = QueueWiring.wire(parts.wiring(settings), connection, subscriptions, control);
         parts.runs().watch(parts.threads().watchdog, WATCHDOG_PERIOD);
         Liveness liveness = parts.telemetry().liveness();
         parts.threads().watchdog.scheduleAtFixedRate(() -> {
@@ -271,6 +278,10 @@ public final class Worker implements AutoCloseable {
                 WorkerStop.abort(settings, parts.settler(), this::shutdownThreads, publisher, c);
             } else {
                 WorkerStop.graceful(settings, why, subscriptions, parts.settler(), this::shutdownThreads, publisher, c);
+            }
+            WorkerControl following = control;
+            if (following != null) {
+                following.close();
             }
             lifecycle.close();
         } finally {
