@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code --workers} map at start-up ({@code bin/_cds-archive} runs it under {@code -XX:ArchiveClassesAtExit}).
  *
  * <p>It runs what a one-shot {@code mqpool map --workers 1} runs, for real: the command line, logging, the codec,
- * and a round trip through one worker JVM, started from the worker jar on a private queue of the broker at
+ * a round trip through an in-process worker, and one through a worker JVM ({@code --worker-jvms}), started from
+ * the worker jar, on a private queue of the broker at
  * {@code $MQPOOL_URL}. That worker dumps its own archive at exit when {@code -Dmqpool.worker.cds.dump} names a
  * file. Without a broker it starts no worker (one would retry until it is killed, and dump nothing); the job then
  * fails fast, and this JVM's archive holds what loaded before, which is most of it. Prints nothing; always exits 0,
@@ -41,7 +42,10 @@ public final class CdsTraining {
         silent().execute("map", "--help");
         try {
             String workers = listening(url) ? "1" : "0";
-            return silent().execute("map", "--url", url, "--queue", queue, "--workers", workers, "cube", "1", "2", "3");
+            // In-process workers for this JVM's archive, then one worker JVM, which dumps its own.
+            silent().execute("map", "--url", url, "--queue", queue, "--workers", workers, "cube", "1", "2", "3");
+            return silent().execute("map", "--url", url, "--queue", queue, "--workers", workers, "--worker-jvms",
+                    "cube", "1", "2", "3");
         } finally {
             try {
                 PrivateQueue.delete(ConnectionSettings.of(BrokerAddress.parse(url)), java.util.List.of(queue));

@@ -22,9 +22,15 @@ final class JobOptionsMixin {
     int shards;
 
     @Option(names = {"-w", "--workers"}, paramLabel = "N", defaultValue = "0",
-            description = "Start N worker JVMs (from the worker jar) for this command, on the same --url and "
-                    + "--tls-ca, and stop them after it (default: use the workers already running).")
+            description = "Run N workers for this command, on the same --url, --tls-ca and queue, and stop them "
+                    + "after it: N task threads in this JVM, or N JVMs with --worker-jvms (default: use the workers "
+                    + "already running).")
     int workers;
+
+    @Option(names = "--worker-jvms",
+            description = "Start the --workers as JVMs of their own (from the worker jar): slower to start, but each "
+                    + "has its own heap, and one whose task runs away is replaced.")
+    boolean workerJvms;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Give up if the whole job is not done in this time, e.g. 30s, 5m (default: no limit).")

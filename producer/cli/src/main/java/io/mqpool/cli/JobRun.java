@@ -55,19 +55,27 @@ final class JobRun {
         }
     }
 
-    /** The worker JVMs of {@code --workers}, started from the worker jar; they connect as this command does. */
-    private LocalWorkers spawnWorkers(PoolSettings settings) throws java.io.IOException {
+    /**
+     * The workers of {@code --workers}, started without waiting for them, on the command's broker and queue: in this
+     * JVM, or with {@code --worker-jvms} as JVMs started from the worker jar.
+     */
+    private CommandWorkers startWorkers(PoolSettings settings) throws java.io.IOException {
         if (options.workers == 0) {
             return null;
+        }
+        PrintWriter err = commandLine.getErr();
+        if (!options.workerJvms) {
+            return InProcessWorkers.start(settings.connection(), settings.queue(), settings.shards(), options.workers,
+                    err);
         }
         WorkerJar jar = WorkerJar.from(System.getProperties());
         WorkerJvm launch = WorkerJvm.quickStart(jar.program(), jar.cdsOptions(),
                 LocalWorkers.quickWorkerArgs(settings.queue(), settings.shards(), 1), options.broker.environment());
-        return LocalWorkers.spawn(options.workers, launch, commandLine.getErr());
+        return LocalWorkers.spawn(options.workers, launch, err);
     }
 
-    /** The pool, once the local workers (if any) consume; fails if one of them exits first. */
-    private static Pool whenReady(LocalWorkers workers, Pool pool) throws InterruptedException {
+    /** The pool, once the command's workers (if any) consume; fails if one of them fails or exits first. */
+    private static Pool whenReady(CommandWorkers workers, Pool pool) throws InterruptedException {
         if (workers != null) {
             workers.awaitReady(WORKER_READY_TIMEOUT);
         }
@@ -100,8 +108,8 @@ final class JobRun {
         PrintWriter err = commandLine.getErr();
         long failed = 0;
         long done = 0;
-        // The workers' JVMs start while this one connects; the job starts once they consume.
-        try (LocalWorkers workers = spawnWorkers(settings);
+        // The workers start while the pool connects; the job starts once they consume.
+        try (CommandWorkers workers = startWorkers(settings);
              Pool pool = Pool.create(settings);
              JobHandle<JsonNode> job = whenReady(workers, pool)
                      .start(task, args, knownSize, JsonNode.class, jobOptions, ordered);

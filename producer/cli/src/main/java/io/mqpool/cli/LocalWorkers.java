@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * WorkerJvm#EXIT_RUNAWAY_TASK} (a task ignored its interrupt past its time limit) is replaced at once, as
  * {@code bin/mqpool-worker} replaces it. Closing stops them as SIGTERM does and waits for them.
  */
-final class LocalWorkers implements AutoCloseable {
+final class LocalWorkers implements CommandWorkers {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     // Guarded by processes; closing is set under it, so no replacement starts after close took its snapshot.
@@ -162,7 +162,8 @@ final class LocalWorkers implements AutoCloseable {
         };
     }
 
-    void awaitReady(Duration timeout) throws InterruptedException {
+    @Override
+    public void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.await(50, TimeUnit.MILLISECONDS)) {
             List<Process> current = snapshot();

@@ -85,11 +85,22 @@ class CliIT {
     }
 
     @Test
-    void mapWithOwnWorkersStartsAndStopsWorkerProcesses() {
+    void mapWithOwnWorkersRunsThemInThisJvmWithTaskOutputOnStderr() {
         String queue = TestBroker.uniqueName("it.cli.own");
         Run r = mqpool("map", "--url", TestBroker.url(), "--queue", queue, "--workers", "3", "print_number", "1", "2", "3");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("[\"Process 1: 1\",\"Process 2: 2\",\"Process 3: 3\"]\n");
+        assertThat(r.err()).contains("[worker] Process 1: 1", "[worker] Process 2: 2", "[worker] Process 3: 3");
+    }
+
+    @Test
+    void mapWithOwnWorkerJvmsStartsAndStopsWorkerProcesses() {
+        String queue = TestBroker.uniqueName("it.cli.jvms");
+        Run r = mqpool("map", "--url", TestBroker.url(), "--queue", queue, "--workers", "2", "--worker-jvms",
+                "print_number", "1", "2", "3");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("[\"Process 1: 1\",\"Process 2: 2\",\"Process 3: 3\"]\n");
+        assertThat(r.err()).containsPattern("\\[worker [12]\\] Process 1: 1");
     }
 
     @Test

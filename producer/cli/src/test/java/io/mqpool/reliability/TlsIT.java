@@ -74,20 +74,28 @@ class TlsIT {
             }
             InvariantChecker.row("H1", n).values(i -> i * i * i).maxDupExec(0).maxWall(Duration.ofSeconds(60))
                     .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 2, 2));
-            assertThat(tlsConnections()).as("connections on the TLS listener").isEqualTo(2);
+            assertThat(tlsConnections()).as("connections on the TLS listener")
+                    .isEqualTo(2 * InvariantChecker.CONNECTIONS_PER_WORKER);
         }
     }
 
-    /** H1: the command line passes --tls-ca on to the workers it starts (as MQPOOL_TLS_CA). */
+    /**
+     * H1: the command line's --tls-ca reaches the workers it starts: in its own JVM, and as worker JVMs (as
+     * MQPOOL_TLS_CA).
+     */
     @Test
     @Timeout(120)
     void h1CommandLineWithLocalWorkersRunsOverTls() {
-        String queue = Rows.queue("H1cli");
-        Cli run = mqpool("map", "--url", broker.tlsUrl(USER, PASSWORD, "localhost"), "--queue", queue,
-                "--tls-ca", rightCa.toString(), "--workers", "1", "cube", "1", "2", "3");
+        for (List<String> mode : List.of(List.<String>of(), List.of("--worker-jvms"))) {
+            String queue = Rows.queue("H1cli");
+            List<String> args = new ArrayList<>(List.of("map", "--url", broker.tlsUrl(USER, PASSWORD, "localhost"),
+                    "--queue", queue, "--tls-ca", rightCa.toString(), "--workers", "1", "cube", "1", "2", "3"));
+            args.addAll(args.indexOf("cube"), mode);
+            Cli run = mqpool(args.toArray(String[]::new));
 
-        assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out().strip()).isEqualTo("[1,8,27]");
+            assertThat(run.exit()).as("%s: %s", mode, run.err()).isZero();
+            assertThat(run.out().strip()).as("%s", mode).isEqualTo("[1,8,27]");
+        }
     }
 
     @Test

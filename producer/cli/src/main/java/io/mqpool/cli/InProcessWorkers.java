@@ -1,0 +1,103 @@
+package io.mqpool.cli;
+
+import io.mqpool.config.ConnectionSettings;
+import io.mqpool.worker.Worker;
+import io.mqpool.worker.WorkerExit;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The workers of {@code --workers N} run in the command's own JVM (the default): one embedded worker with N task
+ * threads on the command's broker and queue, which serves the job as N one-thread worker JVMs would, without a JVM
+ * to start for each. Task output goes to the command's stderr, prefixed {@code [worker]}. A worker that stops itself
+ * because a task ignored its interrupt past its time limit is replaced at once (the runaway thread lasts until the
+ * command exits), as {@link LocalWorkers} replaces such a JVM.
+ */
+final class InProcessWorkers implements CommandWorkers {
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ConnectionSettings connection;
+    private final String queue;
+    private final int shards;
+    private final int threads;
+    private final PrintWriter err;
+    private final PrintStream taskOutput;
+    private final Object lock = new Object();
+    private Worker current; // guarded by lock
+    private boolean closing; // guarded by lock
+
+    private InProcessWorkers(ConnectionSettings connection, String queue, int shards, int threads, PrintWriter err) {
+        this.connection = connection;
+        this.queue = queue;
+        this.shards = shards;
+        this.threads = threads;
+        this.err = err;
+        this.taskOutput = new PrintStream(new LinePrefixStream(err, "[worker] "), true, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Starts the worker without waiting for it, so that the caller can connect meanwhile; call {@link #awaitReady}
+     * before relying on it.
+     *
+     * @throws IllegalArgumentException when a setting is out of range
+     */
+    static InProcessWorkers start(ConnectionSettings connection, String queue, int shards, int threads,
+                                  PrintWriter err) {
+        InProcessWorkers workers = new InProcessWorkers(connection, queue, shards, threads, err);
+        synchronized (workers.lock) {
+            workers.startOne();
+        }
+        return workers;
+    }
+
+    /** Builds and starts a worker; called holding lock. */
+    private void startOne() {
+        Worker worker = Worker.builder().connection(connection).queue(queue).shards(shards).concurrency(threads)
+                .shutdownTimeout(SHUTDOWN_TIMEOUT).discoverTasks(InProcessWorkers.class.getClassLoader())
+                .taskOutput(taskOutput).build();
+        current = worker;
+        worker.terminated().thenAccept(this::replaceAfterRunaway);
+        worker.startAsync();
+    }
+
+    private void replaceAfterRunaway(WorkerExit exit) {
+        if (exit.reason() != WorkerExit.Reason.RUNAWAY_TASK) {
+            return;
+        }
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            synchronized (err) {
+                err.println("[worker] the thread of " + exit.runaway() + " ignored its interrupt after its time limit;"
+                        + " starting a fresh worker");
+                err.flush();
+            }
+            startOne();
+        }
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) throws InterruptedException {
+        Worker worker;
+        synchronized (lock) {
+            worker = current;
+        }
+        if (!worker.awaitReady(timeout)) {
+            throw new IllegalStateException("the worker was not ready within " + timeout.toSeconds() + " s");
+        }
+    }
+
+    @Override
+    public void close() {
+        Worker worker;
+        synchronized (lock) {
+            closing = true;
+            worker = current;
+        }
+        worker.close();
+        taskOutput.close();
+    }
+}
