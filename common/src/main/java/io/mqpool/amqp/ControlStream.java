@@ -133,6 +133,27 @@ public final class ControlStream {
     }
 
     /**
+     * Appends one record (persistent, {@code application/json}) without waiting for the broker's confirm, which on a
+     * stream waits for the write to reach the disk (tens of ms): for records that a lost broker may lose, as a job's
+     * start and end. The channel's closing handshake has the broker take the record before this returns.
+     *
+     * @throws BrokerOperationException when the broker refuses
+     */
+    public static void append(BrokerConnection connection, byte[] body) {
+        try {
+            Channel channel = connection.createChannel();
+            try {
+                channel.basicPublish("", NAME, false, new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").deliveryMode(2).build(), body);
+            } finally {
+                closeIfOpen(channel);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw BrokerErrors.translate("cannot append to the control stream '" + NAME + "'", e);
+        }
+    }
+
+    /**
      * Appends one record (persistent, {@code application/json}) and waits for the broker's confirm.
      *
      * @throws BrokerOperationException when it is not confirmed within {@code timeout}

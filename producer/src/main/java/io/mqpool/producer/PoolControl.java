@@ -111,13 +111,17 @@ final class PoolControl implements JobEvents, AutoCloseable {
         }
     }
 
-    /** Appends {@code record}, confirmed; a failure is only logged: the job runs on without it. */
+    /**
+     * Appends {@code record}, unconfirmed: a stream's confirm waits for the disk, and a job's start and end are worth
+     * no such wait on its path (a broker that crashes may lose them; a cancel is confirmed). A failure is only
+     * logged: the job runs on without it.
+     */
     private void announce(ControlRecord record) {
         if (reader == null) {
             return;
         }
         try {
-            JobControl.publish(connection, codec, record);
+            ControlStream.append(connection, codec.encode(record, "control record"));
         } catch (RuntimeException e) {
             log.warn("[pool {}] {} of job {} not recorded on the control stream: {}", poolId, record.type(),
                     record.job(), RootCause.message(e));

@@ -38,7 +38,7 @@ public final class CliLogging {
     }
 
     /** The format {@code args} ask for, else the environment's, else text; an unknown value counts as text. */
-    static Format format(String[] args, Map<String, String> env) {
+    public static Format format(String[] args, Map<String, String> env) {
         String value = env.get(ENV_LOG_FORMAT);
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--log-format") && i + 1 < args.length) {

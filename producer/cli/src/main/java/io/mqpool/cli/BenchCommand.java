@@ -212,7 +212,7 @@ final class BenchCommand implements Callable<Integer> {
         String queue = "mqpool.bench.raw." + UUID.randomUUID().toString().substring(0, 8);
         // The echo is in this JVM's jar: no mqpool worker in it.
         WorkerJvm echo = new WorkerJvm(Program.ClassPath.ofThisJvm(RawEcho.class.getName()),
-                List.of("-Dlogback.configurationFile=" + MqpoolMain.LOGGING),
+                List.of("-D" + CliLogConfigurator.FORMAT_PROPERTY + "=text"),
                 List.of(queue, String.valueOf(rawPrefetch)), broker.environment());
         ObjectNode node = report.putObject("raw");
         node.put("queue", "quorum, delivery limit, persistent, publisher confirms, manual acks (multiple)")

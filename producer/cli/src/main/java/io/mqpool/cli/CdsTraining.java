@@ -30,7 +30,7 @@ public final class CdsTraining {
     }
 
     public static void main(String[] args) {
-        CliLogging.use(MqpoolMain.LOGGING);
+        CliLogConfigurator.use(CliLogging.Format.text);
         train(System.getenv());
         System.exit(0);
     }

@@ -1,15 +1,20 @@
 package io.mqpool.cli;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /** The workers a command starts for itself ({@code --workers N}) and stops when it ends. */
 interface CommandWorkers extends AutoCloseable {
     /**
-     * Waits until every worker consumes.
+     * Waits until the job may start: until every worker JVM consumes. Workers in the command's JVM need no wait: the
+     * job's messages wait in the queue while they start, and a start that fails is told to {@link #onStartFailure}.
      *
      * @throws IllegalStateException when one failed or exited first, or the timeout passed
      */
-    void awaitReady(Duration timeout) throws InterruptedException;
+    void awaitJobMayStart(Duration timeout) throws InterruptedException;
+
+    /** Has {@code failed} told, once, on some thread, why a worker could not start, unless it is closed first. */
+    void onStartFailure(Consumer<RuntimeException> failed);
 
     /** Stops them gracefully: their tasks in flight finish first. Idempotent. */
     @Override

@@ -7,6 +7,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * The workers of {@code --workers N} run in the command's own JVM (the default): one embedded worker with N task
@@ -26,6 +29,7 @@ final class InProcessWorkers implements CommandWorkers {
     private final PrintStream taskOutput;
     private final Object lock = new Object();
     private Worker current; // guarded by lock
+    private CompletableFuture<Void> started; // the first worker's start; guarded by lock
     private boolean closing; // guarded by lock
 
     private InProcessWorkers(ConnectionSettings connection, String queue, int shards, int threads, PrintWriter err) {
@@ -59,7 +63,10 @@ final class InProcessWorkers implements CommandWorkers {
                 .taskOutput(taskOutput).build();
         current = worker;
         worker.terminated().thenAccept(this::replaceAfterRunaway);
-        worker.startAsync();
+        CompletableFuture<Void> start = worker.startAsync();
+        if (started == null) {
+            started = start;
+        }
     }
 
     private void replaceAfterRunaway(WorkerExit exit) {
@@ -79,15 +86,29 @@ final class InProcessWorkers implements CommandWorkers {
         }
     }
 
+    /** Returns at once: the job's messages wait in the queue while the worker starts. */
     @Override
-    public void awaitReady(Duration timeout) throws InterruptedException {
+    public void awaitJobMayStart(Duration timeout) {
+    }
+
+    @Override
+    public void onStartFailure(Consumer<RuntimeException> failed) {
         Worker worker;
+        CompletableFuture<Void> start;
         synchronized (lock) {
             worker = current;
+            start = started;
         }
-        if (!worker.awaitReady(timeout)) {
-            throw new IllegalStateException("the worker was not ready within " + timeout.toSeconds() + " s");
-        }
+        start.whenComplete((ok, e) -> {
+            synchronized (lock) {
+                if (e == null || closing) {
+                    return;
+                }
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            failed.accept(cause instanceof RuntimeException r ? r
+                    : new IllegalStateException("worker " + worker.id() + " could not start: " + cause, cause));
+        });
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.mqpool.producer.PoolSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 
@@ -74,10 +75,10 @@ final class JobRun {
         return LocalWorkers.spawn(options.workers, launch, err);
     }
 
-    /** The pool, once the command's workers (if any) consume; fails if one of them fails or exits first. */
-    private static Pool whenReady(CommandWorkers workers, Pool pool) throws InterruptedException {
+    /** The pool, once the job may start on the command's workers (if any); fails if one of them exits first. */
+    private static Pool whenJobMayStart(CommandWorkers workers, Pool pool) throws InterruptedException {
         if (workers != null) {
-            workers.awaitReady(WORKER_READY_TIMEOUT);
+            workers.awaitJobMayStart(WORKER_READY_TIMEOUT);
         }
         return pool;
     }
@@ -108,10 +109,11 @@ final class JobRun {
         PrintWriter err = commandLine.getErr();
         long failed = 0;
         long done = 0;
-        // The workers start while the pool connects; the job starts once they consume.
+        AtomicReference<RuntimeException> workerFailure = new AtomicReference<>();
+        // The workers start while the pool connects, and those in this JVM while the job starts too.
         try (CommandWorkers workers = startWorkers(settings);
              Pool pool = Pool.create(settings);
-             JobHandle<JsonNode> job = whenReady(workers, pool)
+             JobHandle<JsonNode> job = whenJobMayStart(workers, pool)
                      .start(task, args, knownSize, JsonNode.class, jobOptions, ordered);
              Interrupts interrupts = Interrupts.cancelling(job, err);
              Stream<Outcome<JsonNode>> outcomes = job.stream();
@@ -119,9 +121,18 @@ final class JobRun {
              Progress progress = new Progress(err, !single && System.console() != null, knownSize, System::nanoTime)) {
             err.println("mqpool: job " + job.id() + " started: cancel with `mqpool cancel " + job.id() + "`");
             err.flush();
+            if (workers != null) {
+                workers.onStartFailure(e -> {
+                    workerFailure.set(e);
+                    job.cancel();
+                });
+            }
             Iterator<Outcome<JsonNode>> it = outcomes.iterator();
             while (it.hasNext()) {
                 Outcome<JsonNode> o = it.next();
+                if (workerFailure.get() != null) {
+                    throw workerFailure.get(); // the job was cancelled: its worker could not start
+                }
                 done++;
                 if (o.isOk()) {
                     writer.write(o.value());

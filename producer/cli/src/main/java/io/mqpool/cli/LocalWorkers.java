@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * JVMs started for one command ({@code --workers N}, the bench's workers and echoes); their output goes to the
@@ -162,8 +163,22 @@ final class LocalWorkers implements CommandWorkers {
         };
     }
 
+    /** A JVM that cannot start is found here: see {@link #awaitReady}. */
     @Override
-    public void awaitReady(Duration timeout) throws InterruptedException {
+    public void onStartFailure(Consumer<RuntimeException> failed) {
+    }
+
+    @Override
+    public void awaitJobMayStart(Duration timeout) throws InterruptedException {
+        awaitReady(timeout);
+    }
+
+    /**
+     * Waits until every worker consumes.
+     *
+     * @throws IllegalStateException when one exited first, or the timeout passed
+     */
+    void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.await(50, TimeUnit.MILLISECONDS)) {
             List<Process> current = snapshot();

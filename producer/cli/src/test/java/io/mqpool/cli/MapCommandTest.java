@@ -90,12 +90,12 @@ class MapCommandTest {
     }
 
     @Test
-    void workersWithoutTheWorkerJarFailWithOneLine() {
+    void workerJvmsWithoutTheWorkerJarFailWithOneLine() {
         String saved = System.getProperty(WorkerJar.JAR_PROPERTY);
         System.clearProperty(WorkerJar.JAR_PROPERTY);
         try {
             Run r = mqpool(new ByteArrayInputStream("1\n".getBytes(StandardCharsets.UTF_8)),
-                    "map", "--url", NO_BROKER, "--workers", "1", "--input", "-", "cube");
+                    "map", "--url", NO_BROKER, "--workers", "1", "--worker-jvms", "--input", "-", "cube");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("mqpool: cannot start workers: the worker jar is unknown (bin/mqpool sets "
                     + "-Dmqpool.worker.jar=.../mqpool-worker.jar)\n");
