@@ -30,10 +30,20 @@ public final class ControlStream {
     public static final String MAX_AGE_ARGUMENT = "7D";
     /** Records a reader holds unacknowledged: RabbitMQ requires a prefetch (and manual acks) to consume a stream. */
     public static final int PREFETCH = 256;
+    /** A record's properties: persistent JSON. */
+    private static final AMQP.BasicProperties RECORD = new AMQP.BasicProperties.Builder()
+            .contentType("application/json").deliveryMode(2).build();
     private static final int ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+    /**
+     * The stream's size bound, about 100,000 records: every starting worker reads all of it. Retention drops whole
+     * segments, hence the small segments.
+     */
+    public static final long MAX_LENGTH_BYTES = 20_000_000;
+    private static final long SEGMENT_BYTES = 4_000_000;
     private static final Map<String, Object> ARGUMENTS = Map.of("x-queue-type", "stream", "x-max-age",
-            MAX_AGE_ARGUMENT);
+            MAX_AGE_ARGUMENT, "x-max-length-bytes", MAX_LENGTH_BYTES, "x-stream-max-segment-size-bytes",
+            SEGMENT_BYTES);
 
     /** Where a reader starts. */
     public enum From {
@@ -143,8 +153,7 @@ public final class ControlStream {
         try {
             Channel channel = connection.createChannel();
             try {
-                channel.basicPublish("", NAME, false, new AMQP.BasicProperties.Builder()
-                        .contentType("application/json").deliveryMode(2).build(), body);
+                channel.basicPublish("", NAME, false, RECORD, body);
             } finally {
                 closeIfOpen(channel);
             }
@@ -163,8 +172,7 @@ public final class ControlStream {
             Channel channel = connection.createChannel();
             try {
                 channel.confirmSelect();
-                channel.basicPublish("", NAME, false, new AMQP.BasicProperties.Builder()
-                        .contentType("application/json").deliveryMode(2).build(), body);
+                channel.basicPublish("", NAME, false, RECORD, body);
                 channel.waitForConfirmsOrDie(timeout.toMillis());
             } finally {
                 closeIfOpen(channel);

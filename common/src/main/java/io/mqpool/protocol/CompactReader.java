@@ -28,6 +28,7 @@ import java.util.List;
 final class CompactReader {
     /** Thrown, without a stack trace, at whatever this reader leaves to the general path. */
     private static final NotCompact NOT_COMPACT = new NotCompact();
+    private static final int MAX_CAPACITY_GUESS = 32_768;
 
     private final JsonFactory factory;
 
@@ -54,7 +55,7 @@ final class CompactReader {
                     case "job" -> job = text(p, t);
                     case "task" -> task = text(p, t);
                     case "first" -> first = longValue(p, t);
-                    case "args" -> args = argArrays(p, t);
+                    case "args" -> args = argArrays(p, t, capacityFor(body));
                     case "timeoutMs" -> timeoutMs = longValue(p, t);
                     case "maxAttempts" -> maxAttempts = intValue(p, t);
                     default -> throw NOT_COMPACT;
@@ -89,7 +90,7 @@ final class CompactReader {
                     case "v" -> v = intValue(p, t);
                     case "job" -> job = text(p, t);
                     case "first" -> first = longValue(p, t);
-                    case "values" -> values = scalars(p, t);
+                    case "values" -> values = scalars(p, t, capacityFor(body));
                     case "us" -> us = longValue(p, t);
                     case "attempt" -> attempt = intValue(p, t);
                     default -> throw NOT_COMPACT;
@@ -128,10 +129,19 @@ final class CompactReader {
         return p.getLongValue();
     }
 
+    /**
+     * A first guess at the number of values in a message of {@code body}'s size, so that a chunk of thousands of
+     * values is not copied a dozen times as its list grows (seen at 15 % of a producer's samples): about one value
+     * in 6 bytes, within the largest chunk.
+     */
+    private static int capacityFor(byte[] body) {
+        return Math.max(16, Math.min(MAX_CAPACITY_GUESS, body.length / 6));
+    }
+
     /** Arrays of scalars, the parser on the outer array's start. */
-    private static List<JsonNode> argArrays(JsonParser p, JsonToken t) throws IOException {
+    private static List<JsonNode> argArrays(JsonParser p, JsonToken t, int capacity) throws IOException {
         expect(t == JsonToken.START_ARRAY);
-        List<JsonNode> list = new ArrayList<>();
+        List<JsonNode> list = new ArrayList<>(capacity);
         while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
             ArrayNode args = JsonNodeFactory.instance.arrayNode();
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -144,9 +154,9 @@ final class CompactReader {
     }
 
     /** The scalars of an array, the parser on its start. */
-    private static List<JsonNode> scalars(JsonParser p, JsonToken t) throws IOException {
+    private static List<JsonNode> scalars(JsonParser p, JsonToken t, int capacity) throws IOException {
         expect(t == JsonToken.START_ARRAY);
-        List<JsonNode> list = new ArrayList<>();
+        List<JsonNode> list = new ArrayList<>(capacity);
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             list.add(scalar(p, t));
         }

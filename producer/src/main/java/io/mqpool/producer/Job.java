@@ -227,7 +227,7 @@ final class Job implements AutoCloseable {
     private void fill() {
         while (canPublishMore(clock.nanoTime())) {
             int chunkSize = window.chunkSize();
-            List<TaskItem> items = new ArrayList<>(Math.min(chunkSize, 1_024));
+            List<TaskItem> items = new ArrayList<>(chunkSize); // at most ChunkSizer.MAX_CHUNK
             long before = assigned;
             while (assigned - before < chunkSize && input.hasNext()) {
                 long index = assigned++;

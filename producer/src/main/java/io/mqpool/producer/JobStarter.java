@@ -84,7 +84,7 @@ final class JobStarter {
                 meters.abandoned(1);
                 control.cancelLater(jobId); // the workers drop its message, or interrupt its run
             } else if (e instanceof TaskFailedException || e == null) {
-                meters.received(e == null);
+                meters.received(e == null ? 1 : 0, e == null ? 0 : 1);
             } else {
                 meters.abandoned(1);
             }

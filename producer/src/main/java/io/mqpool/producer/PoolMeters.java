@@ -55,10 +55,15 @@ final class PoolMeters implements AutoCloseable {
         inFlight.addAndGet(items);
     }
 
-    /** A result of an item came for the first time, a value or an error. */
-    void received(boolean ok) {
-        (ok ? receivedOk : receivedError).increment();
-        inFlight.decrementAndGet();
+    /** Results of items came for the first time: {@code ok} values and {@code failed} errors. */
+    void received(long ok, long failed) {
+        if (ok > 0) {
+            receivedOk.increment(ok);
+        }
+        if (failed > 0) {
+            receivedError.increment(failed);
+        }
+        inFlight.addAndGet(-(ok + failed));
     }
 
     /** A job ended with {@code items} still unanswered: they are no longer awaited. */

@@ -42,8 +42,8 @@ final class InProcessWorkers implements CommandWorkers {
     }
 
     /**
-     * Starts the worker without waiting for it, so that the caller can connect meanwhile; call {@link #awaitReady}
-     * before relying on it.
+     * Starts the worker without waiting for it, so that the caller can connect and start its job meanwhile; a start
+     * that fails is told to {@link #onStartFailure}.
      *
      * @throws IllegalArgumentException when a setting is out of range
      */
