@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sets a worker up on its connection: opens the result publisher, declares the task and solo queues of each shard,
- * waits until the worker has read the control stream, and subscribes each shard's task queue, solo queue (one message at a time) and dead letters; the task queues'
- * prefetch then follows the {@link PrefetchPolicy}.
+ * waits until the worker has read the control stream ({@link WorkerControl}), and subscribes each shard's task
+ * queue, solo queue (one message at a time) and dead letters; the task queues' prefetch then follows the
+ * {@link PrefetchPolicy}.
  */
 final class QueueWiring {
     private static final Logger log = LoggerFactory.getLogger(QueueWiring.class);
