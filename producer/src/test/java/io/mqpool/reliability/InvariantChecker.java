@@ -120,11 +120,17 @@ public final class InvariantChecker {
     /**
      * What a run of the broker side must look like afterwards.
      *
-     * @param workers the workers still running, each with {@value #CONNECTIONS_PER_WORKER} connections (its own and
-     *     its control-stream reader's); no other connection may be left
+     * @param workers the workers still running, each with {@code connectionsPerWorker} connections; no other
+     *     connection may be left
+     * @param connectionsPerWorker {@value #CONNECTIONS_PER_WORKER} (its own and its control-stream reader's), or 1
+     *     for a worker whose user may not read the control stream
      */
     public record Hygiene(PrivateBroker broker, String vhost, String taskQueue, String poolId, int workers,
-                          int expectedConsumers) {
+                          int expectedConsumers, int connectionsPerWorker) {
+        public Hygiene(PrivateBroker broker, String vhost, String taskQueue, String poolId, int workers,
+                       int expectedConsumers) {
+            this(broker, vhost, taskQueue, poolId, workers, expectedConsumers, CONNECTIONS_PER_WORKER);
+        }
     }
 
     public static final int CONNECTIONS_PER_WORKER = 2;
@@ -323,8 +329,8 @@ public final class InvariantChecker {
             problems.add("dead-letter and parking queues hold " + dlq + ", expected " + expectedDeadLettered);
         }
         int connections = h.broker().connectionCount();
-        if (connections != h.workers() * CONNECTIONS_PER_WORKER) {
-            problems.add(connections + " connections, expected " + CONNECTIONS_PER_WORKER + " for each of the "
+        if (connections != h.workers() * h.connectionsPerWorker()) {
+            problems.add(connections + " connections, expected " + h.connectionsPerWorker() + " for each of the "
                     + h.workers() + " workers");
         }
         return new HygieneState(problems, dlq);
