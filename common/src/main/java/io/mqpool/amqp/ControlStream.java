@@ -103,7 +103,7 @@ public final class ControlStream {
      * declares the stream first when it is missing. RabbitMQ 3.10 may answer a stream's reader, or two clients that
      * declare a new stream at once, by closing the whole connection ({@code 541 INTERNAL_ERROR}, seen in CI while a
      * cluster's nodes restarted), which must not take a worker's or a pool's connection down with it. Tried up to
-     * {@value #ATTEMPTS} times.
+     * {@value #ATTEMPTS} times when the broker closes the connection; a refusal on a channel is not tried again.
      *
      * @throws BrokerUnavailableException when the broker is unreachable or refuses us
      * @throws BrokerOperationException when the broker still refuses on the last try
@@ -131,6 +131,9 @@ public final class ControlStream {
             } catch (BrokerOperationException e) {
                 connection.close();
                 last = e;
+                if (!e.connectionLevel()) {
+                    throw e; // a refusal (no permission, say) is the same on every try
+                }
             }
             try {
                 Thread.sleep(RETRY_PAUSE.toMillis() * attempt);

@@ -1,6 +1,7 @@
 package io.mqpool.worker;
 
 import io.mqpool.RootCause;
+import io.mqpool.amqp.BrokerUnavailableException;
 import io.mqpool.amqp.ControlStream;
 import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.protocol.ControlRecord;
@@ -62,8 +63,8 @@ final class WorkerControl implements AutoCloseable {
     }
 
     /**
-     * Waits until the backlog is read, at most {@link #CATCH_UP_TIMEOUT}. When the first try failed (the broker may
-     * not have been up yet) it tries once more: the worker's own connection is up by now.
+     * Waits until the backlog is read, at most {@link #CATCH_UP_TIMEOUT}. When the first try could not reach the
+     * broker (it may not have been up yet) it tries once more: the worker's own connection is up by now.
      *
      * @return the cancelled jobs, kept up to date as cancels arrive
      */
@@ -74,7 +75,10 @@ final class WorkerControl implements AutoCloseable {
             try {
                 reader = first.get(CATCH_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException firstTry) {
-                log.debug("[{}] following the control stream failed ({}); trying again", id,
+                if (!(firstTry.getCause() instanceof BrokerUnavailableException)) {
+                    throw firstTry;
+                }
+                log.debug("[{}] the broker was not reachable for the control stream ({}); trying again", id,
                         RootCause.message(firstTry.getCause()));
                 reader = open();
                 retried = reader;
