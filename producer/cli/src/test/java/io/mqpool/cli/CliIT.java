@@ -2,6 +2,9 @@ package io.mqpool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mqpool.amqp.BrokerUnavailableException;
+import io.mqpool.config.BrokerAddress;
+import io.mqpool.config.ConnectionSettings;
 import io.mqpool.testing.RawClient;
 import io.mqpool.testing.TestBroker;
 import io.mqpool.testing.WorkerProcess;
@@ -91,6 +94,23 @@ class CliIT {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("[\"Process 1: 1\",\"Process 2: 2\",\"Process 3: 3\"]\n");
         assertThat(r.err()).contains("[worker] Process 1: 1", "[worker] Process 2: 2", "[worker] Process 3: 3");
+    }
+
+    /** An in-process worker that cannot start tells why, so that the command can cancel its job and fail. */
+    @Test
+    @Timeout(60)
+    void inProcessWorkerThatCannotStartReportsWhy() throws Exception {
+        String badUrl = TestBroker.url().replaceFirst("//[^@/]*@", "//guest:wrong-password@");
+        ConnectionSettings bad = ConnectionSettings.of(BrokerAddress.parse(badUrl));
+        StringWriter err = new StringWriter();
+        try (InProcessWorkers workers = InProcessWorkers.start(bad, TestBroker.uniqueName("it.cli.bad"), 1, 1,
+                new PrintWriter(err, true))) {
+            CompletableFuture<RuntimeException> failure = new CompletableFuture<>();
+            workers.onStartFailure(failure::complete);
+
+            assertThat(failure.get(30, TimeUnit.SECONDS)).isInstanceOf(BrokerUnavailableException.class)
+                    .hasMessageContaining("credentials").hasMessageNotContaining("wrong-password");
+        }
     }
 
     @Test
