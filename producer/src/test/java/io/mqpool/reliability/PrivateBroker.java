@@ -22,6 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -33,6 +35,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@code rabbitmqctl -n NODE} with the same HOME. epmd is shared and left alone.
  */
 public final class PrivateBroker implements AutoCloseable {
+    /** A connection's client-provided name in {@code rabbitmqctl list_connections client_properties}. */
+    static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
     private static final Path RABBIT_BIN = Path.of("/usr/lib/rabbitmq/bin");
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EPMD_RELEASE = Duration.ofSeconds(5);
@@ -408,10 +412,17 @@ public final class PrivateBroker implements AutoCloseable {
         return queues().get(name);
     }
 
-    /** Client connections, across virtual hosts. */
-    public int connectionCount() {
-        String out = ctl("-q", "list_connections", "--no-table-headers", "name");
-        return (int) out.lines().filter(l -> !l.isBlank()).count();
+    /** The client-provided name of each client connection, across virtual hosts ("" for a nameless one). */
+    public List<String> connectionNames() {
+        String out = ctl("-q", "list_connections", "--no-table-headers", "client_properties");
+        List<String> names = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                Matcher m = CONNECTION_NAME.matcher(line);
+                names.add(m.find() ? m.group(1) : "");
+            }
+        }
+        return names;
     }
 
     private static long parse(String s) {

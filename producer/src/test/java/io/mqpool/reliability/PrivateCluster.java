@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class PrivateCluster implements AutoCloseable {
     private static final Duration FORMED = Duration.ofSeconds(60);
-    private static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
+    private static final Pattern CONNECTION_NAME = PrivateBroker.CONNECTION_NAME;
 
     private final List<PrivateBroker> nodes;
 
