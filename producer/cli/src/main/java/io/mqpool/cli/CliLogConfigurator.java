@@ -16,8 +16,9 @@ import io.mqpool.clisupport.CliLogging;
 /**
  * The {@code mqpool} command line's logging, set up in code: logback's XML configuration costs a one-shot command
  * about 0.1 s of its start-up. Lines go to stderr, as {@code mqpool: LEVEL message} or, with {@code --log-format
- * json}, one ECS JSON object each; {@code io.mqpool} logs at {@code $MQPOOL_LOG_LEVEL} (default WARN), the AMQP client
- * not at all (mqpool reports its failures in one line), anything else at ERROR.
+ * json}, one ECS JSON object each; {@code io.mqpool} logs at {@code $MQPOOL_LOG_LEVEL} (default WARN), tasks
+ * ({@code mqpool.task.*}) at INFO, the AMQP client not at all (mqpool reports its failures in one line), anything
+ * else at ERROR.
  *
  * <p>Found by logback through {@code META-INF/services}, it acts only when {@code main} asked for it (system
  * property {@value #FORMAT_PROPERTY}) and no {@code logback.configurationFile} names another configuration;
@@ -51,6 +52,8 @@ public final class CliLogConfigurator extends ContextAwareBase implements Config
         root.addAppender(appender);
         String level = System.getProperty(LEVEL_VARIABLE, System.getenv(LEVEL_VARIABLE));
         context.getLogger("io.mqpool").setLevel(Level.toLevel(level, Level.WARN));
+        // What tasks log (TaskContext.log), for the workers of --workers that run in this JVM, as mqpool-worker does.
+        context.getLogger("mqpool.task").setLevel(Level.INFO);
         context.getLogger("com.rabbitmq").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
