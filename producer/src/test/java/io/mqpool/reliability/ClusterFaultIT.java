@@ -29,8 +29,7 @@ class ClusterFaultIT {
     private static final int CONCURRENCY = 2;
     private static final int CHUNK = 2;
     private static final long SLEEP_MS = 20;
-    /** A worker's own connection's name starts so; its control-stream reader's is another. */
-    private static final String WORKER_CONNECTION = "mqpool-worker ";
+    private static final String WORKER_CONNECTION = InvariantChecker.WORKER_CONNECTION;
     /** K2's bound: clients fail over to the other addresses within this. */
     private static final Duration FAILOVER = Duration.ofSeconds(15);
     /** K4's bound: the cut is noticed by heartbeats (about twice 5 s), then the clients reconnect elsewhere. */

@@ -134,6 +134,10 @@ public final class InvariantChecker {
     }
 
     public static final int CONNECTIONS_PER_WORKER = 2;
+    /** How a worker's own connection's client-provided name starts. */
+    public static final String WORKER_CONNECTION = "mqpool-worker ";
+    /** How a worker's control-stream reader's connection's name starts. */
+    static final String READER_CONNECTION = "mqpool-worker-control ";
 
     /** Result of a check, for the docs table. */
     public record Summary(String row, long lost, long dupOut, long dupExec, long dlq, long wallMs, List<String> breaches) {
@@ -331,8 +335,8 @@ public final class InvariantChecker {
         // No connection of the pool may be left, and each worker keeps its own. Its control-stream reader's may be
         // missing for a while: after K4's 30 s cut, one had not come back 30 s later (seen in CI).
         List<String> names = h.broker().connectionNames();
-        long own = names.stream().filter(n -> n.startsWith("mqpool-worker ")).count();
-        long readers = names.stream().filter(n -> n.startsWith("mqpool-worker-control ")).count();
+        long own = names.stream().filter(n -> n.startsWith(WORKER_CONNECTION)).count();
+        long readers = names.stream().filter(n -> n.startsWith(READER_CONNECTION)).count();
         long maxReaders = (long) h.workers() * (h.connectionsPerWorker() - 1);
         if (own != h.workers() || readers > maxReaders || names.size() != own + readers) {
             problems.add(names.size() + " connections " + names + ", expected " + h.workers()

@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A RabbitMQ cluster of private nodes for one test class: {@link PrivateBroker}s that share an Erlang cookie, joined
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class PrivateCluster implements AutoCloseable {
     private static final Duration FORMED = Duration.ofSeconds(60);
-    private static final Pattern CONNECTION_NAME = PrivateBroker.CONNECTION_NAME;
 
     private final List<PrivateBroker> nodes;
 
@@ -147,7 +145,7 @@ public final class PrivateCluster implements AutoCloseable {
         String out = anyRunning().ctl("-q", "list_connections", "--no-table-headers", "client_properties", "port");
         List<Integer> found = new ArrayList<>();
         for (String line : out.split("\n")) {
-            Matcher m = CONNECTION_NAME.matcher(line);
+            Matcher m = PrivateBroker.CONNECTION_NAME.matcher(line);
             if (m.find() && name.test(m.group(1))) {
                 String[] f = line.strip().split("\t");
                 found.add(nodeWithPort(Integer.parseInt(f[f.length - 1].strip())));
@@ -166,7 +164,7 @@ public final class PrivateCluster implements AutoCloseable {
         List<Integer> found = new ArrayList<>();
         for (String line : out.split("\n")) {
             String[] f = line.strip().split("\t");
-            Matcher m = CONNECTION_NAME.matcher(line);
+            Matcher m = PrivateBroker.CONNECTION_NAME.matcher(line);
             if (f.length >= 3 && f[0].strip().equals(peerHost) && m.find() && m.group(1).startsWith(prefix)) {
                 found.add(nodeWithPort(Integer.parseInt(f[f.length - 1].strip())));
             }

@@ -166,7 +166,8 @@ public final class Worker implements AutoCloseable {
 
     private void startClaimed() throws InterruptedException {
         lifecycle.open();
-        control = WorkerControl.start(parts.wiring(settings)); // reads the control stream while we connect
+        QueueWiring.Parts wiring = parts.wiring(settings);
+        control = WorkerControl.start(wiring); // reads the control stream while we connect
         try {
             BrokerConnection opened = StartupConnector.connect(settings, nanoTime, closing);
             synchronized (startLock) {
@@ -177,7 +178,7 @@ public final class Worker implements AutoCloseable {
                     throw closedWhileStarting();
                 }
                 connection = opened;
-                setUp();
+                setUp(wiring);
             }
         } catch (RuntimeException | InterruptedException e) {
             control.close();
@@ -193,8 +194,8 @@ public final class Worker implements AutoCloseable {
         return new WorkerStartException("worker " + settings.workerId() + " was closed while starting", null);
     }
 
-    private void setUp() {
-        publisher = QueueWiring.wire(parts.wiring(settings), connection, subscriptions, control);
+    private void setUp(QueueWiring.Parts wiring) {
+        publisher = QueueWiring.wire(wiring, connection, subscriptions, control);
         parts.runs().watch(parts.threads().watchdog, WATCHDOG_PERIOD);
         Liveness liveness = parts.telemetry().liveness();
         parts.threads().watchdog.scheduleAtFixedRate(() -> {

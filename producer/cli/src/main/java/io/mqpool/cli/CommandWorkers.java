@@ -5,6 +5,9 @@ import java.util.function.Consumer;
 
 /** The workers a command starts for itself ({@code --workers N}) and stops when it ends. */
 interface CommandWorkers extends AutoCloseable {
+    /** How long a command's workers may take to finish their tasks in flight when it stops them. */
+    Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
     /**
      * Waits until the job may start: until every worker JVM consumes. Workers in the command's JVM need no wait: the
      * job's messages wait in the queue while they start, and a start that fails is told to {@link #onStartFailure}.

@@ -19,8 +19,6 @@ import java.util.function.Consumer;
  * command exits), as {@link LocalWorkers} replaces such a JVM.
  */
 final class InProcessWorkers implements CommandWorkers {
-    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
-
     private final ConnectionSettings connection;
     private final String queue;
     private final int shards;

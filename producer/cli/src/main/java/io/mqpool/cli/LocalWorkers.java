@@ -43,7 +43,8 @@ final class LocalWorkers implements CommandWorkers {
     /** Worker arguments for a one-shot command: quiet, announcing readiness, quick to stop. */
     static List<String> quickWorkerArgs(String queue, int shards, int concurrency) {
         return List.of("--queue", queue, "--shards", String.valueOf(shards), "--concurrency", String.valueOf(concurrency),
-                "--quiet", "--announce-ready", "--shutdown-timeout", "10s");
+                "--quiet", "--announce-ready", "--shutdown-timeout",
+                CommandWorkers.SHUTDOWN_TIMEOUT.toSeconds() + "s");
     }
 
     /** Starts {@code count} processes and waits until each announced that it is ready (consuming). */
