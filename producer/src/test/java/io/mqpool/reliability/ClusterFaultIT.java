@@ -154,7 +154,7 @@ class ClusterFaultIT {
                 proxies.add(proxy);
                 ports.add(proxy.port());
             }
-            String viaProxies = PrivateCluster.urlVia("127.0.0.1", ports);
+            String viaProxies = cluster.urlVia("127.0.0.1", ports);
             runRow("K4", queue, 4_000, viaProxies, List.of(viaProxies), 1, pool -> faults.async(() -> {
                 String producer = "mqpool-producer " + pool.id();
                 int node = cluster.nodeOfConnection(producer);
@@ -202,7 +202,7 @@ class ClusterFaultIT {
         try (hosts; WorkerFleet fleet = WorkerFleet.start(List.of(), queue, "--concurrency",
                 String.valueOf(CONCURRENCY), "--heartbeat", "5s")) {
             for (int k = 0; k < 2; k++) {
-                fleet.addThrough(hosts.on(k), PrivateCluster.urlVia(NetworkHosts.gateway(k), ports));
+                fleet.addThrough(hosts.on(k), cluster.urlVia(NetworkHosts.gateway(k), ports));
             }
             String remote = "10.213.0.2";
             assertThat(cluster.nodesOfPeer(remote, WORKER_CONNECTION)).as("connections from host 0 (%s)", remote).hasSize(1);

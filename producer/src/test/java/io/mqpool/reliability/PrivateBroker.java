@@ -48,6 +48,8 @@ public final class PrivateBroker implements AutoCloseable {
     private final int distPort;
     /** The TLS listener's port, or -1 without one. */
     private final int tlsPort;
+    /** The guest user's password: a client of another test that finds this node on a reused port is refused. */
+    private final String password;
     private final Map<String, String> env = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
@@ -60,6 +62,7 @@ public final class PrivateBroker implements AutoCloseable {
         amqpPort = freePort();
         distPort = freePort();
         tlsPort = setup.tls == null ? -1 : freePort();
+        password = setup.password != null ? setup.password : "pw-" + UUID.randomUUID();
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cookie = home.resolve(".erlang.cookie");
         // Written before the node and the CLI race to create different ones.
@@ -70,6 +73,7 @@ public final class PrivateBroker implements AutoCloseable {
         Files.createDirectories(dir.resolve("log"));
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("loopback_users", "none");
+        conf.put("default_pass", password);
         // On every interface only for tests whose clients live in network namespaces of their own.
         conf.put("listeners.tcp.default", setup.allInterfaces ? String.valueOf(amqpPort) : "127.0.0.1:" + amqpPort);
         if (setup.tls != null) {
@@ -131,6 +135,7 @@ public final class PrivateBroker implements AutoCloseable {
         private Tls tls;
         private String advancedConfig;
         private String cookie;
+        private String password;
         private boolean allInterfaces;
 
         private Setup() {
@@ -157,6 +162,12 @@ public final class PrivateBroker implements AutoCloseable {
         /** The Erlang cookie: nodes that share one can form a cluster. Default: one of the node's own. */
         public Setup cookie(String value) {
             this.cookie = value;
+            return this;
+        }
+
+        /** The guest user's password: nodes of one cluster share it. Default: one of the node's own. */
+        public Setup password(String value) {
+            this.password = value;
             return this;
         }
 
@@ -192,9 +203,14 @@ public final class PrivateBroker implements AutoCloseable {
         return dir;
     }
 
-    /** {@code amqp://guest:guest@127.0.0.1:PORT}. */
+    /** {@code amqp://guest:PASSWORD@127.0.0.1:PORT}. */
     public String url() {
-        return url("guest", "guest", "/");
+        return url("guest", password, "/");
+    }
+
+    /** The guest user's password on this node (see {@link Setup#password}). */
+    public String password() {
+        return password;
     }
 
     public String url(String user, String password, String vhost) {
@@ -217,7 +233,7 @@ public final class PrivateBroker implements AutoCloseable {
 
     /** A URL for the same credentials but another port, e.g. a {@link TcpProxy} in front of this node. */
     public String urlVia(int port) {
-        return "amqp://guest:guest@127.0.0.1:" + port;
+        return "amqp://guest:" + password + "@127.0.0.1:" + port;
     }
 
     /** A plain, non-recovering connection as guest, for inspection. */

@@ -29,14 +29,15 @@ public final class PrivateCluster implements AutoCloseable {
         return start(size, k -> PrivateBroker.setup());
     }
 
-    /** As {@link #start(int)}, each node set up by {@code setup} (its cookie is the cluster's). */
+    /** As {@link #start(int)}, each node set up by {@code setup} (its cookie and guest password are the cluster's). */
     public static PrivateCluster start(int size, IntFunction<PrivateBroker.Setup> setup) throws Exception {
         String cookie = "MQPOOLCLUSTER" + UUID.randomUUID().toString().replace("-", "").toUpperCase(Locale.ROOT);
+        String password = "pw-" + UUID.randomUUID();
         List<PrivateBroker> nodes = new ArrayList<>();
         PrivateCluster cluster = new PrivateCluster(nodes);
         try {
             for (int k = 0; k < size; k++) {
-                nodes.add(setup.apply(k).cookie(cookie).start());
+                nodes.add(setup.apply(k).cookie(cookie).password(password).start());
             }
             PrivateBroker seed = nodes.get(0);
             for (PrivateBroker node : nodes.subList(1, size)) {
@@ -104,7 +105,7 @@ public final class PrivateCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no node of the cluster is running"));
     }
 
-    /** {@code amqp://guest:guest@127.0.0.1:P1,127.0.0.1:P2,...}: every node, as a client of the cluster names it. */
+    /** {@code amqp://guest:PASSWORD@127.0.0.1:P1,127.0.0.1:P2,...}: every node, as a client of the cluster names it. */
     public String url() {
         List<Integer> ports = new ArrayList<>();
         nodes.forEach(n -> ports.add(n.port()));
@@ -112,10 +113,10 @@ public final class PrivateCluster implements AutoCloseable {
     }
 
     /** A URL naming {@code host} with each of {@code ports}, e.g. TCP proxies in front of the nodes. */
-    public static String urlVia(String host, List<Integer> ports) {
+    public String urlVia(String host, List<Integer> ports) {
         StringJoiner hosts = new StringJoiner(",");
         ports.forEach(p -> hosts.add(host + ":" + p));
-        return "amqp://guest:guest@" + hosts;
+        return "amqp://guest:" + nodes.get(0).password() + "@" + hosts;
     }
 
     /** The node that leads quorum queue {@code queue} now, as the cluster says, or -1 while it has none. */

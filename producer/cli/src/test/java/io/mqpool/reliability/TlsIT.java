@@ -63,7 +63,7 @@ class TlsIT {
     void h1JobOverVerifiedTlsCompletes() throws Exception {
         String queue = Rows.queue("H1");
         int n = 2_000;
-        String url = broker.tlsUrl("guest", "guest", "localhost");
+        String url = broker.tlsUrl("guest", broker.password(), "localhost");
         try (WorkerFleet fleet = WorkerFleet.start(2, url, queue,
                 "--concurrency", "2", "--heartbeat", "5s", "--tls-ca", rightCa.toString())) {
             JobDriver.Run run;
