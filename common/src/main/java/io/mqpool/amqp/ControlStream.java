@@ -110,13 +110,13 @@ public final class ControlStream {
      * @throws BrokerOperationException when the broker still refuses on the last try
      */
     public static Subscription follow(ConnectionSettings settings, String name, ThreadFactory threads, From from,
-                                      byte[] marker, Consumer<byte[]> sink, Duration publishTimeout) {
+                                      byte[] marker, Consumer<byte[]> sink) {
         BrokerOperationException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             BrokerConnection connection = BrokerConnection.open(settings, name, threads);
             try {
                 ensure(connection);
-                Subscription reader = subscribe(connection, from, marker, sink, publishTimeout);
+                Subscription reader = subscribe(connection, from, marker, sink);
                 return new Subscription() {
                     @Override
                     public CompletableFuture<Void> caughtUp() {
@@ -149,7 +149,8 @@ public final class ControlStream {
     /**
      * Appends one record (persistent, {@code application/json}) without waiting for the broker's confirm, which on a
      * stream waits for the write to reach the disk (tens of ms): for records that a lost broker may lose, as a job's
-     * start and end. The channel's closing handshake has the broker take the record before this returns.
+     * start and end. The channel's closing handshake has the broker take the record, or refuse it, before this
+     * returns.
      *
      * @throws BrokerOperationException when the broker refuses
      */
@@ -158,10 +159,13 @@ public final class ControlStream {
             Channel channel = connection.createChannel();
             try {
                 channel.basicPublish("", NAME, false, RECORD, body);
-            } finally {
+            } catch (IOException | RuntimeException e) {
                 closeIfOpen(channel);
+                throw e;
             }
-        } catch (IOException | RuntimeException e) {
+            // Not quietly: a refusal of the publish (403) closes the channel before our close, which then throws it.
+            channel.close();
+        } catch (IOException | TimeoutException | RuntimeException e) {
             throw BrokerErrors.translate("cannot append to the control stream '" + NAME + "'", e);
         }
     }
@@ -193,11 +197,11 @@ public final class ControlStream {
      * Reads the stream from {@code from} on a channel of its own, handing each record's body to {@code sink} on the
      * connection's consumer thread (so {@code sink} must be quick and must not throw). When {@code marker} is not
      * null it is appended once the reader consumes, and {@link Subscription#caughtUp()} completes when it comes
-     * back; it is not handed to {@code sink}. After a lost connection the client subscribes again from the same
+     * back; it is not handed to {@code sink}. The marker is not confirmed: the reader seeing it is the proof, and a
+     * stream's confirm waits for the disk (tens of ms on every worker's start). After a lost connection the client subscribes again from the same
      * place, so a reader from {@link From#FIRST} sees records again: {@code sink} must be idempotent.
      */
-    public static Subscription subscribe(BrokerConnection connection, From from, byte[] marker, Consumer<byte[]> sink,
-                                         Duration publishTimeout) {
+    public static Subscription subscribe(BrokerConnection connection, From from, byte[] marker, Consumer<byte[]> sink) {
         CompletableFuture<Void> caughtUp = new CompletableFuture<>();
         Channel channel;
         try {
@@ -242,7 +246,7 @@ public final class ControlStream {
         };
         if (marker != null) {
             try {
-                publish(connection, marker, publishTimeout);
+                append(connection, marker);
             } catch (RuntimeException e) {
                 subscription.close();
                 throw e;

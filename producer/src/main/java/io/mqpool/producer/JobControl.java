@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 public final class JobControl {
     /** How long a reader of the stream may take to reach its end. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
-    static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
     private JobControl() {
     }
@@ -55,7 +55,7 @@ public final class JobControl {
                     synchronized (lock) {
                         ledger.apply(r);
                     }
-                }, PUBLISH_TIMEOUT)) {
+                })) {
             reader.caughtUp().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new MqpoolException("the control stream " + ControlStream.NAME + " was not read within "

@@ -56,7 +56,7 @@ final class PoolControl implements JobEvents, AutoCloseable {
                         } catch (MalformedMessageException e) {
                             log.debug("[pool {}] skipping a control record: {}", poolId, e.getMessage());
                         }
-                    }, JobControl.PUBLISH_TIMEOUT);
+                    });
         } catch (RuntimeException e) {
             log.warn("[pool {}] cannot use the control stream {} ({}); jobs can be cancelled only from this pool",
                     poolId, ControlStream.NAME, RootCause.message(e));

@@ -101,7 +101,7 @@ final class WorkerControl implements AutoCloseable {
         byte[] marker = parts.codec().encode(
                 ControlRecord.sync(id + ":" + UUID.randomUUID(), System.currentTimeMillis()), "control marker");
         return ControlStream.follow(parts.settings().connection(), "mqpool-worker-control " + id, threads,
-                ControlStream.From.FIRST, marker, listener, CATCH_UP_TIMEOUT);
+                ControlStream.From.FIRST, marker, listener);
     }
 
     /** Closes the reader and its connection, now or, while the first try is still opening, when it has opened. */
