@@ -81,7 +81,7 @@ class BrokerFaultIT {
             // worker's medium band, 2 x concurrency = 8 messages of 5 items.
             InvariantChecker.row(row, n).values(i -> 10L).maxDupExec(2L * (3 * 8 + PRODUCER_REPUBLISHED) * 5).maxWall(Duration.ofSeconds(120))
                     .note("workersBackMs=" + backMs)
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
         }
     }
 
@@ -105,7 +105,7 @@ class BrokerFaultIT {
                 run = JobDriver.run(pool, "sleep", n, i -> 5L, JobOptions.DEFAULTS.withChunkSize(2));
             }
             InvariantChecker.row("E5", n).values(i -> 5L).maxDupExec(0).maxWall(Duration.ofSeconds(120))
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
         } finally {
             broker.ctl("clear_policy", "full-" + queue);
         }
@@ -141,7 +141,7 @@ class BrokerFaultIT {
             InvariantChecker.row("E6", n).values(i -> 20L).maxDupExec((long) closes * (3 * 4 + PRODUCER_REPUBLISHED) * 5)
                     .maxWall(Duration.ofSeconds(150))
                     .note("closes=" + done.get() + " closesDuringJob=" + closedDuringJob + " workersBackMs=" + backMs)
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(closedDuringJob).as("close_all_connections during the job").isEqualTo(closes);
         }
     }

@@ -91,7 +91,7 @@ class CancelIT {
             InvariantChecker.row("L1", n).values(i -> 200L).orError("CANCELLED").maxDupExec(0)
                     .maxWall(Duration.ofSeconds(60))
                     .note("cancelled=" + cancelled + " drainedMs=" + drainedMs.get())
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 2, 2));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 2, 2));
             assertThat(cancelled).as("most items never ran").isGreaterThan(n / 2);
             assertThat(run.outcomes().stream().filter(Outcome::isOk).count()).isGreaterThanOrEqualTo(20);
         }

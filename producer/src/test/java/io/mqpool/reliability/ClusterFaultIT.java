@@ -29,7 +29,7 @@ class ClusterFaultIT {
     private static final int CONCURRENCY = 2;
     private static final int CHUNK = 2;
     private static final long SLEEP_MS = 20;
-    private static final String WORKER_CONNECTION = InvariantChecker.WORKER_CONNECTION;
+    private static final String WORKER_CONNECTION = Hygiene.WORKER_CONNECTION;
     /** K2's bound: clients fail over to the other addresses within this. */
     private static final Duration FAILOVER = Duration.ofSeconds(15);
     /** K4's bound: the cut is noticed by heartbeats (about twice 5 s), then the clients reconnect elsewhere. */
@@ -232,7 +232,7 @@ class ClusterFaultIT {
             InvariantChecker.row("K2h", n).values(i -> SLEEP_MS)
                     .maxDupExec((long) (2 * WORKER_HELD + PRODUCER_REPUBLISHED) * CHUNK).maxWall(Duration.ofSeconds(300))
                     .note(String.join(" ", notes))
-                    .check(run, fleet, new InvariantChecker.Hygiene(cluster.anyRunning(), "/", queue, poolId, 2, 2));
+                    .check(run, fleet, new Hygiene(cluster.anyRunning(), "/", queue, poolId, 2, 2));
         }
     }
 
@@ -265,7 +265,7 @@ class ClusterFaultIT {
             long dupBound = (long) nodeFaults * (WORKERS * WORKER_HELD + PRODUCER_REPUBLISHED) * CHUNK;
             InvariantChecker.row(row, n).values(i -> SLEEP_MS).maxDupExec(dupBound).maxWall(Duration.ofSeconds(300))
                     .note(String.join(" ", notes))
-                    .check(run, fleet, new InvariantChecker.Hygiene(cluster.anyRunning(), "/", queue, poolId, WORKERS,
+                    .check(run, fleet, new Hygiene(cluster.anyRunning(), "/", queue, poolId, WORKERS,
                             WORKERS));
         }
     }

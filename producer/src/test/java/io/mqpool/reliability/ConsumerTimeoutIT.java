@@ -64,7 +64,7 @@ class ConsumerTimeoutIT {
             InvariantChecker.row("C7", n).values(i -> 100L).errors(i -> i == slow ? "DELIVERY_LIMIT" : null)
                     .maxDupExec(closes * 2).maxWall(Duration.ofSeconds(90))
                     .note("consumerTimeoutCloses=" + closes)
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 2, 2));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 2, 2));
             assertThat(closes).as("consumer_timeout closes, one per delivery of the slow item")
                     .isEqualTo(deliveryLimit + 1);
             assertThat(fleet.alive()).as("workers alive").isEqualTo(2);

@@ -1,6 +1,5 @@
 package io.mqpool.reliability;
 
-import io.mqpool.amqp.Topology;
 import io.mqpool.producer.Outcome;
 import io.mqpool.protocol.ErrorCode;
 import java.io.IOException;
@@ -17,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The reliability matrix's invariants for one job over inputs {@code 0..n-1}: complete and ordered, correct,
@@ -31,7 +28,6 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class InvariantChecker {
     private static final Set<String> KNOWN_CODES = Arrays.stream(ErrorCode.values()).map(Enum::name)
             .collect(Collectors.toSet());
-    private static final Duration HYGIENE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String row;
     private final int n;
@@ -116,28 +112,6 @@ public final class InvariantChecker {
         this.quiet = true;
         return this;
     }
-
-    /**
-     * What a run of the broker side must look like afterwards.
-     *
-     * @param workers the workers still running, each with {@code connectionsPerWorker} connections; no other
-     *     connection may be left
-     * @param connectionsPerWorker {@value #CONNECTIONS_PER_WORKER} (its own and its control-stream reader's), or 1
-     *     for a worker whose user may not read the control stream
-     */
-    public record Hygiene(PrivateBroker broker, String vhost, String taskQueue, String poolId, int workers,
-                          int expectedConsumers, int connectionsPerWorker) {
-        public Hygiene(PrivateBroker broker, String vhost, String taskQueue, String poolId, int workers,
-                       int expectedConsumers) {
-            this(broker, vhost, taskQueue, poolId, workers, expectedConsumers, CONNECTIONS_PER_WORKER);
-        }
-    }
-
-    public static final int CONNECTIONS_PER_WORKER = 2;
-    /** How a worker's own connection's client-provided name starts. */
-    public static final String WORKER_CONNECTION = "mqpool-worker ";
-    /** How a worker's control-stream reader's connection's name starts. */
-    static final String READER_CONNECTION = "mqpool-worker-control ";
 
     /** Result of a check, for the docs table. */
     public record Summary(String row, long lost, long dupOut, long dupExec, long dlq, long wallMs, List<String> breaches) {
@@ -239,7 +213,7 @@ public final class InvariantChecker {
         }
 
         // 4. Hygiene, and 5b. live workers consuming again.
-        long dlq = hygiene == null ? 0 : checkHygiene(hygiene, breaches);
+        long dlq = hygiene == null ? 0 : hygiene.check(expectedDeadLettered, breaches);
 
         Summary summary = new Summary(row, lost, dupOut, dupExec, dlq, run.wallMs(), breaches);
         String line = summary.line() + extra + (breaches.isEmpty() ? " OK" : " BREACHES=" + breaches.size());
@@ -264,85 +238,6 @@ public final class InvariantChecker {
         } catch (IOException e) {
             // The line is printed anyway.
         }
-    }
-
-    /** Broker hygiene settles after the pool closed: polls until it is clean or the timeout passes. */
-    private long checkHygiene(Hygiene h, List<String> breaches) throws Exception {
-        AtomicReference<HygieneState> last = new AtomicReference<>();
-        try {
-            Rows.poll("broker hygiene of " + h.taskQueue(), HYGIENE_TIMEOUT, Duration.ofMillis(500)).until(() -> {
-                HygieneState state = hygieneState(h);
-                last.set(state);
-                return state.problems().isEmpty();
-            });
-        } catch (ConditionTimeoutException e) {
-            // The last state's problems are the breaches.
-        }
-        HygieneState state = last.get();
-        if (state == null) {
-            breaches.add("hygiene after " + HYGIENE_TIMEOUT.toSeconds() + " s: the broker did not answer");
-            return -1;
-        }
-        for (String p : state.problems()) {
-            breaches.add("hygiene after " + HYGIENE_TIMEOUT.toSeconds() + " s: " + p);
-        }
-        return state.deadLettered();
-    }
-
-    /** What is still wrong on the broker, and the dead-lettered count. */
-    private record HygieneState(List<String> problems, long deadLettered) {
-    }
-
-    private HygieneState hygieneState(Hygiene h) {
-        String resultQueue = Topology.resultQueue(h.poolId());
-        String dead = Topology.deadLetterQueue(h.taskQueue());
-        List<String> problems = new ArrayList<>();
-        Map<String, PrivateBroker.QueueStats> queues = h.broker().queues(h.vhost());
-        PrivateBroker.QueueStats task = queues.get(h.taskQueue());
-        if (task == null) {
-            problems.add("task queue " + h.taskQueue() + " is missing");
-        } else {
-            if (task.ready() != 0 || task.unacked() != 0) {
-                problems.add("task queue has ready=" + task.ready() + " unacked=" + task.unacked());
-            }
-            if (task.consumers() != h.expectedConsumers()) {
-                problems.add("task queue has " + task.consumers() + " consumers, expected "
-                        + h.expectedConsumers() + " (live workers)");
-            }
-        }
-        PrivateBroker.QueueStats solo = queues.get(Topology.soloQueue(h.taskQueue()));
-        if (solo != null && (solo.ready() != 0 || solo.unacked() != 0)) {
-            problems.add("solo queue has ready=" + solo.ready() + " unacked=" + solo.unacked());
-        }
-        for (Map.Entry<String, PrivateBroker.QueueStats> q : queues.entrySet()) {
-            if (q.getKey().startsWith(h.taskQueue() + ".retry.") && (q.getValue().ready() != 0
-                    || q.getValue().unacked() != 0)) {
-                problems.add("retry queue " + q.getKey() + " has ready=" + q.getValue().ready());
-            }
-        }
-        if (queues.containsKey(resultQueue)) {
-            problems.add("result queue " + resultQueue + " still exists after the pool closed");
-        }
-        // Dead-lettered messages are relayed to their producer, or parked when no one can be answered.
-        long dlq = 0;
-        for (String q : List.of(dead, Topology.parkingQueue(h.taskQueue()))) {
-            PrivateBroker.QueueStats dq = queues.get(q);
-            dlq += dq == null ? 0 : dq.ready() + dq.unacked();
-        }
-        if (dlq != expectedDeadLettered) {
-            problems.add("dead-letter and parking queues hold " + dlq + ", expected " + expectedDeadLettered);
-        }
-        // No connection of the pool may be left, and each worker keeps its own. Its control-stream reader's may be
-        // missing for a while: after K4's 30 s cut, one had not come back 30 s later (seen in CI).
-        List<String> names = h.broker().connectionNames();
-        long own = names.stream().filter(n -> n.startsWith(WORKER_CONNECTION)).count();
-        long readers = names.stream().filter(n -> n.startsWith(READER_CONNECTION)).count();
-        long maxReaders = (long) h.workers() * (h.connectionsPerWorker() - 1);
-        if (own != h.workers() || readers > maxReaders || names.size() != own + readers) {
-            problems.add(names.size() + " connections " + names + ", expected " + h.workers()
-                    + " workers' own and at most " + maxReaders + " control-stream readers");
-        }
-        return new HygieneState(problems, dlq);
     }
 
     private static boolean sameValue(Object actual, Object expected) {

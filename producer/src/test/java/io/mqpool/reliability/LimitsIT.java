@@ -40,7 +40,7 @@ class LimitsIT {
             }
             InvariantChecker.row("D2", n).values(i -> i).errors(i -> i == big ? "TOO_LARGE" : null).maxDupExec(0)
                     .maxWall(Duration.ofSeconds(30))
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 1, 1));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 1, 1));
             String message = run.outcomes().get((int) big).error().message();
             assertThat(message).contains("refused before publishing").contains("bytes");
             assertThat(fleet.executions(poolId + "-")).noneMatch(e -> e.index() == big);

@@ -78,7 +78,7 @@ class NetworkFaultIT {
             // the medium band, 2 x concurrency = 4 messages.
             InvariantChecker.row(row, n).values(i -> 20L).maxDupExec(4 * 2).maxWall(Duration.ofSeconds(120))
                     .note("noticedMs=" + noticedMs.get() + " reconnectMs=" + backMs.get())
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(noticedMs.get()).as("ms until the broker dropped the cut worker")
                     .isBetween(0L, noticeBound.toMillis());
             assertThat(backMs.get()).as("ms from the restore until the cut worker consumes again")
@@ -120,7 +120,7 @@ class NetworkFaultIT {
             // Workers are not cut; the producer's republished messages can run twice: the window, twice.
             InvariantChecker.row("F3", n).values(i -> 5L).maxDupExec(2L * window * chunk)
                     .maxWall(Duration.ofSeconds(150))
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
         }
     }
 
@@ -172,7 +172,7 @@ class NetworkFaultIT {
             InvariantChecker.row("F4", n).values(i -> 20L).maxDupExec(2 * 4 * 2).maxWall(Duration.ofSeconds(150))
                     .note("noticedMs(heartbeat 4s)=" + testHeartbeatMs.get() + " noticedMs(default heartbeat)="
                             + defaultHeartbeatMs.get() + " reconnectMs=" + backMs.get())
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 4, 4));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 4, 4));
             assertThat(testHeartbeatMs.get()).as("ms until the broker dropped the worker with a 4 s heartbeat")
                     .isBetween(0L, 15_000L);
             assertThat(defaultHeartbeatMs.get()).as("ms until the broker dropped the worker with the default heartbeat")

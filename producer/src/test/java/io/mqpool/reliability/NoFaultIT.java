@@ -35,7 +35,7 @@ class NoFaultIT {
                 run = JobDriver.run(pool, "cube", n, i -> i, JobOptions.DEFAULTS);
             }
             InvariantChecker.row("A1", n).values(i -> i * i * i).maxDupExec(0).maxWall(Duration.ofSeconds(60))
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(run.stats().completed()).isEqualTo(n);
             assertThat(run.stats().duplicates()).isZero();
 
@@ -74,7 +74,7 @@ class NoFaultIT {
             long maxBuffered = run.stats().reorderPeak();
             InvariantChecker.row("A2", n).values(i -> sleeps[(int) i]).maxDupExec(0).maxWall(Duration.ofSeconds(60))
                     .note("maxBuffered=" + maxBuffered + " window=" + window)
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(maxBuffered).as("reorder buffer high-water mark").isBetween(1L, (long) window);
         }
     }
@@ -94,7 +94,7 @@ class NoFaultIT {
             }
             InvariantChecker.row("C2", n).values(i -> i % 3).errors(i -> i % 100 == 37 ? "TASK_ERROR" : null)
                     .maxDupExec(0).maxWall(Duration.ofSeconds(60))
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
             for (Outcome<Long> o : run.outcomes()) {
                 if (!o.isOk()) {
                     assertThat(o.error().type()).isEqualTo(IllegalArgumentException.class.getName());

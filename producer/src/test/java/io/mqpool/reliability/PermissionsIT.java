@@ -67,7 +67,7 @@ class PermissionsIT {
                 run = JobDriver.run(pool, "cube", n, i -> i, JobOptions.DEFAULTS.withChunkSize(5));
             }
             InvariantChecker.row("H3", n).values(i -> i * i * i).maxDupExec(0).maxWall(Duration.ofSeconds(30))
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, VHOST_A, QUEUE, poolId, 2, 2,
+                    .check(run, fleet, new Hygiene(broker, VHOST_A, QUEUE, poolId, 2, 2,
                             1)); // these users may not read mqpool.control: no reader connections
         }
     }

@@ -36,7 +36,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class PrivateBroker implements AutoCloseable {
     /** A connection's client-provided name in {@code rabbitmqctl list_connections client_properties}. */
-    static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
+    private static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}");
     private static final Path RABBIT_BIN = Path.of("/usr/lib/rabbitmq/bin");
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EPMD_RELEASE = Duration.ofSeconds(5);
@@ -428,17 +428,30 @@ public final class PrivateBroker implements AutoCloseable {
         return queues().get(name);
     }
 
-    /** The client-provided name of each client connection, across virtual hosts ("" for a nameless one). */
-    public List<String> connectionNames() {
-        String out = ctl("-q", "list_connections", "--no-table-headers", "client_properties");
-        List<String> names = new ArrayList<>();
+    /** A client connection: its client-provided name ("" for a nameless one), the client's address, our port. */
+    public record ClientConnection(String name, String peerHost, int port) {
+    }
+
+    /**
+     * Every client connection, across virtual hosts; on a cluster node, every node's (rabbitmqctl asks them all).
+     * The one parser of {@code list_connections} in the tests.
+     */
+    public List<ClientConnection> connections() {
+        String out = ctl("-q", "list_connections", "--no-table-headers", "peer_host", "port", "client_properties");
+        List<ClientConnection> found = new ArrayList<>();
         for (String line : out.split("\n")) {
-            if (!line.isBlank()) {
+            String[] f = line.strip().split("\t");
+            if (f.length >= 2) {
                 Matcher m = CONNECTION_NAME.matcher(line);
-                names.add(m.find() ? m.group(1) : "");
+                found.add(new ClientConnection(m.find() ? m.group(1) : "", f[0].strip(), Integer.parseInt(f[1].strip())));
             }
         }
-        return names;
+        return found;
+    }
+
+    /** The client-provided name of each client connection, across virtual hosts ("" for a nameless one). */
+    public List<String> connectionNames() {
+        return connections().stream().map(ClientConnection::name).toList();
     }
 
     private static long parse(String s) {

@@ -8,7 +8,6 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 
 /**
  * A RabbitMQ cluster of private nodes for one test class: {@link PrivateBroker}s that share an Erlang cookie, joined
@@ -133,26 +132,17 @@ public final class PrivateCluster implements AutoCloseable {
 
     /** The node that connection {@code clientName} (its client-provided name) is connected to, or -1. */
     public int nodeOfConnection(String clientName) {
-        List<Integer> nodes = connections(name -> name.equals(clientName));
+        List<Integer> nodes = connections(c -> c.name().equals(clientName));
         return nodes.isEmpty() ? -1 : nodes.get(0);
     }
 
     /** The node of every connection whose client-provided name starts with {@code prefix}. */
     public List<Integer> nodesOfConnections(String prefix) {
-        return connections(name -> name.startsWith(prefix));
+        return connections(c -> c.name().startsWith(prefix));
     }
 
-    private List<Integer> connections(Predicate<String> name) {
-        String out = anyRunning().ctl("-q", "list_connections", "--no-table-headers", "client_properties", "port");
-        List<Integer> found = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            Matcher m = PrivateBroker.CONNECTION_NAME.matcher(line);
-            if (m.find() && name.test(m.group(1))) {
-                String[] f = line.strip().split("\t");
-                found.add(nodeWithPort(Integer.parseInt(f[f.length - 1].strip())));
-            }
-        }
-        return found;
+    private List<Integer> connections(Predicate<PrivateBroker.ClientConnection> which) {
+        return anyRunning().connections().stream().filter(which).map(c -> nodeWithPort(c.port())).toList();
     }
 
     /**
@@ -160,17 +150,7 @@ public final class PrivateCluster implements AutoCloseable {
      * name starts with {@code prefix}.
      */
     public List<Integer> nodesOfPeer(String peerHost, String prefix) {
-        String out = anyRunning().ctl("-q", "list_connections", "--no-table-headers", "peer_host", "client_properties",
-                "port");
-        List<Integer> found = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            String[] f = line.strip().split("\t");
-            Matcher m = PrivateBroker.CONNECTION_NAME.matcher(line);
-            if (f.length >= 3 && f[0].strip().equals(peerHost) && m.find() && m.group(1).startsWith(prefix)) {
-                found.add(nodeWithPort(Integer.parseInt(f[f.length - 1].strip())));
-            }
-        }
-        return found;
+        return connections(c -> c.peerHost().equals(peerHost) && c.name().startsWith(prefix));
     }
 
     /** Restarts every node that is not running, then waits until the cluster is whole. */

@@ -62,7 +62,7 @@ class RetryFaultIT {
                     .maxWall(Duration.ofSeconds(120))
                     .note("retried=" + run.stats().retried() + " retryPublishes=" + retries.size()
                             + " executions=" + execs.size() + " kills=1 exitCode=" + exitCode.get())
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 1, 1));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 1, 1));
             assertThat(exitCode.get()).as("exit code of the killed worker").isNotZero();
             assertThat(run.stats().retried()).as("every item answered by a later attempt").isEqualTo(n);
             assertThat(finishedEarly).as("items whose last logged attempt was below 3").isZero();

@@ -83,7 +83,7 @@ class RunawayTaskIT {
                     .maxDupExec(4).maxWall(Duration.ofSeconds(90))
                     .note("exit=" + exit.code() + " exitAfterTimeoutMs=" + exitAfterTimeoutMs
                             + " workersCpuAfter=" + cpuPercent + "% runawayRuns=" + runawayRuns)
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 2, 2));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 2, 2));
 
             assertThat(exits).as("exactly one worker exited, with the runaway code")
                     .singleElement().satisfies(e -> assertThat(e.code()).isEqualTo(WorkerJvm.EXIT_RUNAWAY_TASK));

@@ -130,7 +130,7 @@ class SoakIT {
                 }
                 InvariantChecker.Summary end = InvariantChecker.row("J1-after", N).values(i -> SLEEP_MS).maxDupExec(0)
                         .maxWall(Duration.ofSeconds(60))
-                        .check(last, fleet, new InvariantChecker.Hygiene(broker, "/", queue, lastPoolId, WORKERS, WORKERS));
+                        .check(last, fleet, new Hygiene(broker, "/", queue, lastPoolId, WORKERS, WORKERS));
 
                 long dupExec = duplicateExecutions(fleet.executions(soakPoolId + "-"));
                 int faultCount = faultCounts.values().stream().mapToInt(Integer::intValue).sum();

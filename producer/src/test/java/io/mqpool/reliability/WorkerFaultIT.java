@@ -61,7 +61,7 @@ class WorkerFaultIT {
             InvariantChecker.row("B1", n).values(i -> 20L).maxDupExec(kills.get())
                     .maxWall(Duration.ofMillis(3 * baselineMs))
                     .note("kills=" + kills.get() + " noFaultMs=" + baselineMs)
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 3, 3));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 3, 3));
             assertThat(kills.get()).as("kills during the job").isGreaterThanOrEqualTo(25);
             assertThat(exitCodes).as("exit codes of the killed workers").hasSize(kills.get()).doesNotContain(0);
         }
@@ -92,7 +92,7 @@ class WorkerFaultIT {
             }
             InvariantChecker.row("B3", n).values(i -> 500L).maxDupExec(0).maxWall(Duration.ofSeconds(60))
                     .note("exitCode=" + exitCode.get() + " exitMs=" + exitMs.get())
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 1, 1));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 1, 1));
             assertThat(exitCode.get()).as("exit code after SIGTERM").isZero();
             assertThat(exitMs.get()).as("ms from SIGTERM to exit").isBetween(0L, 5_000L);
             // RabbitMQ 3.10 quorum queues hand back a delivery still on its way when the consumer is cancelled, which

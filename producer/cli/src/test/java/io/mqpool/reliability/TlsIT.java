@@ -73,9 +73,9 @@ class TlsIT {
                 run = JobDriver.run(pool, "cube", n, i -> i, JobOptions.DEFAULTS.withChunkSize(10));
             }
             InvariantChecker.row("H1", n).values(i -> i * i * i).maxDupExec(0).maxWall(Duration.ofSeconds(60))
-                    .check(run, fleet, new InvariantChecker.Hygiene(broker, "/", queue, poolId, 2, 2));
+                    .check(run, fleet, new Hygiene(broker, "/", queue, poolId, 2, 2));
             assertThat(tlsConnections()).as("connections on the TLS listener")
-                    .isEqualTo(2 * InvariantChecker.CONNECTIONS_PER_WORKER);
+                    .isEqualTo(2 * Hygiene.CONNECTIONS_PER_WORKER);
         }
     }
 
