@@ -1,5 +1,7 @@
 package io.mqpool.cli;
 
+import io.mqpool.RootCause;
+import io.mqpool.amqp.NamedThreadFactory;
 import io.mqpool.config.ConnectionSettings;
 import io.mqpool.worker.Worker;
 import io.mqpool.worker.WorkerExit;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +28,7 @@ final class InProcessWorkers implements CommandWorkers {
     private final int threads;
     private final PrintWriter err;
     private final PrintStream taskOutput;
+    private final ThreadFactory starters = new NamedThreadFactory("mqpool-cli-worker-start", true);
     private final Object lock = new Object();
     private Worker current; // guarded by lock
     private CompletableFuture<Void> started; // the first worker's start; guarded by lock
@@ -61,9 +65,35 @@ final class InProcessWorkers implements CommandWorkers {
                 .taskOutput(taskOutput).build();
         current = worker;
         worker.terminated().thenAccept(this::replaceAfterRunaway);
-        CompletableFuture<Void> start = worker.startAsync();
-        if (started == null) {
+        boolean first = started == null;
+        CompletableFuture<Void> start = new CompletableFuture<>();
+        if (first) {
             started = start;
+        }
+        // Worker.start, not startAsync, which also logs a failure: the command reports the first worker's failure
+        // itself (onStartFailure), so that it is one line, and a replacement's here.
+        starters.newThread(() -> {
+            try {
+                worker.start();
+                start.complete(null);
+            } catch (RuntimeException | InterruptedException e) {
+                start.completeExceptionally(e);
+                if (!first) {
+                    reportLater(e);
+                }
+            }
+        }).start();
+    }
+
+    private void reportLater(Exception e) {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+        }
+        synchronized (err) {
+            err.println("[worker] the fresh worker could not start: " + RootCause.message(e));
+            err.flush();
         }
     }
 

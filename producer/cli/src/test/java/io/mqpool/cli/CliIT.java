@@ -113,6 +113,16 @@ class CliIT {
         }
     }
 
+    /** The pool and the in-process worker both fail to connect: the command says so once, as one line. */
+    @Test
+    void aCommandWhoseWorkerCannotStartEitherSaysSoOnce() throws Exception {
+        String badVhost = TestBroker.url().replaceFirst("^(amqps?://[^/]*)(/.*)?$", "$1/no-such-vhost");
+        Run r = child(badVhost, "map", "--workers", "1", "--queue", TestBroker.uniqueName("it.cli.vhost"), "cube", "1");
+        assertThat(r.exit()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().lines().filter(l -> !l.isBlank()).toList()).as(r.err()).singleElement().asString()
+                .contains("no-such-vhost");
+    }
+
     @Test
     void mapWithOwnWorkerJvmsStartsAndStopsWorkerProcesses() {
         String queue = TestBroker.uniqueName("it.cli.jvms");
