@@ -80,7 +80,9 @@ final class QueueWiring {
                 current = queue;
                 declare(settings.onQueue(queue), connection);
             }
-            CancelledJobs cancelled = control.awaitCaughtUp(); // before any task is taken
+            // Consumes at once: a task waits in CancelledJobs.contains until the backlog is read (one of our own
+            // process's jobs does not), so the read is off the start's path.
+            CancelledJobs cancelled = control.catchUpInBackground();
             for (String queue : settings.queues()) {
                 current = queue;
                 wireQueue(p, settings.onQueue(queue), connection, subscriptions, replies, cancelled);

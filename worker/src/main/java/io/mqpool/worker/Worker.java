@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,7 @@ public final class Worker implements AutoCloseable {
     private volatile BrokerConnection connection;
     private volatile ConfirmingPublisher publisher;
     private volatile WorkerControl control;
+    private final Predicate<String> ownJobs;
 
     /**
      * A worker of {@code registry}'s tasks, without lifecycle hooks, binding values with the protocol's own mapper.
@@ -68,17 +70,20 @@ public final class Worker implements AutoCloseable {
      */
     public Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput) {
         this(settings, registry, taskOutput, null, new TaskLifecycle(registry, null, null, settings.workerId()),
-                WorkerTelemetry.Options.DEFAULT, System::nanoTime);
+                WorkerTelemetry.Options.DEFAULT, job -> false, System::nanoTime);
     }
 
     /**
      * @param valueMapper the hardened mapper of task arguments and results ({@link Codec#harden}), or null for the
      *     protocol's own
+     * @param ownJobs jobs of this process started after this worker (see {@link WorkerBuilder#ownJobs})
      * @param nanoTime the clock of time limits, task timings and the startup timeout, as {@link System#nanoTime}
      */
     Worker(WorkerSettings settings, TaskRegistry registry, PrintStream taskOutput, ObjectMapper valueMapper,
-           TaskLifecycle lifecycle, WorkerTelemetry.Options telemetryOptions, LongSupplier nanoTime) {
+           TaskLifecycle lifecycle, WorkerTelemetry.Options telemetryOptions, Predicate<String> ownJobs,
+           LongSupplier nanoTime) {
         this.settings = settings;
+        this.ownJobs = ownJobs;
         this.registry = registry;
         this.nanoTime = nanoTime;
         this.lifecycle = lifecycle;
@@ -167,7 +172,7 @@ public final class Worker implements AutoCloseable {
     private void startClaimed() throws InterruptedException {
         lifecycle.open();
         QueueWiring.Parts wiring = parts.wiring(settings);
-        control = WorkerControl.start(wiring); // reads the control stream while we connect
+        control = WorkerControl.start(wiring, ownJobs); // reads the control stream while we connect
         try {
             BrokerConnection opened = StartupConnector.connect(settings, nanoTime, closing);
             synchronized (startLock) {

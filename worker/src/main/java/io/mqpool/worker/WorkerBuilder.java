@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Builds a {@link Worker}: every setting of {@link WorkerSettings} with its default, the tasks (instances, lambdas
@@ -55,6 +56,7 @@ public final class WorkerBuilder {
     private PrintStream taskOutput = System.out;
     private MeterRegistry meterRegistry;
     private Duration eventInterval = WorkerTelemetry.DEFAULT_EVENT_INTERVAL;
+    private Predicate<String> ownJobs = job -> false;
 
     WorkerBuilder() {
     }
@@ -232,6 +234,16 @@ public final class WorkerBuilder {
     }
 
     /**
+     * Jobs of this process that start after this worker, say those of a {@code Pool} beside it: their tasks run at
+     * once, without waiting for the worker to read the control stream's backlog, which cannot hold a cancel of theirs.
+     * Default: none.
+     */
+    public WorkerBuilder ownJobs(Predicate<String> jobIds) {
+        this.ownJobs = requireNonNull(jobIds, "jobIds");
+        return this;
+    }
+
+    /**
      * A worker of these settings; it is not started.
      *
      * @throws IllegalArgumentException for a bad value, with a message naming it
@@ -245,7 +257,7 @@ public final class WorkerBuilder {
                 : Codec.harden(objectMapper, settings.connection().maxMessageBytes());
         TaskLifecycle lifecycle = new TaskLifecycle(registry, initializer, onClose, settings.workerId());
         return new Worker(settings, registry, taskOutput, values, lifecycle,
-                new WorkerTelemetry.Options(meterRegistry, eventInterval), System::nanoTime);
+                new WorkerTelemetry.Options(meterRegistry, eventInterval), ownJobs, System::nanoTime);
     }
 
     /** The settings alone, as {@link #build()} checks them. */

@@ -14,14 +14,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Has a worker follow the control stream (PROTOCOL.md §18) from its first record, so that a job cancelled before the
  * worker started is honoured too. The reader has a connection of its own ({@link ControlStream#follow}), opened on a
- * thread of its own as soon as the worker starts: the stream's backlog is read while the worker connects and
- * declares its queues, and the worker subscribes to its tasks once it is read ({@link #awaitCaughtUp()}). When the
+ * thread of its own as soon as the worker starts: the stream's backlog is read while the worker connects, declares
+ * its queues and consumes, and a task runs once it is read ({@link #catchUpInBackground()}). When the
  * stream cannot be read (say the worker's user has no permission on it) the worker runs without job control: logged
  * as a warning, and cancels are not honoured. Owned by the worker; closing it closes the reader's connection.
  */
@@ -40,18 +41,24 @@ final class WorkerControl implements AutoCloseable {
     private final CompletableFuture<ControlStream.Subscription> first = new CompletableFuture<>();
     private volatile ControlStream.Subscription retried;
 
-    private WorkerControl(QueueWiring.Parts parts) {
+    private WorkerControl(QueueWiring.Parts parts, Predicate<String> ownJobs) {
         this.parts = parts;
         this.id = parts.settings().workerId();
-        this.cancelled = new CancelledJobs(ControlStream.MAX_AGE, MAX_CANCELLED, System::currentTimeMillis);
+        // The guard outlasts the catch-up's own bounds: the first open's wait, then one more open and the read.
+        this.cancelled = new CancelledJobs(ControlStream.MAX_AGE, MAX_CANCELLED, System::currentTimeMillis, ownJobs,
+                CATCH_UP_TIMEOUT.multipliedBy(3));
         RemoteError error = RemoteError.of(ErrorCode.CANCELLED, "the job was cancelled while the item ran");
         this.listener = new ControlListener(parts.codec(), cancelled, job -> parts.runs().cancelJob(job, error),
                 parts.channels(), id);
     }
 
-    /** Starts reading the stream, on a thread of its own; returns at once. */
-    static WorkerControl start(QueueWiring.Parts parts) {
-        WorkerControl control = new WorkerControl(parts);
+    /**
+     * Starts reading the stream, on a thread of its own; returns at once.
+     *
+     * @param ownJobs jobs of this process started after the worker, which need not wait for the backlog
+     */
+    static WorkerControl start(QueueWiring.Parts parts, Predicate<String> ownJobs) {
+        WorkerControl control = new WorkerControl(parts, ownJobs);
         control.threads.newThread(() -> {
             try {
                 control.first.complete(control.open());
@@ -63,12 +70,27 @@ final class WorkerControl implements AutoCloseable {
     }
 
     /**
-     * Waits until the backlog is read, at most {@link #CATCH_UP_TIMEOUT}. When the first try could not reach the
-     * broker (it may not have been up yet) it tries once more: the worker's own connection is up by now.
+     * Has the backlog read on a thread of its own ({@link #awaitCaughtUp()}), so that the worker consumes meanwhile;
+     * a task asks the returned jobs, which wait for the backlog (see {@link CancelledJobs}).
      *
      * @return the cancelled jobs, kept up to date as cancels arrive
      */
-    CancelledJobs awaitCaughtUp() {
+    CancelledJobs catchUpInBackground() {
+        threads.newThread(() -> {
+            try {
+                awaitCaughtUp();
+            } finally {
+                cancelled.backlogRead();
+            }
+        }).start();
+        return cancelled;
+    }
+
+    /**
+     * Waits until the backlog is read, at most {@link #CATCH_UP_TIMEOUT}. When the first try could not reach the
+     * broker (it may not have been up yet) it tries once more: the worker's own connection is up by now.
+     */
+    private void awaitCaughtUp() {
         long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
         try {
             ControlStream.Subscription reader;
@@ -86,7 +108,7 @@ final class WorkerControl implements AutoCloseable {
             reader.caughtUp().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             log.debug("[{}] read the control stream: {} cancelled jobs", id, cancelled.size());
         } catch (TimeoutException e) {
-            log.warn("[{}] the control stream's backlog was not read within {} s; consuming tasks meanwhile",
+            log.warn("[{}] the control stream's backlog was not read within {} s; running tasks meanwhile",
                     id, CATCH_UP_TIMEOUT.toSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // a stop while starting: the start gives up after the wiring
@@ -94,7 +116,6 @@ final class WorkerControl implements AutoCloseable {
             log.warn("[{}] cannot follow the control stream {} ({}); this worker does not honour cancels",
                     id, ControlStream.NAME, RootCause.message(e instanceof ExecutionException ? e.getCause() : e));
         }
-        return cancelled;
     }
 
     private ControlStream.Subscription open() {
@@ -107,6 +128,7 @@ final class WorkerControl implements AutoCloseable {
     /** Closes the reader and its connection, now or, while the first try is still opening, when it has opened. */
     @Override
     public void close() {
+        cancelled.backlogRead(); // a stop: no task waits for a backlog that will not be read
         first.thenAccept(ControlStream.Subscription::close);
         ControlStream.Subscription again = retried;
         if (again != null) {

@@ -16,6 +16,14 @@ interface CommandWorkers extends AutoCloseable {
      */
     void awaitJobMayStart(Duration timeout) throws InterruptedException;
 
+    /**
+     * Tells the workers the command's own pool, before it starts a job: workers in the command's JVM run that pool's
+     * jobs without waiting to read the control stream's backlog (none of its cancels can be there). Worker JVMs
+     * ignore it.
+     */
+    default void poolStarted(String poolId) {
+    }
+
     /** Has {@code failed} told, once, on some thread, why a worker could not start, unless it is closed first. */
     void onStartFailure(Consumer<RuntimeException> failed);
 

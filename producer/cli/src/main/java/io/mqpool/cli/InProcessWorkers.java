@@ -33,6 +33,7 @@ final class InProcessWorkers implements CommandWorkers {
     private Worker current; // guarded by lock
     private CompletableFuture<Void> started; // the first worker's start; guarded by lock
     private boolean closing; // guarded by lock
+    private volatile String ownPool;
 
     private InProcessWorkers(ConnectionSettings connection, String queue, int shards, int threads, PrintWriter err) {
         this.connection = connection;
@@ -62,7 +63,7 @@ final class InProcessWorkers implements CommandWorkers {
     private void startOne() {
         Worker worker = Worker.builder().connection(connection).queue(queue).shards(shards).concurrency(threads)
                 .shutdownTimeout(SHUTDOWN_TIMEOUT).discoverTasks(InProcessWorkers.class.getClassLoader())
-                .taskOutput(taskOutput).build();
+                .taskOutput(taskOutput).ownJobs(this::isOwnJob).build();
         current = worker;
         worker.terminated().thenAccept(this::replaceAfterRunaway);
         boolean first = started == null;
@@ -112,6 +113,17 @@ final class InProcessWorkers implements CommandWorkers {
             }
             startOne();
         }
+    }
+
+    @Override
+    public void poolStarted(String poolId) {
+        ownPool = poolId;
+    }
+
+    /** A job of the command's pool: started after the worker, as its ids say ({@code <pool id>-<n>}). */
+    private boolean isOwnJob(String job) {
+        String pool = ownPool;
+        return pool != null && job.startsWith(pool + "-");
     }
 
     /** Returns at once: the job's messages wait in the queue while the worker starts. */

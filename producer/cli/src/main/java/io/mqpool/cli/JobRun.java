@@ -78,6 +78,7 @@ final class JobRun {
     /** The pool, once the job may start on the command's workers (if any); fails if one of them exits first. */
     private static Pool whenJobMayStart(CommandWorkers workers, Pool pool) throws InterruptedException {
         if (workers != null) {
+            workers.poolStarted(pool.id());
             workers.awaitJobMayStart(WORKER_READY_TIMEOUT);
         }
         return pool;
