@@ -198,8 +198,9 @@ public final class ControlStream {
      * connection's consumer thread (so {@code sink} must be quick and must not throw). When {@code marker} is not
      * null it is appended once the reader consumes, and {@link Subscription#caughtUp()} completes when it comes
      * back; it is not handed to {@code sink}. The marker is not confirmed: the reader seeing it is the proof, and a
-     * stream's confirm waits for the disk (tens of ms on every worker's start). After a lost connection the client subscribes again from the same
-     * place, so a reader from {@link From#FIRST} sees records again: {@code sink} must be idempotent.
+     * stream's confirm waits for the disk (tens of ms on every worker's start). After a lost connection the client
+     * subscribes again from the same place, so a reader from {@link From#FIRST} sees records again: {@code sink} must
+     * be idempotent.
      */
     public static Subscription subscribe(BrokerConnection connection, From from, byte[] marker, Consumer<byte[]> sink) {
         CompletableFuture<Void> caughtUp = new CompletableFuture<>();

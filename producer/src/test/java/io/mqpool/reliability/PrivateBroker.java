@@ -443,7 +443,8 @@ public final class PrivateBroker implements AutoCloseable {
             String[] f = line.strip().split("\t");
             if (f.length >= 2) {
                 Matcher m = CONNECTION_NAME.matcher(line);
-                found.add(new ClientConnection(m.find() ? m.group(1) : "", f[0].strip(), Integer.parseInt(f[1].strip())));
+                String name = m.find() ? m.group(1) : "";
+                found.add(new ClientConnection(name, f[0].strip(), Integer.parseInt(f[1].strip())));
             }
         }
         return found;
