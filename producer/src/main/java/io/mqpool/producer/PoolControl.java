@@ -9,6 +9,8 @@ import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ControlRecord;
 import io.mqpool.protocol.MalformedMessageException;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -19,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * A pool's side of job control (PROTOCOL.md §18): announces its jobs' start and end on the control stream, cancels
  * them, refuses to resume a cancelled one, and hands the cancels it reads there to the pool. When the stream cannot
  * be used (say the pool's user has no permission on it) the pool works without job control, with a warning.
- * Thread-safe; owned by the pool. It reads the stream on a connection of its own ({@link ControlStream#follow}), and
- * appends to it on the pool's.
+ * Thread-safe; owned by the pool. It reads the stream on a connection of its own ({@link ControlStream#follow}),
+ * opened in the background, and appends to it on the pool's.
  */
 final class PoolControl implements JobEvents, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolControl.class);
@@ -30,10 +32,11 @@ final class PoolControl implements JobEvents, AutoCloseable {
     private final Executor background;
     private final String poolId;
     private final String queue;
-    private final ControlStream.Subscription reader;
+    /** Opens in the background: the pool's first job need not wait for a connection it rarely uses. */
+    private final CompletableFuture<ControlStream.Subscription> reader;
 
     /**
-     * @param background where announcements are published, off the caller's thread
+     * @param background where announcements are published, off the caller's thread, and the reader opens
      * @param cancelled told the id of every job cancelled from now on, on the connection's thread
      */
     PoolControl(BrokerConnection connection, io.mqpool.config.ConnectionSettings settings, Codec codec,
@@ -43,25 +46,31 @@ final class PoolControl implements JobEvents, AutoCloseable {
         this.background = background;
         this.poolId = poolId;
         this.queue = queue;
-        ControlStream.Subscription opened = null;
-        try {
-            opened = ControlStream.follow(settings, "mqpool-producer-control " + poolId,
-                    new NamedThreadFactory("mqpool-pool-" + poolId + "-control", true), ControlStream.From.NEXT, null,
-                    body -> {
-                        try {
-                            ControlRecord r = codec.decodeControl(body);
-                            if (r.isSupported() && ControlRecord.CANCEL.equals(r.type())) {
-                                cancelled.accept(r.job());
-                            }
-                        } catch (MalformedMessageException e) {
-                            log.debug("[pool {}] skipping a control record: {}", poolId, e.getMessage());
-                        }
-                    });
-        } catch (RuntimeException e) {
+        this.reader = CompletableFuture.supplyAsync(() -> open(settings, cancelled), background);
+        reader.exceptionally(e -> {
             log.warn("[pool {}] cannot use the control stream {} ({}); jobs can be cancelled only from this pool",
-                    poolId, ControlStream.NAME, RootCause.message(e));
-        }
-        this.reader = opened;
+                    poolId, ControlStream.NAME, RootCause.message(e instanceof CompletionException ? e.getCause() : e));
+            return null;
+        });
+    }
+
+    /**
+     * Reads the stream from its end: a cancel of this pool's jobs can only come after they started. One made while
+     * the reader still opens is not seen here, and the workers answer that job's items CANCELLED all the same.
+     */
+    private ControlStream.Subscription open(io.mqpool.config.ConnectionSettings settings, Consumer<String> cancelled) {
+        return ControlStream.follow(settings, "mqpool-producer-control " + poolId,
+                new NamedThreadFactory("mqpool-pool-" + poolId + "-control", true), ControlStream.From.NEXT, null,
+                body -> {
+                    try {
+                        ControlRecord r = codec.decodeControl(body);
+                        if (r.isSupported() && ControlRecord.CANCEL.equals(r.type())) {
+                            cancelled.accept(r.job());
+                        }
+                    } catch (MalformedMessageException e) {
+                        log.debug("[pool {}] skipping a control record: {}", poolId, e.getMessage());
+                    }
+                });
     }
 
     /** Recorded before the job publishes anything, so that it can be cancelled by id as soon as it is known. */
@@ -117,8 +126,8 @@ final class PoolControl implements JobEvents, AutoCloseable {
      * logged: the job runs on without it.
      */
     private void announce(ControlRecord record) {
-        if (reader == null) {
-            return;
+        if (reader.isCompletedExceptionally()) {
+            return; // no job control: the warning is out
         }
         try {
             ControlStream.append(connection, codec.encode(record, "control record"));
@@ -142,10 +151,9 @@ final class PoolControl implements JobEvents, AutoCloseable {
         }
     }
 
+    /** Closes the reader and its connection, now or, while it still opens, once it has opened. */
     @Override
     public void close() {
-        if (reader != null) {
-            reader.close();
-        }
+        reader.thenAccept(ControlStream.Subscription::close);
     }
 }
