@@ -129,7 +129,7 @@ final class SoloGate {
     }
 
     private void pause(long pause) {
-        log.info("[{}] a solo message arrived: pausing the task queues to run it alone, after the {} task messages "
+        log.debug("[{}] a solo message arrived: pausing the task queues to run it alone, after the {} task messages "
                 + "held", workerId, held.size());
         if (intakes.isEmpty()) {
             paused(pause, false);
@@ -191,7 +191,7 @@ final class SoloGate {
     }
 
     private void resume() {
-        log.info("[{}] no solo message held: consuming the task queues again", workerId);
+        log.debug("[{}] no solo message held: consuming the task queues again", workerId);
         if (intakes.isEmpty()) {
             return;
         }
