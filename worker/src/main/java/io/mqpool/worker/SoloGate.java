@@ -24,13 +24,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a solo message arrives, the task queues of every shard are paused (their consumers cancelled); the task
  * messages taken until each cancel-ok are run, answered and settled as usual, and only then does the solo message
- * start. Once no solo message is held any more, the task queues are consumed again. Pauses and resumes run on the
- * given scheduler (the worker's channel thread), never on a consumer thread. Thread-safe.
+ * start. Once no solo message has been held for a short while, the task queues are consumed again: solo messages
+ * that follow one another (the solo queue sends the next at once) then run without a resume and a pause between
+ * them, each a consumer registration in the quorum queue's log. Pauses and resumes run on the given scheduler, which
+ * must have a single thread (the worker's channel thread), never on a consumer thread. Thread-safe.
  */
 final class SoloGate {
     private static final Logger log = LoggerFactory.getLogger(SoloGate.class);
     /** How long a pause may wait for the cancel-oks before the solo messages start all the same. */
     static final Duration PAUSE_WAIT = Duration.ofSeconds(5);
+    /** How long the task queues stay paused after the last solo message, for the next one to arrive. */
+    static final Duration RESUME_DELAY = Duration.ofMillis(200);
 
     /** A task queue's consumption, which the gate pauses and resumes. */
     interface Intake {
@@ -45,6 +49,7 @@ final class SoloGate {
     private final String workerId;
     private final ScheduledExecutorService scheduler;
     private final Duration pauseWait;
+    private final Duration resumeDelay;
     private final List<Intake> intakes = new CopyOnWriteArrayList<>();
     /** Task-queue deliveries taken and not yet settled. */
     private final Set<Delivery> held = ConcurrentHashMap.newKeySet();
@@ -56,18 +61,20 @@ final class SoloGate {
     private long pauses;
 
     /**
-     * @param scheduler where the intakes are paused and resumed, and the pause's wait is bounded
+     * @param scheduler a single thread, where the intakes are paused and resumed, and the waits are timed
      * @param pauseWait how long a pause may wait for the intakes before the solo messages start all the same
+     * @param resumeDelay how long the intakes stay paused after the last solo message
      */
-    SoloGate(String workerId, ScheduledExecutorService scheduler, Duration pauseWait) {
+    SoloGate(String workerId, ScheduledExecutorService scheduler, Duration pauseWait, Duration resumeDelay) {
         this.workerId = workerId;
         this.scheduler = scheduler;
         this.pauseWait = pauseWait;
+        this.resumeDelay = resumeDelay;
     }
 
     /** A gate with no task queue to pause: solo messages start at once. For handlers tested alone. */
     static SoloGate withoutIntakes(String workerId) {
-        return new SoloGate(workerId, null, PAUSE_WAIT);
+        return new SoloGate(workerId, null, PAUSE_WAIT, RESUME_DELAY);
     }
 
     /** Adds a task queue to pause; every one is added before the first solo message can arrive. */
@@ -112,19 +119,16 @@ final class SoloGate {
         if (state == State.TAKING) {
             return; // no solo message is held
         }
-        boolean resume;
+        boolean idle;
         synchronized (lock) {
             if (!solos.remove(d)) {
                 return;
             }
             waiting.remove(d);
-            resume = solos.isEmpty() && state == State.PAUSED;
-            if (resume) {
-                state = State.TAKING;
-            }
+            idle = solos.isEmpty() && state == State.PAUSED;
         }
-        if (resume) {
-            resume();
+        if (idle) {
+            resumeLater();
         }
     }
 
@@ -155,7 +159,7 @@ final class SoloGate {
     }
 
     private void paused(long pause, boolean waitedOut) {
-        boolean resume;
+        boolean idle;
         synchronized (lock) {
             if (pause != pauses || state != State.PAUSING) {
                 return;
@@ -165,13 +169,10 @@ final class SoloGate {
                         + "are settled", workerId, pauseWait);
             }
             state = State.PAUSED;
-            resume = solos.isEmpty();
-            if (resume) {
-                state = State.TAKING;
-            }
+            idle = solos.isEmpty();
         }
-        if (resume) {
-            resume();
+        if (idle) {
+            resumeLater();
         } else {
             startIfReady();
         }
@@ -190,23 +191,33 @@ final class SoloGate {
         start.forEach(Runnable::run);
     }
 
-    private void resume() {
-        log.debug("[{}] no solo message held: consuming the task queues again", workerId);
+    private void resumeLater() {
         if (intakes.isEmpty()) {
+            resumeIfIdle();
             return;
         }
         try {
-            scheduler.execute(() -> {
-                for (Intake intake : intakes) {
-                    try {
-                        intake.resume();
-                    } catch (RuntimeException e) {
-                        log.warn("[{}] cannot resume a task queue", workerId, e);
-                    }
-                }
-            });
+            scheduler.schedule(this::resumeIfIdle, resumeDelay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             log.debug("[{}] stopped: the task queues stay paused", workerId);
+        }
+    }
+
+    /** On the scheduler's thread: a pause requested meanwhile runs after this, in order. */
+    private void resumeIfIdle() {
+        synchronized (lock) {
+            if (state != State.PAUSED || !solos.isEmpty()) {
+                return; // another solo message came meanwhile
+            }
+            state = State.TAKING;
+        }
+        log.debug("[{}] no solo message held: consuming the task queues again", workerId);
+        for (Intake intake : intakes) {
+            try {
+                intake.resume();
+            } catch (RuntimeException e) {
+                log.warn("[{}] cannot resume a task queue", workerId, e);
+            }
         }
     }
 }

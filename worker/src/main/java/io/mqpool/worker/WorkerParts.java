@@ -27,7 +27,8 @@ record WorkerParts(Codec codec, WorkerThreads threads, WorkerTelemetry telemetry
                 name -> registry.find(name).isPresent(), nanoTime);
         TaskRunner runner = new TaskRunner(registry, valueMapper != null ? valueMapper : codec.mapper(),
                 settings.workerId(), taskOutput, telemetry.outcomes(), nanoTime);
-        SoloGate solo = new SoloGate(settings.workerId(), threads.channels, SoloGate.PAUSE_WAIT);
+        SoloGate solo = new SoloGate(settings.workerId(), threads.channels, SoloGate.PAUSE_WAIT,
+                SoloGate.RESUME_DELAY);
         DrainingSettler settler = new DrainingSettler(settings.workerId(), threads.watchdog, telemetry.outcomes(),
                 solo::settled);
         PrefetchPolicy prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch(), nanoTime);

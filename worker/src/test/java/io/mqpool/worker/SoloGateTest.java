@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The solo gate: a solo message starts only with the task queues paused and none of their messages held. */
 class SoloGateTest {
     private final Manual scheduler = new Manual();
-    private final SoloGate gate = new SoloGate("w1", scheduler.executor, Duration.ofSeconds(5));
+    private final SoloGate gate = new SoloGate("w1", scheduler.executor, Duration.ofSeconds(5),
+            Duration.ofMillis(200));
     private final FakeIntake shard0 = new FakeIntake();
     private final FakeIntake shard1 = new FakeIntake();
     private final List<String> started = new ArrayList<>();
@@ -65,7 +66,8 @@ class SoloGateTest {
         assertThat(shard0.resumes).isZero();
 
         gate.settled(s);
-        scheduler.runExecuted();
+        assertThat(shard0.resumes).as("after the resume delay").isZero();
+        scheduler.runScheduled();
         assertThat(shard0.resumes).isOne();
         assertThat(shard1.resumes).isOne();
     }
@@ -95,11 +97,54 @@ class SoloGateTest {
         assertThat(started).containsExactly("s1", "s2");
         assertThat(shard0.pauses).as("paused once").hasValue(1);
         gate.settled(s1);
-        assertThat(scheduler.executed).isEmpty();
+        scheduler.runScheduled();
+        assertThat(shard0.resumes).isZero();
 
         gate.settled(s2);
-        scheduler.runExecuted();
+        scheduler.runScheduled();
         assertThat(shard0.resumes).isOne();
+    }
+
+    @Test
+    void aSoloMessageThatFollowsWithinTheResumeDelayStartsAtOnceWithoutAResumeAndAPause() {
+        Delivery s1 = delivery("s1");
+        Delivery s2 = delivery("s2");
+        solo(s1);
+        scheduler.runExecuted();
+        shard0.cancelOk();
+        shard1.cancelOk();
+        gate.settled(s1);
+
+        solo(s2);
+        scheduler.runScheduled();
+
+        assertThat(started).containsExactly("s1", "s2");
+        assertThat(shard0.resumes).isZero();
+        assertThat(shard0.pauses).hasValue(1);
+        assertThat(scheduler.executed).isEmpty();
+        gate.settled(s2);
+        scheduler.runScheduled();
+        assertThat(shard0.resumes).isOne();
+    }
+
+    @Test
+    void aSoloMessageAfterTheResumeIsDecidedPausesAgainAfterTheResume() {
+        Delivery s1 = delivery("s1");
+        solo(s1);
+        scheduler.runExecuted();
+        shard0.cancelOk();
+        shard1.cancelOk();
+        gate.settled(s1);
+        scheduler.runScheduled();
+        assertThat(shard0.resumes).isOne();
+
+        solo(delivery("s2"));
+        scheduler.runExecuted();
+        shard0.cancelOk();
+        shard1.cancelOk();
+
+        assertThat(shard0.pauses).hasValue(2);
+        assertThat(started).containsExactly("s1", "s2");
     }
 
     @Test
@@ -121,8 +166,9 @@ class SoloGateTest {
         shard0.cancelOk();
         shard1.cancelOk();
         gate.settled(s1);
-        scheduler.runExecuted();
         Runnable firstWait = scheduler.scheduled.remove(0);
+        scheduler.runScheduled(); // the resume
+        assertThat(shard0.resumes).isOne();
 
         solo(delivery("s2"));
         scheduler.runExecuted();
@@ -140,7 +186,7 @@ class SoloGateTest {
         scheduler.runExecuted();
         shard0.cancelOk();
         shard1.cancelOk();
-        scheduler.runExecuted();
+        scheduler.runScheduled();
 
         assertThat(started).isEmpty();
         assertThat(shard0.resumes).isOne();
@@ -174,20 +220,23 @@ class SoloGateTest {
         ScheduledThreadPoolExecutor channels = new ScheduledThreadPoolExecutor(1,
                 new NamedThreadFactory("test-solo-channels", true));
         try {
-            SoloGate real = new SoloGate("w1", channels, Duration.ofMinutes(1));
+            SoloGate real = new SoloGate("w1", channels, Duration.ofMinutes(1), Duration.ofMillis(1));
             FakeIntake intake = new FakeIntake();
             real.attach(intake);
             Delivery t1 = delivery("t1");
             CompletableFuture<String> startedOn = new CompletableFuture<>();
             real.taken(t1);
+            Delivery s = delivery("s");
 
-            real.soloTaken(delivery("s"), () -> startedOn.complete(Thread.currentThread().getName()));
+            real.soloTaken(s, () -> startedOn.complete(Thread.currentThread().getName()));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> intake.pauses.get() == 1);
             CompletableFuture.runAsync(intake::cancelOk, channels).join();
             assertThat(startedOn).isNotDone();
             real.settled(t1);
 
             assertThat(startedOn).isCompletedWithValue(Thread.currentThread().getName());
+            real.settled(s);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> intake.resumes == 1);
         } finally {
             channels.shutdownNow();
         }
@@ -196,7 +245,7 @@ class SoloGateTest {
     /** A task queue's intake whose pause ends when the test delivers its cancel-ok. */
     private static final class FakeIntake implements SoloGate.Intake {
         final AtomicInteger pauses = new AtomicInteger();
-        int resumes;
+        volatile int resumes;
         private CompletableFuture<Void> ended = new CompletableFuture<>();
 
         @Override
