@@ -1,6 +1,7 @@
 package io.mqpool.worker;
 
 import io.mqpool.amqp.Delivery;
+import io.mqpool.amqp.DeliveryChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,6 +54,9 @@ final class SoloGate {
     private final List<Intake> intakes = new CopyOnWriteArrayList<>();
     /** Task-queue deliveries taken and not yet settled. */
     private final Set<Delivery> held = ConcurrentHashMap.newKeySet();
+    /** The channels they came on, whose batched acks are sent before a solo message starts. */
+    private final Set<DeliveryChannel> channels = ConcurrentHashMap.newKeySet();
+    private volatile DeliveryChannel lastChannel;
     private final Object lock = new Object();
     // Guarded by lock; state volatile for the settlements' unlocked read.
     private volatile State state = State.TAKING;
@@ -85,6 +89,11 @@ final class SoloGate {
     /** A task-queue delivery was taken: a solo message waits until it is settled. */
     void taken(Delivery d) {
         held.add(d);
+        DeliveryChannel c = d.channel();
+        if (c != lastChannel) {
+            lastChannel = c;
+            channels.add(c);
+        }
     }
 
     /**
@@ -186,6 +195,15 @@ final class SoloGate {
             }
             start = List.copyOf(waiting.values());
             waiting.clear();
+        }
+        // A settled task message's ack may still wait to go out with others; lost with a worker that the solo
+        // message kills, it would bring the message back counted once more.
+        for (DeliveryChannel c : channels) {
+            if (c.isOpen()) {
+                c.sendWaiting();
+            } else {
+                channels.remove(c);
+            }
         }
         log.debug("[{}] starting {} solo messages alone", workerId, start.size());
         start.forEach(Runnable::run);

@@ -73,6 +73,21 @@ class SoloGateTest {
     }
 
     @Test
+    void theAcksStillBatchedOnTheTaskQueueGoOutBeforeTheSoloMessageStarts() {
+        Fakes.Channel tasks = new Fakes.Channel();
+        Delivery t1 = Fakes.delivery(tasks, Fakes.task("t1", Map.of()), "{}");
+        gate.taken(t1);
+        gate.soloTaken(delivery("s"), () -> started.add("s after " + tasks.sentWaiting.get() + " sends"));
+        scheduler.runExecuted();
+        shard0.cancelOk();
+        shard1.cancelOk();
+
+        gate.settled(t1);
+
+        assertThat(started).containsExactly("s after 1 sends");
+    }
+
+    @Test
     void withNoTaskMessageHeldTheSoloMessageStartsAtTheLastCancelOk() {
         solo(delivery("s"));
         scheduler.runExecuted();
