@@ -108,6 +108,13 @@ final class ChannelAcks implements DeliveryChannel {
         }
     }
 
+    @Override
+    public void sendWaiting() {
+        if (batching()) {
+            flushQuietly();
+        }
+    }
+
     /** Sends every ack waiting, if the channel still can. */
     void flushQuietly() {
         try {

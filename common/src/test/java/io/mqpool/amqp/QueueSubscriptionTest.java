@@ -195,4 +195,99 @@ class QueueSubscriptionTest {
         assertThat(channels).hasSize(1);
         subscription.close();
     }
+
+    @Test
+    void aPauseCancelsTheConsumerAndEndsAtTheCancelOk() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+        c.cancelOk = false;
+
+        java.util.concurrent.CompletableFuture<Void> paused = subscription.pause();
+
+        assertThat(c.cancelledTags).containsExactly(c.consumedTags.get(0));
+        assertThat(paused).isNotDone();
+        c.consumers.get(0).handleCancelOk(c.consumedTags.get(0));
+        assertThat(paused).isDone();
+    }
+
+    @Test
+    void aPauseEndsWhenTheChannelClosesBeforeTheCancelOk() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+        c.cancelOk = false;
+
+        java.util.concurrent.CompletableFuture<Void> paused = subscription.pause();
+        c.closeByBroker(406, "PRECONDITION_FAILED - unknown delivery tag 3");
+
+        assertThat(paused).isDone();
+    }
+
+    @Test
+    void aPausedSubscriptionTakesNoPrefetchChangeAndResumesOnTheSameChannel() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+
+        assertThat(subscription.pause()).isDone();
+        subscription.setPrefetch(16);
+        assertThat(c.consumedTags).hasSize(1);
+
+        subscription.resume();
+        subscription.resume();
+        assertThat(c.consumedTags).hasSize(2).doesNotHaveDuplicates();
+        assertThat(c.qos).containsExactly(8, 16);
+        deliver(c, 3);
+        assertThat(delivered).hasSize(1);
+    }
+
+    @Test
+    void aPausedSubscriptionStaysPausedWhenItsChannelIsReopenedAndResumesThere() throws Exception {
+        subscription.start();
+        FakeChannel first = channel();
+        subscription.pause();
+
+        first.closeByBroker(406, "PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out");
+        assertThat(scheduler.runPending()).isEqualTo(1);
+
+        FakeChannel second = channel();
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.qos).containsExactly(8);
+        assertThat(second.consumedTags).as("still paused").isEmpty();
+        subscription.resume();
+        assertThat(second.consumedTags).hasSize(1);
+    }
+
+    @Test
+    void aPauseWhileTheConnectionIsLostLeavesNothingToRecoverAndAFailedResumeIsRetried() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+        c.open = false; // the connection is down: the client has not recovered the channel yet
+        c.loseConnection();
+
+        assertThat(subscription.pause()).isDone();
+        assertThat(c.cancelledTags).as("sent all the same: the client forgets the consumer, and recovers none")
+                .hasSize(1);
+        c.open = true; // recovered, without the consumer, which the pause forgot
+        c.consumeFailure = q -> new IOException("connection is down again");
+        subscription.resume();
+        assertThat(c.consumedTags).hasSize(1);
+        c.consumeFailure = q -> null;
+        assertThat(scheduler.runPending()).isEqualTo(1);
+
+        assertThat(channels).containsExactly(c);
+        assertThat(c.consumedTags).hasSize(2);
+    }
+
+    @Test
+    void aPausedSubscriptionStopsWithoutACancelAndDoesNotResume() throws Exception {
+        subscription.start();
+        FakeChannel c = channel();
+        subscription.pause();
+
+        subscription.cancel();
+        subscription.resume();
+
+        assertThat(c.cancelledTags).hasSize(1);
+        assertThat(c.consumedTags).hasSize(1);
+        assertThat(scheduler.scheduled).isEmpty();
+    }
 }
