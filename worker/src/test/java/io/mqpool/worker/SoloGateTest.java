@@ -39,6 +39,14 @@ class SoloGateTest {
         gate.soloTaken(d, () -> started.add(d.properties().messageId()));
     }
 
+    /** Takes solo message {@code d} and has both shards' pauses confirmed. */
+    private void soloWithIntakesPaused(Delivery d) {
+        solo(d);
+        scheduler.runExecuted();
+        shard0.cancelOk();
+        shard1.cancelOk();
+    }
+
     @Test
     void aSoloMessageStartsOnceEveryTaskQueueIsPausedAndEveryTaskMessageHeldIsSettled() {
         Delivery t1 = delivery("t1");
@@ -103,10 +111,7 @@ class SoloGateTest {
     void anotherSoloMessageWhilePausedStartsAtOnceAndTheQueuesResumeAfterTheLastIsSettled() {
         Delivery s1 = delivery("s1");
         Delivery s2 = delivery("s2");
-        solo(s1);
-        scheduler.runExecuted();
-        shard0.cancelOk();
-        shard1.cancelOk();
+        soloWithIntakesPaused(s1);
 
         solo(s2);
         assertThat(started).containsExactly("s1", "s2");
@@ -124,10 +129,7 @@ class SoloGateTest {
     void aSoloMessageThatFollowsWithinTheResumeDelayStartsAtOnceWithoutAResumeAndAPause() {
         Delivery s1 = delivery("s1");
         Delivery s2 = delivery("s2");
-        solo(s1);
-        scheduler.runExecuted();
-        shard0.cancelOk();
-        shard1.cancelOk();
+        soloWithIntakesPaused(s1);
         gate.settled(s1);
 
         solo(s2);
@@ -145,18 +147,12 @@ class SoloGateTest {
     @Test
     void aSoloMessageAfterTheResumeIsDecidedPausesAgainAfterTheResume() {
         Delivery s1 = delivery("s1");
-        solo(s1);
-        scheduler.runExecuted();
-        shard0.cancelOk();
-        shard1.cancelOk();
+        soloWithIntakesPaused(s1);
         gate.settled(s1);
         scheduler.runScheduled();
         assertThat(shard0.resumes).isOne();
 
-        solo(delivery("s2"));
-        scheduler.runExecuted();
-        shard0.cancelOk();
-        shard1.cancelOk();
+        soloWithIntakesPaused(delivery("s2"));
 
         assertThat(shard0.pauses).hasValue(2);
         assertThat(started).containsExactly("s1", "s2");
@@ -176,10 +172,7 @@ class SoloGateTest {
     @Test
     void theWaitOfAnEarlierPauseDoesNotEndALaterOne() {
         Delivery s1 = delivery("s1");
-        solo(s1);
-        scheduler.runExecuted();
-        shard0.cancelOk();
-        shard1.cancelOk();
+        soloWithIntakesPaused(s1);
         gate.settled(s1);
         Runnable firstWait = scheduler.scheduled.remove(0);
         scheduler.runScheduled(); // the resume
