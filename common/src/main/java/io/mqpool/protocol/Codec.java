@@ -146,7 +146,9 @@ public final class Codec {
 
     /** Encodes a message, refusing one above the size limit. */
     public byte[] encode(Object message, String what) {
-        byte[] bytes = message instanceof ResultMessage r ? compactWriter.result(r) : null;
+        byte[] bytes = message instanceof ResultMessage r ? compactWriter.result(r)
+                : message instanceof TaskMessage t ? compactWriter.task(t)
+                : message instanceof ControlRecord c ? compactWriter.control(c) : null;
         if (bytes == null) {
             Object wire = message instanceof TaskMessage t ? TaskWire.of(t)
                     : message instanceof ResultMessage r ? ResultWire.of(r) : message;

@@ -80,6 +80,48 @@ class CompactCodecTest {
     }
 
     @Test
+    void writesTaskChunksOfScalarsByteForByteAsTheDataBinder() throws Exception {
+        List<TaskItem> items = new ArrayList<>();
+        long i = 5;
+        for (JsonNode s : scalars()) {
+            items.add(new TaskItem(i++, args(s, IntNode.valueOf(1))));
+        }
+        items.add(new TaskItem(i, args()));
+        for (TaskMessage m : List.of(new TaskMessage(2, "job-\"1\"", "cube", items, null),
+                new TaskMessage(2, "j", "t\u00e9", items, 30_000L, 3), new TaskMessage(2, "j", "t", items.subList(0, 1), 1L))) {
+            byte[] streamed = writer.task(m);
+            assertThat(streamed).isNotNull();
+            assertThat(new String(streamed, StandardCharsets.UTF_8))
+                    .isEqualTo(new String(mapper.writeValueAsBytes(TaskWire.of(m)), StandardCharsets.UTF_8));
+            assertThat(reader.task(streamed)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void writesControlRecordsByteForByteAsTheDataBinder() throws Exception {
+        for (ControlRecord r : List.of(ControlRecord.cancel("p-1", "mqpool.tasks", 1_700_000_000_000L),
+                ControlRecord.started("p-\"2\" \u00e9", "q", "cube", 9L, 5), ControlRecord.started("p-3", "q", "t", null, 0),
+                ControlRecord.finished("p-4", null, 7), ControlRecord.sync("vm-1:\u0001", 8),
+                new ControlRecord(3, "future", "j", "q", "t", 0L, 9))) {
+            byte[] streamed = writer.control(r);
+            assertThat(new String(streamed, StandardCharsets.UTF_8))
+                    .isEqualTo(new String(mapper.writeValueAsBytes(r), StandardCharsets.UTF_8));
+            assertThat(codec.decodeControl(streamed)).isEqualTo(r);
+        }
+    }
+
+    @Test
+    void leavesTaskChunksOfOtherArgumentsToTheDataBinder() {
+        assertThat(writer.task(new TaskMessage(2, "j", "t", List.of(new TaskItem(0, args(DoubleNode.valueOf(0.5)))),
+                null))).isNull();
+        assertThat(writer.task(new TaskMessage(2, "j", "t", List.of(new TaskItem(0, args(args(IntNode.valueOf(1))))),
+                null))).isNull();
+        assertThat(writer.task(new TaskMessage(1, "j", "t", List.of(new TaskItem(0, args())), null))).isNull();
+        assertThat(writer.task(new TaskMessage(2, "j", "t", List.of(new TaskItem(0, args()), new TaskItem(2, args())),
+                null))).isNull();
+    }
+
+    @Test
     void leavesEverythingElseToTheDataBinder() {
         assertThat(writer.result(ResultMessage.of(2, "j", List.of(ItemResult.ok(0, null),
                 ItemResult.failed(1, RemoteError.of(ErrorCode.TASK_ERROR, "boom")))))).isNull();
