@@ -148,7 +148,8 @@ public final class Codec {
     public byte[] encode(Object message, String what) {
         byte[] bytes = message instanceof ResultMessage r ? compactWriter.result(r)
                 : message instanceof TaskMessage t ? compactWriter.task(t)
-                : message instanceof ControlRecord c ? compactWriter.control(c) : null;
+                : message instanceof ControlRecord c ? compactWriter.control(c)
+                : message instanceof WorkerEvent e ? compactWriter.event(e) : null;
         if (bytes == null) {
             Object wire = message instanceof TaskMessage t ? TaskWire.of(t)
                     : message instanceof ResultMessage r ? ResultWire.of(r) : message;

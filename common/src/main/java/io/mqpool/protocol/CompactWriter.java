@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * Writes, straight to a generator and byte for byte as the data binder writes them, the compact version-2 form of a
  * result message without failures whose values are all scalars (the hot path of tiny tasks, on the worker), the
- * same form of a task chunk whose arguments are all scalars, and control records; returns null for any other
+ * same form of a task chunk whose arguments are all scalars, control records and worker events; returns null for any other
  * message, which the caller then writes on the general path. Streaming task chunks measured no faster in a long
  * job; it is here for the start of a short one: the data binder builds its serializer of a type on first use, tens
  * of milliseconds of a one-shot command for each of these. Thread-safe.
@@ -118,6 +118,45 @@ final class CompactWriter {
             g.writeNumberField("at", r.at());
             g.writeEndObject();
         } catch (IOException e) {
+            return null;
+        }
+        return out.toByteArray();
+    }
+
+    /** The bytes of {@code e}, as the data binder writes a {@link WorkerEvent} (no null members). */
+    byte[] event(WorkerEvent e) {
+        ByteArrayBuilder out = new ByteArrayBuilder(320);
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeNumberField("v", e.v());
+            g.writeStringField("type", e.type());
+            g.writeStringField("worker", e.worker());
+            if (e.host() != null) {
+                g.writeStringField("host", e.host());
+            }
+            if (e.pid() != null) {
+                g.writeNumberField("pid", e.pid().longValue());
+            }
+            if (e.queues() != null) {
+                g.writeArrayFieldStart("queues");
+                for (String q : e.queues()) {
+                    g.writeString(q);
+                }
+                g.writeEndArray();
+            }
+            g.writeNumberField("concurrency", e.concurrency());
+            g.writeNumberField("running", e.running());
+            g.writeNumberField("processed", e.processed());
+            g.writeNumberField("failed", e.failed());
+            g.writeNumberField("retried", e.retried());
+            g.writeNumberField("uptimeMs", e.uptimeMs());
+            g.writeNumberField("intervalMs", e.intervalMs());
+            if (e.version() != null) {
+                g.writeStringField("version", e.version());
+            }
+            g.writeNumberField("at", e.at());
+            g.writeEndObject();
+        } catch (IOException ex) {
             return null;
         }
         return out.toByteArray();

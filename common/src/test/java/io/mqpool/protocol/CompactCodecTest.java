@@ -111,6 +111,21 @@ class CompactCodecTest {
     }
 
     @Test
+    void writesWorkerEventsByteForByteAsTheDataBinder() throws Exception {
+        for (WorkerEvent e : List.of(
+                new WorkerEvent(1, WorkerEvent.ONLINE, "vm-1", "vm", 42L, List.of("mqpool.tasks"), 4, 0, 0, 0, 0, 12, 2_000,
+                        "0.1.0", 1_700_000_000_000L),
+                new WorkerEvent(1, WorkerEvent.HEARTBEAT, "w \"\u00e9\"", null, null, List.of("a.shard-0", "a.shard-1"), 1,
+                        3, 1L << 40, 7, 2, Long.MAX_VALUE, 1, null, 0),
+                new WorkerEvent(1, WorkerEvent.OFFLINE, "w", "h", 1L, List.of(), 2, 0, 0, 0, 0, 0, 5, "v", 9))) {
+            byte[] streamed = writer.event(e);
+            assertThat(new String(streamed, StandardCharsets.UTF_8))
+                    .isEqualTo(new String(mapper.writeValueAsBytes(e), StandardCharsets.UTF_8));
+            assertThat(codec.decodeEvent(streamed)).isEqualTo(e);
+        }
+    }
+
+    @Test
     void leavesTaskChunksOfOtherArgumentsToTheDataBinder() {
         assertThat(writer.task(new TaskMessage(2, "j", "t", List.of(new TaskItem(0, args(DoubleNode.valueOf(0.5)))),
                 null))).isNull();
