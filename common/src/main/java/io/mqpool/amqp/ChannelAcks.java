@@ -108,13 +108,6 @@ final class ChannelAcks implements DeliveryChannel {
         }
     }
 
-    @Override
-    public void sendWaiting() {
-        if (batching()) {
-            flushQuietly();
-        }
-    }
-
     /** Sends every ack waiting, if the channel still can. */
     void flushQuietly() {
         try {

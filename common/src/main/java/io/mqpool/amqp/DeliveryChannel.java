@@ -21,12 +21,4 @@ public interface DeliveryChannel {
      * @throws BrokerOperationException when the channel refuses
      */
     void settle(long deliveryTag, Settlement how);
-
-    /**
-     * Sends now the acks that wait to go out together (see {@link SubscriptionSettings#ackBatchDelay()}), if the
-     * channel still can; never throws. Before something that may end the process: a batched ack lost with it would
-     * have its message redelivered, counted against its delivery limit.
-     */
-    default void sendWaiting() {
-    }
 }

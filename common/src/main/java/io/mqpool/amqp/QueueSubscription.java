@@ -1,14 +1,15 @@
 package io.mqpool.amqp;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.mqpool.RootCause;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One consumer of one queue, with manual acknowledgements, on a channel of its own. It subscribes again after
  * the broker closed the channel or cancelled the consumer (the queue was deleted, say), changes its prefetch,
- * pauses and resumes, and cancels for a stop; a lost connection is the client's to recover. Re-subscriptions run on
- * the given scheduler. Thread-safe.
+ * and cancels for a stop; a lost connection is the client's to recover. Re-subscriptions run on the given
+ * scheduler. Thread-safe.
  */
 public final class QueueSubscription implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueSubscription.class);
@@ -42,8 +43,6 @@ public final class QueueSubscription implements AutoCloseable {
     private final Object lock = new Object();
     private final AtomicBoolean retryPending = new AtomicBoolean();
     private volatile boolean stopped;
-    /** The consumer a pause cancelled: its end completes also when the channel goes before the cancel-ok. */
-    private volatile QueueConsumer pausing;
     // Guarded by lock; volatile for the callbacks' reads.
     private volatile Channel channel;
     private volatile QueueConsumer consumer;
@@ -51,8 +50,6 @@ public final class QueueSubscription implements AutoCloseable {
     private String tag;
     private int prefetch;
     private long consumers;
-    /** A (re-)subscription opens the channel, but consumes only when not paused. */
-    private boolean paused;
 
     public QueueSubscription(BrokerConnection connection, SubscriptionSettings settings, Listener listener,
                              ScheduledExecutorService scheduler) {
@@ -89,7 +86,6 @@ public final class QueueSubscription implements AutoCloseable {
             ChannelAcks openedAcks = new ChannelAcks(opened, settings.ackBatchDelay(), scheduler);
             opened.addShutdownListener(cause -> {
                 openedAcks.channelLost();
-                endPause();
                 onShutdown(opened, openedAcks, cause);
             });
             channel = opened;
@@ -98,27 +94,18 @@ public final class QueueSubscription implements AutoCloseable {
         }
         c.basicQos(prefetch);
         acks.prefetch(prefetch);
-        if (!paused) {
-            consume(c);
-        }
+        consume(c);
     }
 
     private void consume(Channel c) throws IOException {
-        QueueConsumer next = new QueueConsumer(c, settings.queue(), acks, listener, this::cancelledByBroker);
+        QueueConsumer next = new QueueConsumer(c, acks);
         consumer = next;
         try {
             tag = c.basicConsume(settings.queue(), false, settings.consumerTag() + "." + settings.queue() + "." + ++consumers,
                     next);
         } catch (IOException | RuntimeException e) {
-            next.neverSubscribed();
+            next.gone = true;
             throw e;
-        }
-    }
-
-    private void cancelledByBroker(QueueConsumer cancelled) {
-        if (!stopped && cancelled == consumer) {
-            log.warn("broker cancelled the consumer of {} (queue deleted?); subscribing again", settings.queue());
-            resubscribeLater();
         }
     }
 
@@ -142,13 +129,12 @@ public final class QueueSubscription implements AutoCloseable {
             retryPending.set(false);
             QueueConsumer current = consumer;
             Channel c = channel;
-            if (stopped || (c != null && c.isOpen() && (paused || (current != null && !current.gone())))) {
+            if (stopped || (c != null && c.isOpen() && current != null && !current.gone)) {
                 return;
             }
             try {
                 subscribe();
-                log.info(paused ? "channel for {} open again, consumption paused" : "consuming {} again",
-                        settings.queue());
+                log.info("consuming {} again", settings.queue());
             } catch (IOException | RuntimeException e) {
                 log.warn("cannot consume {} again yet: {}", settings.queue(), RootCause.message(e));
                 resubscribeLater();
@@ -176,7 +162,7 @@ public final class QueueSubscription implements AutoCloseable {
                 return;
             }
             prefetch = wanted;
-            if (c == null || !c.isOpen() || retryPending.get() || consumer == null || consumer.gone()) {
+            if (c == null || !c.isOpen() || retryPending.get() || consumer == null || consumer.gone) {
                 return; // The next subscription uses it.
             }
             String oldTag = tag;
@@ -211,72 +197,14 @@ public final class QueueSubscription implements AutoCloseable {
         synchronized (lock) {
             Channel c = channel;
             QueueConsumer current = consumer;
-            if (c == null || !c.isOpen() || tag == null || current == null || current.gone()) {
+            if (c == null || !c.isOpen() || tag == null || current == null || current.gone) {
                 return;
             }
             try {
                 c.basicCancel(tag);
-                current.ended().get(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
+                current.cancelled.await(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (IOException | RuntimeException e) {
                 log.debug("cancel on {} failed: {}", settings.queue(), e.toString());
-            }
-        }
-    }
-
-    /**
-     * Takes no more deliveries until {@link #resume()}: cancels the consumer, and neither a re-subscription, a
-     * prefetch change nor the client's recovery of a lost connection consumes meanwhile (the cancel makes the client
-     * forget the consumer). Deliveries already taken stay valid for settling. Blocks for the broker's cancel-ok.
-     *
-     * @return completes once the listener has had every delivery it gets before the pause: at the cancel-ok's
-     *     dispatch, or when the channel is gone (the broker then takes back what was in flight)
-     */
-    public CompletableFuture<Void> pause() {
-        synchronized (lock) {
-            paused = true;
-            Channel c = channel;
-            QueueConsumer current = consumer;
-            consumer = null;
-            if (stopped || c == null || current == null || current.gone()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            pausing = current;
-            try {
-                // Sent on a lost connection too: the client forgets the consumer first, and recovers none.
-                c.basicCancel(tag);
-                log.debug("paused consuming {}", settings.queue());
-            } catch (IOException | RuntimeException e) {
-                log.debug("cancel for a pause of {} failed (channel gone): {}", settings.queue(), e.toString());
-                endPause();
-            }
-            return current.ended();
-        }
-    }
-
-    private void endPause() {
-        QueueConsumer p = pausing;
-        if (p != null) {
-            p.ended().complete(null);
-        }
-    }
-
-    /** Consumes again after {@link #pause()}; if it cannot now, it subscribes again later. No-op once stopped. */
-    public void resume() {
-        synchronized (lock) {
-            if (!paused) {
-                return;
-            }
-            paused = false;
-            pausing = null;
-            if (stopped || retryPending.get()) {
-                return; // the pending re-subscription consumes
-            }
-            try {
-                subscribe();
-                log.debug("resumed consuming {}", settings.queue());
-            } catch (IOException | RuntimeException e) {
-                log.warn("cannot consume {} again yet: {}", settings.queue(), RootCause.message(e));
-                resubscribeLater();
             }
         }
     }
@@ -293,6 +221,50 @@ public final class QueueSubscription implements AutoCloseable {
             if (c != null && c.isOpen()) {
                 acks.flushQuietly();
                 Channels.closeQuietly(c, "consumer of " + settings.queue());
+            }
+        }
+    }
+
+    private final class QueueConsumer extends DefaultConsumer {
+        private final ChannelAcks acks;
+        private final CountDownLatch cancelled = new CountDownLatch(1);
+        /** Cancelled by the broker, or never subscribed: it receives nothing more. */
+        private volatile boolean gone;
+
+        QueueConsumer(Channel channel, ChannelAcks acks) {
+            super(channel);
+            this.acks = acks;
+        }
+
+        @Override
+        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+            acks.delivered(envelope.getDeliveryTag());
+            try {
+                listener.delivered(new Delivery(AmqpProperties.fromBasic(props), body, envelope.isRedeliver(),
+                        envelope.getDeliveryTag(), acks));
+            } catch (RuntimeException e) {
+                // An exception escaping here would close the channel, and consumption would stop silently.
+                log.error("listener of {} failed on a delivery; it goes back to the queue", settings.queue(), e);
+                try {
+                    acks.settle(envelope.getDeliveryTag(), DeliveryChannel.Settlement.REQUEUE);
+                } catch (RuntimeException ignored) {
+                    // The channel is gone; the broker requeues it.
+                }
+            }
+        }
+
+        @Override
+        public void handleCancelOk(String consumerTag) {
+            cancelled.countDown();
+        }
+
+        @Override
+        public void handleCancel(String consumerTag) {
+            gone = true;
+            cancelled.countDown();
+            if (!stopped && this == consumer) {
+                log.warn("broker cancelled the consumer of {} (queue deleted?); subscribing again", settings.queue());
+                resubscribeLater();
             }
         }
     }

@@ -30,19 +30,6 @@ class ChannelAcksTest {
     }
 
     @Test
-    void acksWaitingAreSentWhenAskedBeforeTheirTurn() {
-        acks.prefetch(100);
-        deliver(1, 2);
-        acks.settle(1, DeliveryChannel.Settlement.ACK);
-
-        acks.sendWaiting();
-
-        assertThat(channel.settled).containsExactly("ack 1");
-        scheduler.runPending();
-        assertThat(channel.settled).as("nothing left for the scheduled flush").containsExactly("ack 1");
-    }
-
-    @Test
     void aNextTurnBatchTakesABurstOfAcksAsOneWithoutAddingTime() {
         ChannelAcks nextTurn = new ChannelAcks(channel.channel, SubscriptionSettings.NEXT_TURN_ACK_BATCH_DELAY,
                 scheduler.executor);

@@ -26,8 +26,6 @@ final class FakeChannel {
     final List<Consumer> consumers = new ArrayList<>();
     final List<ShutdownListener> shutdownListeners = new ArrayList<>();
     boolean open = true;
-    /** Whether basicCancel dispatches the cancel-ok at once; false leaves it in flight. */
-    boolean cancelOk = true;
     final Channel channel;
 
     FakeChannel() {
@@ -59,13 +57,7 @@ final class FakeChannel {
                     }
                     case "basicCancel" -> {
                         cancelledTags.add((String) args[0]);
-                        if (!open) {
-                            throw new com.rabbitmq.client.AlreadyClosedException(
-                                    new ShutdownSignalException(true, false, null, proxy));
-                        }
-                        if (cancelOk) {
-                            consumers.get(consumedTags.indexOf((String) args[0])).handleCancelOk((String) args[0]);
-                        }
+                        consumers.get(consumedTags.indexOf((String) args[0])).handleCancelOk((String) args[0]);
                         yield null;
                     }
                     case "basicAck" -> record("ack " + args[0] + ((Boolean) args[1] ? " multiple" : ""));

@@ -33,9 +33,8 @@ import org.slf4j.LoggerFactory;
  * requeued when it could not be handled now.
  *
  * <p>A task message that comes back from a worker that died holding it is suspect: it may be the one that killed
- * that worker. It is moved to the solo queue, which every worker consumes one message at a time and runs alone (no
- * task-queue message held meanwhile, see {@link SoloGate}), so a task that kills its worker uses up only its own
- * delivery limit there. Thread-safe.
+ * that worker. It is moved to the solo queue, which every worker consumes one message at a time, so a task that
+ * kills its worker uses up only its own delivery limit there. Thread-safe.
  */
 final class DeliveryHandler {
     private static final Logger log = LoggerFactory.getLogger(DeliveryHandler.class);
@@ -52,7 +51,6 @@ final class DeliveryHandler {
     private final TaskOutcomes outcomes;
     private final CancelledJobs cancelled;
     private final DeliveryAnswers answers;
-    private final SoloGate solo;
 
     /**
      * @param executor the task threads, where each delivery is handled
@@ -63,17 +61,13 @@ final class DeliveryHandler {
                     Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier,
                     CancelledJobs cancelled) {
         this(settings, codec, runner, runs, replies, settler, prefetchPolicy, executor, retrier, cancelled,
-                TaskOutcomes.none(), SoloGate.withoutIntakes(settings.workerId()));
+                TaskOutcomes.none());
     }
 
-    /**
-     * @param outcomes where what becomes of the items is recorded
-     * @param solo holds a solo delivery back until no task-queue delivery is held; told of each one taken
-     */
+    /** @param outcomes where what becomes of the items is recorded */
     DeliveryHandler(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, Replies replies,
                     Settler settler, PrefetchPolicy prefetchPolicy, Executor executor, Retrier retrier,
-                    CancelledJobs cancelled, TaskOutcomes outcomes, SoloGate solo) {
-        this.solo = solo;
+                    CancelledJobs cancelled, TaskOutcomes outcomes) {
         this.outcomes = outcomes;
         this.settings = settings;
         this.codec = codec;
@@ -90,31 +84,16 @@ final class DeliveryHandler {
 
     /**
      * Takes a delivery, also while stopping: a message delivered before the cancel took effect is ours to finish,
-     * so that a stop causes no redelivery. The solo queue's deliveries are never moved again, and start only once
-     * the solo gate lets them.
+     * so that a stop causes no redelivery. The solo queue's deliveries are never moved again.
      */
     void accept(Delivery d, boolean fromSolo) {
         settler.opened();
         outcomes.consumed(queueOf(fromSolo));
-        if (fromSolo) {
-            solo.soloTaken(d, () -> execute(d, true));
-        } else {
-            solo.taken(d);
-            execute(d, false);
-        }
-    }
-
-    private void execute(Delivery d, boolean fromSolo) {
         try {
             executor.execute(() -> handle(d, fromSolo));
         } catch (RejectedExecutionException e) {
             settler.requeue(d);
         }
-    }
-
-    /** This shard's task queue. */
-    String queue() {
-        return settings.queue();
     }
 
     /** Decides what becomes of one delivery; never throws. */

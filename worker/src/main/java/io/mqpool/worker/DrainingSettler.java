@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,6 @@ final class DrainingSettler implements Settler {
     private final String workerId;
     private final ScheduledExecutorService scheduler;
     private final TaskOutcomes outcomes;
-    private final Consumer<Delivery> settled;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     // Guarded by lock.
@@ -32,16 +30,9 @@ final class DrainingSettler implements Settler {
 
     /** @param outcomes where the messages dead-lettered are counted */
     DrainingSettler(String workerId, ScheduledExecutorService scheduler, TaskOutcomes outcomes) {
-        this(workerId, scheduler, outcomes, d -> { });
-    }
-
-    /** @param settled told of each delivery once it is settled (also when its channel was gone); must not throw */
-    DrainingSettler(String workerId, ScheduledExecutorService scheduler, TaskOutcomes outcomes,
-                    Consumer<Delivery> settled) {
         this.workerId = workerId;
         this.scheduler = scheduler;
         this.outcomes = outcomes;
-        this.settled = settled;
     }
 
     @Override
@@ -118,7 +109,6 @@ final class DrainingSettler implements Settler {
         } catch (RuntimeException e) {
             log.warn("[{}] cannot {} a message ({}); the broker will redeliver it", workerId, how, RootCause.message(e));
         } finally {
-            settled.accept(d);
             lock.lock();
             try {
                 open--;

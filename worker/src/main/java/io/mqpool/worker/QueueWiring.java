@@ -13,10 +13,8 @@ import io.mqpool.amqp.SubscriptionSettings;
 import io.mqpool.amqp.Topology;
 import io.mqpool.protocol.Codec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sets a worker up on its connection: opens the result publisher, declares the task and solo queues of each shard,
  * waits until the worker has read the control stream ({@link WorkerControl}), and subscribes each shard's task
- * queue, then each shard's solo queue (one message at a time) and dead letters; the task queues' prefetch then
- * follows the {@link PrefetchPolicy}, and the {@link SoloGate} pauses them while a solo message is held.
+ * queue, solo queue (one message at a time) and dead letters; the task queues' prefetch then follows the
+ * {@link PrefetchPolicy}.
  */
 final class QueueWiring {
     private static final Logger log = LoggerFactory.getLogger(QueueWiring.class);
@@ -47,7 +45,7 @@ final class QueueWiring {
     /** What the deliveries are handed to, and the threads the subscriptions use. */
     record Parts(WorkerSettings settings, Codec codec, TaskRunner runner, RunRegistry runs, DrainingSettler settler,
                  PrefetchPolicy prefetch, Executor executor, ScheduledExecutorService channels,
-                 TaskOutcomes outcomes, SoloGate solo) {
+                 TaskOutcomes outcomes) {
     }
 
     private QueueWiring() {
@@ -85,15 +83,9 @@ final class QueueWiring {
             // Consumes at once: a task waits in CancelledJobs.contains until the backlog is read (one of our own
             // process's jobs does not), so the read is off the start's path.
             CancelledJobs cancelled = control.catchUpInBackground();
-            List<DeliveryHandler> handlers = new ArrayList<>();
             for (String queue : settings.queues()) {
                 current = queue;
-                handlers.add(wireTasks(p, settings.onQueue(queue), connection, subscriptions, replies, cancelled));
-            }
-            // Only once every task queue is attached to the solo gate: a solo message pauses them all.
-            for (DeliveryHandler handler : handlers) {
-                current = handler.queue();
-                wireSolo(p, handler, connection, subscriptions, replies);
+                wireQueue(p, settings.onQueue(queue), connection, subscriptions, replies, cancelled);
             }
             return publisher;
         } catch (BrokerOperationException e) {
@@ -115,49 +107,28 @@ final class QueueWiring {
     }
 
     /**
-     * Subscribes one task queue (one shard), and attaches it to the solo gate. Each shard's task queue gets an equal
-     * part of the policy's prefetch.
-     *
-     * @return the handler of the shard's deliveries
+     * Subscribes one task queue (one shard), its solo queue and its dead letters. Each shard's task queue gets an
+     * equal part of the policy's prefetch.
      */
-    private static DeliveryHandler wireTasks(Parts p, WorkerSettings settings, BrokerConnection connection,
-                                             List<QueueSubscription> subscriptions, Replies replies,
-                                             CancelledJobs cancelled) {
+    private static void wireQueue(Parts p, WorkerSettings settings, BrokerConnection connection,
+                                  List<QueueSubscription> subscriptions, Replies replies, CancelledJobs cancelled) {
         String queue = settings.queue();
         Retrier retrier = new Retrier(p.codec(), replies, new DelayQueues(queue,
                 delayMs -> Topology.declareRetryQueue(connection, queue, delayMs)), new Random(), settings.workerId());
         DeliveryHandler handler = new DeliveryHandler(settings, p.codec(), p.runner(), p.runs(), replies,
-                p.settler(), p.prefetch(), p.executor(), retrier, cancelled, p.outcomes(), p.solo());
+                p.settler(), p.prefetch(), p.executor(), retrier, cancelled, p.outcomes());
         int shards = p.settings().shards();
         IntSupplier prefetch = () -> Math.max(1, p.prefetch().prefetch() / shards);
         // Acks go at once, not batched: a worker that dies with acks waiting would have answered messages
         // redelivered, moved to the solo queue and run again (seen in CI: copies left in the solo queue).
         QueueSubscription tasks = subscribe(p, connection, subscriptions, settings(p, queue, prefetch.getAsInt()),
                 listener(handler, false));
-        p.solo().attach(new SoloGate.Intake() {
-            @Override
-            public CompletableFuture<Void> pause() {
-                return tasks.pause();
-            }
-
-            @Override
-            public void resume() {
-                tasks.resume();
-            }
-        });
-        p.channels().scheduleWithFixedDelay(() -> tasks.setPrefetch(prefetch.getAsInt()),
-                PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        return handler;
-    }
-
-    /** Subscribes one shard's solo queue and its dead letters. */
-    private static void wireSolo(Parts p, DeliveryHandler handler, BrokerConnection connection,
-                                 List<QueueSubscription> subscriptions, Replies replies) {
-        String queue = handler.queue();
         subscribe(p, connection, subscriptions, settings(p, Topology.soloQueue(queue), 1), listener(handler, true));
         subscribe(p, connection, subscriptions, settings(p, Topology.deadLetterQueue(queue), DEAD_LETTER_PREFETCH),
-                new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue),
-                        p.settings().workerId(), p.outcomes()));
+                new DeadLetterRelay(p.codec(), replies, p.settler(), Topology.parkingQueue(queue), settings.workerId(),
+                        p.outcomes()));
+        p.channels().scheduleWithFixedDelay(() -> tasks.setPrefetch(prefetch.getAsInt()),
+                PREFETCH_PERIOD.toMillis(), PREFETCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static QueueSubscription.Listener listener(DeliveryHandler handler, boolean fromSolo) {

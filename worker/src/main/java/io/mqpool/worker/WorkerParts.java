@@ -8,12 +8,12 @@ import java.util.function.LongSupplier;
 
 /**
  * The parts a {@link Worker} runs with, built in the order they depend on each other: codec, telemetry, task runner,
- * solo gate, settler, prefetch policy, run slots and the runaway guard, on the worker's threads. Apart from Worker so
- * that Worker holds only its lifecycle (start, stop, probes).
+ * settler, prefetch policy, run slots and the runaway guard, on the worker's threads. Apart from Worker so that
+ * Worker holds only its lifecycle (start, stop, probes).
  */
 record WorkerParts(Codec codec, WorkerThreads threads, WorkerTelemetry telemetry, TaskRunner runner,
                    DrainingSettler settler, PrefetchPolicy prefetchPolicy, HandlerLoops handlers, RunRegistry runs,
-                   RunawayGuard runawayGuard, SoloGate solo) {
+                   RunawayGuard runawayGuard) {
     /**
      * @param valueMapper the hardened mapper of task arguments and results ({@link Codec#harden}), or null for the
      *     protocol's own
@@ -27,10 +27,7 @@ record WorkerParts(Codec codec, WorkerThreads threads, WorkerTelemetry telemetry
                 name -> registry.find(name).isPresent(), nanoTime);
         TaskRunner runner = new TaskRunner(registry, valueMapper != null ? valueMapper : codec.mapper(),
                 settings.workerId(), taskOutput, telemetry.outcomes(), nanoTime);
-        SoloGate solo = new SoloGate(settings.workerId(), threads.channels, SoloGate.PAUSE_WAIT,
-                SoloGate.RESUME_DELAY);
-        DrainingSettler settler = new DrainingSettler(settings.workerId(), threads.watchdog, telemetry.outcomes(),
-                solo::settled);
+        DrainingSettler settler = new DrainingSettler(settings.workerId(), threads.watchdog, telemetry.outcomes());
         PrefetchPolicy prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch(), nanoTime);
         AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);
         HandlerLoops handlers = new HandlerLoops(threads.tasks, () -> settings.concurrency() + abandoned.size());
@@ -39,12 +36,12 @@ record WorkerParts(Codec codec, WorkerThreads threads, WorkerTelemetry telemetry
         RunawayGuard runawayGuard = new RunawayGuard(abandoned, settings.runawayGrace(), settings.workerId());
         telemetry.watch(prefetchPolicy, settler, handlers, runs);
         return new WorkerParts(codec, threads, telemetry, runner, settler, prefetchPolicy, handlers, runs,
-                runawayGuard, solo);
+                runawayGuard);
     }
 
     /** What the queue wiring hands the deliveries to. */
     QueueWiring.Parts wiring(WorkerSettings settings) {
         return new QueueWiring.Parts(settings, codec, runner, runs, settler, prefetchPolicy, handlers,
-                threads.channels, telemetry.outcomes(), solo);
+                threads.channels, telemetry.outcomes());
     }
 }

@@ -55,19 +55,4 @@ class DrainingSettlerTest {
         assertThat(settler.open()).isEqualTo(1);
         assertThat(settler.awaitDrained(0)).isFalse();
     }
-
-    @Test
-    void eachSettlementIsReportedOnceAlsoWhenItsChannelIsGone() {
-        java.util.List<Delivery> reported = new java.util.ArrayList<>();
-        DrainingSettler reporting = new DrainingSettler("w1", null, TaskOutcomes.none(), reported::add);
-        Delivery d = new Delivery(Fakes.task("m1", Map.of()), new byte[0], false, 3, channel);
-        reporting.opened();
-        channel.open = false;
-
-        reporting.requeue(d);
-        reporting.ack(d);
-
-        assertThat(reported).containsExactly(d);
-        assertThat(channel.settled).isEmpty();
-    }
 }

@@ -91,12 +91,6 @@ final class Fakes {
     static final class Channel implements DeliveryChannel {
         volatile boolean open = true;
         final List<String> settled = Collections.synchronizedList(new ArrayList<>());
-        final java.util.concurrent.atomic.AtomicInteger sentWaiting = new java.util.concurrent.atomic.AtomicInteger();
-
-        @Override
-        public void sendWaiting() {
-            sentWaiting.incrementAndGet();
-        }
 
         @Override
         public boolean isOpen() {

@@ -121,65 +121,6 @@ class WorkerIT {
         }
     }
 
-    /**
-     * A solo message runs alone: while it runs the worker has no consumer on the task queue, so it holds none of its
-     * messages (a death would count against the solo message only); once it is answered the task queue is consumed
-     * again.
-     */
-    @Test
-    void soloMessageRunsWithTheTaskQueuePausedThenTheTaskQueueIsConsumedAgain() throws Exception {
-        worker("--concurrency", "2");
-        assertThat(consumers(queue)).isEqualTo(1);
-        client.publishJson(queue + ".solo", replies, "job-solo",
-                "{\"v\":1,\"job\":\"job-solo\",\"task\":\"sleep\",\"items\":[{\"i\":0,\"args\":[4000]}]}");
-        Awaitility.await("task queue paused").atMost(Duration.ofSeconds(3)).until(() -> consumers(queue) == 0);
-        for (int k = 0; k < 4; k++) {
-            client.publishJson(queue, replies, "job-1",
-                    "{\"v\":1,\"job\":\"job-1\",\"task\":\"sleep\",\"items\":[{\"i\":" + k + ",\"args\":[10]}]}");
-        }
-        Awaitility.await("task messages left in the queue while the solo message runs")
-                .during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> client.ready(queue) == 4 && consumers(queue) == 0);
-
-        List<String> bodies = client.take(replies, 5, WAIT);
-        assertThat(bodies).hasSize(5);
-        assertThat(JSON.readTree(bodies.get(0)).get("job").asText()).isEqualTo("job-solo");
-        Awaitility.await("task queue consumed again").atMost(WAIT).until(() -> consumers(queue) == 1);
-    }
-
-    /**
-     * A solo message waits for the task message its worker holds; a SIGTERM meanwhile (task queue paused) still
-     * finishes both, in that order, and exits 0, leaving the task messages it never took in the queue.
-     */
-    @Test
-    void sigtermWhileASoloMessageWaitsFinishesTheHeldTaskThenTheSoloMessageAndExitsZero() throws Exception {
-        WorkerProcess w = worker("--concurrency", "2");
-        client.publishJson(queue, replies, "job-1",
-                "{\"v\":1,\"job\":\"job-1\",\"task\":\"sleep\",\"items\":[{\"i\":0,\"args\":[1500]}]}");
-        Awaitility.await().atMost(WAIT).until(() -> client.ready(queue) == 0);
-        client.publishJson(queue + ".solo", replies, "job-solo",
-                "{\"v\":1,\"job\":\"job-solo\",\"task\":\"sleep\",\"items\":[{\"i\":0,\"args\":[500]}]}");
-        Awaitility.await("task queue paused").atMost(Duration.ofSeconds(3)).until(() -> consumers(queue) == 0);
-        for (int k = 1; k <= 2; k++) {
-            client.publishJson(queue, replies, "job-1",
-                    "{\"v\":1,\"job\":\"job-1\",\"task\":\"sleep\",\"items\":[{\"i\":" + k + ",\"args\":[10]}]}");
-        }
-
-        w.terminate();
-
-        assertThat(w.waitForExit(Duration.ofSeconds(15))).isZero();
-        List<String> bodies = client.take(replies, 2, WAIT);
-        assertThat(bodies).hasSize(2);
-        assertThat(JSON.readTree(bodies.get(0)).get("job").asText()).as("the held task message first").isEqualTo("job-1");
-        assertThat(JSON.readTree(bodies.get(1)).get("job").asText()).isEqualTo("job-solo");
-        assertThat(client.ready(queue)).as("never taken").isEqualTo(2);
-        assertThat(client.ready(queue + ".solo")).isZero();
-    }
-
-    private long consumers(String q) throws Exception {
-        return client.channel().queueDeclarePassive(q).getConsumerCount();
-    }
-
     @Test
     void taskExceptionBecomesTaskErrorAndWorkerKeepsServing() throws Exception {
         WorkerProcess w = worker();
