@@ -28,6 +28,8 @@ class ConsumerTimeoutIT {
                     + "consumer_timeout \\(PRECONDITION_FAILED - delivery acknowledgement on channel \\d+ timed out.*\\); "
                     + "\\d+ task messages in progress were abandoned .*set --task-timeout below the broker's "
                     + "consumer_timeout, or raise consumer_timeout; consuming again in 1 s");
+    /** A log line at level ERROR: the level is the token after the time. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ");
     @PrivateNode(setup = "shortConsumerTimeout")
     static PrivateBroker broker;
 
@@ -68,7 +70,10 @@ class ConsumerTimeoutIT {
             assertThat(closes).as("consumer_timeout closes, one per delivery of the slow item")
                     .isEqualTo(deliveryLimit + 1);
             assertThat(fleet.alive()).as("workers alive").isEqualTo(2);
-            assertThat(fleet.logsTail(Integer.MAX_VALUE)).doesNotContain("\tat ").doesNotContain("ERROR");
+            assertThat(fleet.logsTail(Integer.MAX_VALUE)).doesNotContain("\tat ");
+            // Lines logged at ERROR, not the word: two workers that declare a new control stream at once may have
+            // one reader's connection closed with 541 INTERNAL_ERROR, which it logs at DEBUG and retries.
+            assertThat(fleet.logLines(ERROR_LINE)).isEmpty();
             assertThat(run.outcomes().get((int) slow).error().message()).contains("delivery");
         }
     }
