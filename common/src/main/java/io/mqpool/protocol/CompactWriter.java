@@ -39,30 +39,21 @@ final class CompactWriter {
         if (m.v() < 2 || m.error() != null || results.isEmpty() || !Chunks.consecutive(results, ItemResult::i)) {
             return null;
         }
-        ByteArrayBuilder out = new ByteArrayBuilder(64 + results.size() * BYTES_PER_ITEM);
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
+        return object(64 + results.size() * BYTES_PER_ITEM, g -> {
             g.writeNumberField("v", m.v());
             g.writeStringField("job", m.job());
             g.writeNumberField("first", results.get(0).i());
             g.writeArrayFieldStart("values");
             for (ItemResult r : results) {
                 if (!r.isOk() || !scalar(g, r.value())) {
-                    return null;
+                    return false;
                 }
             }
             g.writeEndArray();
-            if (m.us() != null) {
-                g.writeNumberField("us", m.us().longValue());
-            }
-            if (m.attempt() != null) {
-                g.writeNumberField("attempt", m.attempt().intValue());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            return null;
-        }
-        return out.toByteArray();
+            optional(g, "us", m.us());
+            optional(g, "attempt", m.attempt());
+            return true;
+        });
     }
 
     /** The bytes of {@code m}, or null when the general path must write it. */
@@ -71,9 +62,7 @@ final class CompactWriter {
         if (m.v() < 2 || !Chunks.consecutive(items, TaskItem::i)) {
             return null;
         }
-        ByteArrayBuilder out = new ByteArrayBuilder(96 + items.size() * BYTES_PER_ITEM);
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
+        return object(96 + items.size() * BYTES_PER_ITEM, g -> {
             g.writeNumberField("v", m.v());
             g.writeStringField("job", m.job());
             g.writeStringField("task", m.task());
@@ -81,62 +70,38 @@ final class CompactWriter {
             g.writeArrayFieldStart("args");
             for (TaskItem item : items) {
                 if (!scalars(g, item.args())) {
-                    return null;
+                    return false;
                 }
             }
             g.writeEndArray();
-            if (m.timeoutMs() != null) {
-                g.writeNumberField("timeoutMs", m.timeoutMs().longValue());
-            }
-            if (m.maxAttempts() != null) {
-                g.writeNumberField("maxAttempts", m.maxAttempts().intValue());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            return null;
-        }
-        return out.toByteArray();
+            optional(g, "timeoutMs", m.timeoutMs());
+            optional(g, "maxAttempts", m.maxAttempts());
+            return true;
+        });
     }
 
     /** The bytes of {@code r}, as the data binder writes a {@link ControlRecord} (no null members). */
     byte[] control(ControlRecord r) {
-        ByteArrayBuilder out = new ByteArrayBuilder(160);
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
+        return object(160, g -> {
             g.writeNumberField("v", r.v());
             g.writeStringField("type", r.type());
             g.writeStringField("job", r.job());
-            if (r.queue() != null) {
-                g.writeStringField("queue", r.queue());
-            }
-            if (r.task() != null) {
-                g.writeStringField("task", r.task());
-            }
-            if (r.items() != null) {
-                g.writeNumberField("items", r.items().longValue());
-            }
+            optional(g, "queue", r.queue());
+            optional(g, "task", r.task());
+            optional(g, "items", r.items());
             g.writeNumberField("at", r.at());
-            g.writeEndObject();
-        } catch (IOException e) {
-            return null;
-        }
-        return out.toByteArray();
+            return true;
+        });
     }
 
     /** The bytes of {@code e}, as the data binder writes a {@link WorkerEvent} (no null members). */
     byte[] event(WorkerEvent e) {
-        ByteArrayBuilder out = new ByteArrayBuilder(320);
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
+        return object(320, g -> {
             g.writeNumberField("v", e.v());
             g.writeStringField("type", e.type());
             g.writeStringField("worker", e.worker());
-            if (e.host() != null) {
-                g.writeStringField("host", e.host());
-            }
-            if (e.pid() != null) {
-                g.writeNumberField("pid", e.pid().longValue());
-            }
+            optional(g, "host", e.host());
+            optional(g, "pid", e.pid());
             if (e.queues() != null) {
                 g.writeArrayFieldStart("queues");
                 for (String q : e.queues()) {
@@ -151,15 +116,45 @@ final class CompactWriter {
             g.writeNumberField("retried", e.retried());
             g.writeNumberField("uptimeMs", e.uptimeMs());
             g.writeNumberField("intervalMs", e.intervalMs());
-            if (e.version() != null) {
-                g.writeStringField("version", e.version());
-            }
+            optional(g, "version", e.version());
             g.writeNumberField("at", e.at());
+            return true;
+        });
+    }
+
+    /** A message's members, written inside its object; false when the general path must write it instead. */
+    private interface Members {
+        boolean write(JsonGenerator g) throws IOException;
+    }
+
+    /** One JSON object of {@code members}, or null when they decline (or the generator fails). */
+    private byte[] object(int capacity, Members members) {
+        ByteArrayBuilder out = new ByteArrayBuilder(capacity);
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            if (!members.write(g)) {
+                return null;
+            }
             g.writeEndObject();
-        } catch (IOException ex) {
+        } catch (IOException e) {
             return null;
         }
         return out.toByteArray();
+    }
+
+    /** A member the data binder leaves out when null ({@code JsonInclude.NON_NULL}): an integer as its type writes it. */
+    private static void optional(JsonGenerator g, String name, Number value) throws IOException {
+        if (value instanceof Integer i) {
+            g.writeNumberField(name, i.intValue());
+        } else if (value != null) {
+            g.writeNumberField(name, value.longValue());
+        }
+    }
+
+    private static void optional(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
     }
 
     /** Writes an argument array of scalars; false, leaving the generator unfinished, for anything else. */
