@@ -47,16 +47,21 @@ class CompactCodecTest {
                 NullNode.getInstance());
     }
 
-    @Test
-    void readsTaskChunksOfScalarsAsTheDataBinder() throws Exception {
+    /** Version-2 chunks of consecutive items whose arguments are every common scalar, with and without options. */
+    private static List<TaskMessage> scalarTaskChunks() {
         List<TaskItem> items = new ArrayList<>();
         long i = 5;
         for (JsonNode s : scalars()) {
             items.add(new TaskItem(i++, args(s, IntNode.valueOf(1))));
         }
         items.add(new TaskItem(i, args()));
-        for (TaskMessage m : List.of(new TaskMessage(2, "job-\"1\"", "cube", items, null),
-                new TaskMessage(2, "j", "t", items, 30_000L, 3), new TaskMessage(2, "j", "t", items.subList(0, 1), 1L))) {
+        return List.of(new TaskMessage(2, "job-\"1\"", "cube", items, null),
+                new TaskMessage(2, "j", "t\u00e9", items, 30_000L, 3), new TaskMessage(2, "j", "t", items.subList(0, 1), 1L));
+    }
+
+    @Test
+    void readsTaskChunksOfScalarsAsTheDataBinder() throws Exception {
+        for (TaskMessage m : scalarTaskChunks()) {
             byte[] bytes = codec.encode(m, "task");
             assertThat(reader.task(bytes)).isEqualTo(m).isEqualTo(mapper.readValue(bytes, TaskWire.class).toMessage());
         }
@@ -81,14 +86,7 @@ class CompactCodecTest {
 
     @Test
     void writesTaskChunksOfScalarsByteForByteAsTheDataBinder() throws Exception {
-        List<TaskItem> items = new ArrayList<>();
-        long i = 5;
-        for (JsonNode s : scalars()) {
-            items.add(new TaskItem(i++, args(s, IntNode.valueOf(1))));
-        }
-        items.add(new TaskItem(i, args()));
-        for (TaskMessage m : List.of(new TaskMessage(2, "job-\"1\"", "cube", items, null),
-                new TaskMessage(2, "j", "t\u00e9", items, 30_000L, 3), new TaskMessage(2, "j", "t", items.subList(0, 1), 1L))) {
+        for (TaskMessage m : scalarTaskChunks()) {
             byte[] streamed = writer.task(m);
             assertThat(streamed).isNotNull();
             assertThat(new String(streamed, StandardCharsets.UTF_8))
