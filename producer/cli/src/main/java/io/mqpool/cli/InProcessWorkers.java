@@ -80,13 +80,13 @@ final class InProcessWorkers implements CommandWorkers {
             } catch (RuntimeException | InterruptedException e) {
                 start.completeExceptionally(e);
                 if (!first) {
-                    reportLater(e);
+                    reportReplacementFailure(e);
                 }
             }
         }).start();
     }
 
-    private void reportLater(Exception e) {
+    private void reportReplacementFailure(Exception e) {
         synchronized (lock) {
             if (closing) {
                 return;
