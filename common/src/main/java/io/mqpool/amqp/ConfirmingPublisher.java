@@ -97,7 +97,7 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
         if (b != null) {
             return CompletableFuture.failedFuture(b);
         }
-        PublishFailedException refused = window.admit(queue, closedFailure());
+        PublishFailedException refused = window.admit(queue, this::closedFailure);
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Bounds the publishes awaiting their confirm (acquiring blocks while the window is full), and settles each
@@ -56,11 +57,12 @@ final class PublishWindow {
 
     /**
      * Takes a place for a publish to {@code queue}, waiting for one; returns null once taken, else why not:
-     * {@code whenClosed}, or an interrupt.
+     * {@code whenClosed}'s failure (built only then: a stack trace on every publish was a tenth of a worker's CPU), or
+     * an interrupt.
      */
-    PublishFailedException admit(String queue, PublishFailedException whenClosed) {
+    PublishFailedException admit(String queue, Supplier<PublishFailedException> whenClosed) {
         try {
-            return acquire() ? null : whenClosed;
+            return acquire() ? null : whenClosed.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new PublishFailedException(PublishFailedException.Reason.INTERRUPTED,
