@@ -30,7 +30,12 @@ public record PoolSettings(
         String poolId,
         int maxInFlightMessages,
         int shards) {
-    public static final int DEFAULT_MAX_IN_FLIGHT_MESSAGES = 256;
+    /**
+     * A quorum queue writes what arrives together as one batch of log entries, so its cost per message falls as more
+     * are in flight: at chunk size 1 the broker spent 187 µs of CPU per task at 256 and 140 µs at 1,024 (the job's
+     * items cap, not this, bounds the producer's memory when chunks are large).
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT_MESSAGES = 1_024;
 
     public PoolSettings {
         Objects.requireNonNull(connection, "connection");

@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
     int chunkSize;
 
     @Option(names = "--window", defaultValue = "" + PoolSettings.DEFAULT_MAX_IN_FLIGHT_MESSAGES,
-            description = "Task messages in flight, for mqpool and the baseline (default: ${DEFAULT-VALUE}).")
+            description = "Task messages in flight per mqpool job; the baseline has --raw-window (default: ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = {"-w", "--workers"}, defaultValue = "2", description = "Worker JVMs to start (default: ${DEFAULT-VALUE}).")
