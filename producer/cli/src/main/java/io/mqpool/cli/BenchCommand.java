@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Measure mqpool against a raw amqp-client round trip on the same broker, in the same run.",
             "Starts its own worker JVMs (and as many raw echo JVMs) on a private queue, runs warm-up and",
-            "measured runs, and prints medians, ranges and the mqpool/raw ratios.",
+            "measured runs, mqpool's and the baseline's in turn, and prints medians, ranges and the",
+            "mqpool/raw ratios.",
             "Example: mqpool bench --task cube --items 2000000 --workers 2 --concurrency 1"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:a run failed", "2:invalid command line", "3:broker unreachable"})
@@ -44,6 +45,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+    /** {@code --arg} parsed, or null for the item numbers. */
+    private JsonNode fixedArg;
 
     @Mixin
     BrokerOptions broker;
@@ -129,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!format.equals("table") && !format.equals("json")) {
             throw new CommandLine.ParameterException(cl, "--format must be table or json");
         }
-        JsonNode fixedArg = arg == null ? null : new Items(Codec.defaults(), false).parse(arg);
+        fixedArg = arg == null ? null : new Items(Codec.defaults(), false).parse(arg);
         String id = UUID.randomUUID().toString().substring(0, 8);
         String queue = "mqpool.bench." + id;
         PrintWriter err = cl.getErr();
@@ -145,33 +148,27 @@ final class BenchCommand implements Callable<Integer> {
                         "--quiet", "--announce-ready"),
                 broker.environment());
         PoolSettings settings = poolSettings(cl, connection, queue);
+        if (!noBaseline) {
+            RawSide.describe(report.putObject("raw"), workers, rawPrefetch, rawWindow);
+        }
         try (Pool pool = Pool.create(settings);
-             LocalWorkers fleet = LocalWorkers.start(workers, worker, READY_TIMEOUT, err)) {
+             LocalWorkers fleet = LocalWorkers.start(workers, worker, READY_TIMEOUT, err);
+             RawSide raw = noBaseline ? null : RawSide.start(connection, broker.environment(), workers, rawPrefetch,
+                     rawWindow, READY_TIMEOUT, err)) {
             err.printf("mqpool bench: %s x %,d items, chunk %s, window %d msgs, %d worker JVMs x %d threads%n",
                     task, items, chunkSize > 0 ? String.valueOf(chunk) : "adaptive", window, workers, concurrency);
+            if (raw != null) {
+                err.printf("raw amqp-client baseline, run after each mqpool run: %d echo JVMs, prefetch %d each, "
+                        + "window %d msgs, quorum queue, persistent, confirms, acks with multiple%n",
+                        workers, rawPrefetch, rawWindow);
+            }
             MapRuns maps = new MapRuns(pool, task, fixedArg, options, err);
-            Submitters calls = new Submitters(pool, task, k -> fixedArg != null ? fixedArg : (Object) (k + 1));
-            for (int k = 0; k < warmup; k++) {
-                maps.run(items);
-            }
-            double[] rates = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                long nanos = maps.run(items);
-                rates[r] = items / (nanos / 1e9);
-                err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
-                err.flush();
-            }
-            ObjectNode mq = report.putObject("mqpool");
-            BenchReport.stats(mq.putObject("itemsPerSec"), rates);
-            if (chunkSize > 0) {
-                BenchReport.stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
-            }
+            throughput(maps, raw, report, err);
             if (latencySamples > 0) {
-                calls.run(1, Math.min(200, latencySamples));
-                BenchReport.percentiles(mq.putObject("latencyMs"), calls.run(1, latencySamples).latencyNanos());
+                latency(new Submitters(pool, task, this::argument), raw, report);
             }
             if (submitters > 0) {
-                submitters(calls, mq.putObject("submitters"), err);
+                submitters(new Submitters(pool, task, this::argument), raw, report, err);
             }
             List<Long> rss = fleet.peakRssKib();
             ObjectNode mem = report.putObject("peakRssMiB");
@@ -182,13 +179,90 @@ final class BenchCommand implements Callable<Integer> {
             PrivateQueue.delete(settings.connection(), settings.queues());
         }
         if (!noBaseline) {
-            baseline(connection, report, err);
+            BenchReport.ratios(report);
         }
         if (!noPython && task.equals("cube") && arg == null && chunkSize == 0) {
             python(report, err);
         }
         BenchReport.print(report, cl.getOut(), format.equals("json"));
         return 0;
+    }
+
+    private Object argument(long k) {
+        return fixedArg != null ? fixedArg : (Object) (k + 1);
+    }
+
+    /** Warm-up and measured runs, mqpool's and the baseline's taking turns. */
+    private void throughput(MapRuns maps, RawSide raw, ObjectNode report, PrintWriter err) throws Exception {
+        for (int k = 0; k < warmup; k++) {
+            maps.run(items);
+            if (raw != null) {
+                raw.msgsPerSec(baselineItems);
+            }
+        }
+        double[] rates = new double[runs];
+        double[] rawRates = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            rates[r] = items / (maps.run(items) / 1e9);
+            err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
+            if (raw != null) {
+                rawRates[r] = raw.msgsPerSec(baselineItems);
+                err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rawRates[r]);
+            }
+            err.flush();
+        }
+        ObjectNode mq = report.putObject("mqpool");
+        BenchReport.stats(mq.putObject("itemsPerSec"), rates);
+        if (chunkSize > 0) {
+            int chunk = JobOptions.DEFAULTS.withChunkSize(chunkSize).maxChunkSize(items);
+            BenchReport.stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
+        }
+        if (raw != null) {
+            BenchReport.stats(report.with("raw").putObject("msgsPerSec"), rawRates);
+        }
+    }
+
+    /** Single calls, one at a time: mqpool's submit, then the baseline's round trip. */
+    private void latency(Submitters calls, RawSide raw, ObjectNode report) throws Exception {
+        int warm = Math.min(200, latencySamples);
+        calls.run(1, warm);
+        BenchReport.percentiles(report.with("mqpool").putObject("latencyMs"), calls.run(1, latencySamples).latencyNanos());
+        if (raw != null) {
+            raw.latencies(warm);
+            BenchReport.percentiles(report.with("raw").putObject("latencyMs"), raw.latencies(latencySamples));
+        }
+    }
+
+    /** Threads each calling submit in a loop, and as many raw callers, taking turns run by run. */
+    private void submitters(Submitters calls, RawSide raw, ObjectNode report, PrintWriter err) throws Exception {
+        for (int k = 0; k < warmup; k++) {
+            calls.run(submitters, items);
+        }
+        if (raw != null) {
+            raw.callsPerSec(submitters, Math.min(2_000, baselineItems));
+        }
+        double[] rates = new double[runs];
+        double[] rawRates = new double[runs];
+        long[] latencies = null;
+        for (int r = 0; r < runs; r++) {
+            Submitters.Result result = calls.run(submitters, items);
+            rates[r] = result.callsPerSec();
+            latencies = result.latencyNanos();
+            err.printf("  mqpool %d submitters run %d/%d: %,.0f calls/s%n", submitters, r + 1, runs, rates[r]);
+            if (raw != null) {
+                rawRates[r] = raw.callsPerSec(submitters, baselineItems);
+                err.printf("  raw amqp-client, %d callers one round trip at a time, run %d/%d: %,.0f calls/s%n",
+                        submitters, r + 1, runs, rawRates[r]);
+            }
+            err.flush();
+        }
+        ObjectNode node = report.with("mqpool").putObject("submitters");
+        node.put("threads", submitters);
+        BenchReport.stats(node.putObject("callsPerSec"), rates);
+        BenchReport.percentiles(node.putObject("latencyMs"), latencies);
+        if (raw != null) {
+            BenchReport.stats(report.with("raw").putObject("callersCallsPerSec"), rawRates);
+        }
     }
 
     private PoolSettings poolSettings(CommandLine cl, ConnectionSettings connection, String queue) {
@@ -206,74 +280,6 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage(), e);
         }
-    }
-
-    private void baseline(ConnectionSettings connection, ObjectNode report, PrintWriter err) throws Exception {
-        String queue = "mqpool.bench.raw." + UUID.randomUUID().toString().substring(0, 8);
-        // The echo is in this JVM's jar: no mqpool worker in it.
-        WorkerJvm echo = new WorkerJvm(Program.ClassPath.ofThisJvm(RawEcho.class.getName()),
-                List.of("-D" + CliLogConfigurator.FORMAT_PROPERTY + "=text"),
-                List.of(queue, String.valueOf(rawPrefetch)), broker.environment());
-        ObjectNode node = report.putObject("raw");
-        node.put("queue", "quorum, delivery limit, persistent, publisher confirms, manual acks (multiple)")
-                .put("prefetch", rawPrefetch).put("window", rawWindow).put("echoes", workers);
-        err.printf("raw amqp-client baseline: %d echo JVMs, prefetch %d each, window %d msgs, quorum queue, persistent, "
-                + "confirms, acks with multiple%n", workers, rawPrefetch, rawWindow);
-        try (RawBaseline raw = new RawBaseline(connection, queue, rawWindow);
-             LocalWorkers echoes = LocalWorkers.start(workers, echo, READY_TIMEOUT, err)) {
-            for (int k = 0; k < warmup; k++) {
-                raw.throughput(baselineItems);
-            }
-            double[] rates = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                rates[r] = baselineItems / (raw.throughput(baselineItems) / 1e9);
-                err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rates[r]);
-                err.flush();
-            }
-            BenchReport.stats(node.putObject("msgsPerSec"), rates);
-            if (submitters > 0) {
-                raw.callsPerSec(submitters, Math.min(2_000, baselineItems));
-                double callers = raw.callsPerSec(submitters, baselineItems);
-                err.printf("  raw amqp-client, %d callers one round trip at a time: %,.0f calls/s%n", submitters, callers);
-                node.put("callersCallsPerSec", Math.round(callers));
-            }
-            if (latencySamples > 0) {
-                raw.latencies(Math.min(200, latencySamples));
-                BenchReport.percentiles(node.putObject("latencyMs"), raw.latencies(latencySamples));
-            }
-        }
-        ObjectNode ratio = report.putObject("ratio");
-        ratio.put("itemsPerSecOverRawMsgsPerSec", BenchReport.round(report.at("/mqpool/itemsPerSec/median").asDouble()
-                / report.at("/raw/msgsPerSec/median").asDouble()));
-        if (submitters > 0) {
-            double calls = report.at("/mqpool/submitters/callsPerSec/median").asDouble();
-            ratio.put("submitterCallsPerSecOverRawMsgsPerSec", BenchReport.round(calls
-                    / report.at("/raw/msgsPerSec/median").asDouble()));
-            ratio.put("submitterCallsPerSecOverRawCallers", BenchReport.round(calls
-                    / report.at("/raw/callersCallsPerSec").asDouble()));
-        }
-        if (latencySamples > 0) {
-            ratio.put("latencyP50", BenchReport.round(report.at("/mqpool/latencyMs/p50").asDouble() / report.at("/raw/latencyMs/p50").asDouble()));
-            ratio.put("latencyP99", BenchReport.round(report.at("/mqpool/latencyMs/p99").asDouble() / report.at("/raw/latencyMs/p99").asDouble()));
-        }
-    }
-
-    private void submitters(Submitters calls, ObjectNode node, PrintWriter err) throws Exception {
-        for (int k = 0; k < warmup; k++) {
-            calls.run(submitters, items);
-        }
-        double[] rates = new double[runs];
-        long[] latencies = null;
-        for (int r = 0; r < runs; r++) {
-            Submitters.Result result = calls.run(submitters, items);
-            rates[r] = result.callsPerSec();
-            latencies = result.latencyNanos();
-            err.printf("  mqpool %d submitters run %d/%d: %,.0f calls/s%n", submitters, r + 1, runs, rates[r]);
-            err.flush();
-        }
-        node.put("threads", submitters);
-        BenchReport.stats(node.putObject("callsPerSec"), rates);
-        BenchReport.percentiles(node.putObject("latencyMs"), latencies);
     }
 
     private void python(ObjectNode report, PrintWriter err) throws InterruptedException {

@@ -31,6 +31,24 @@ final class BenchReport {
         return Math.round(x * 1000) / 1000.0;
     }
 
+    /** mqpool's figures over the baseline's (medians over medians), as {@code ratio}. */
+    static void ratios(ObjectNode report) {
+        ObjectNode ratio = report.putObject("ratio");
+        ratio.put("itemsPerSecOverRawMsgsPerSec", BenchReport.round(report.at("/mqpool/itemsPerSec/median").asDouble()
+                / report.at("/raw/msgsPerSec/median").asDouble()));
+        if (report.at("/mqpool/submitters").isObject()) {
+            double calls = report.at("/mqpool/submitters/callsPerSec/median").asDouble();
+            ratio.put("submitterCallsPerSecOverRawMsgsPerSec", BenchReport.round(calls
+                    / report.at("/raw/msgsPerSec/median").asDouble()));
+            ratio.put("submitterCallsPerSecOverRawCallers", BenchReport.round(calls
+                    / report.at("/raw/callersCallsPerSec/median").asDouble()));
+        }
+        if (report.at("/mqpool/latencyMs").isObject()) {
+            ratio.put("latencyP50", BenchReport.round(report.at("/mqpool/latencyMs/p50").asDouble() / report.at("/raw/latencyMs/p50").asDouble()));
+            ratio.put("latencyP99", BenchReport.round(report.at("/mqpool/latencyMs/p99").asDouble() / report.at("/raw/latencyMs/p99").asDouble()));
+        }
+    }
+
     /** Prints the report as one JSON object, or as a table. */
     static void print(ObjectNode report, PrintWriter out, boolean asJson) {
         if (asJson) {
@@ -44,6 +62,7 @@ final class BenchReport {
         row(rows, "mqpool msgs/s", report.at("/mqpool/msgsPerSec"));
         row(rows, "raw msgs/s (1 item/msg)", report.at("/raw/msgsPerSec"));
         row(rows, "mqpool submitters calls/s", report.at("/mqpool/submitters/callsPerSec"));
+        row(rows, "raw callers calls/s", report.at("/raw/callersCallsPerSec"));
         row(rows, "python Pool items/s", report.at("/python/itemsPerSec"));
         for (String[] r : rows) {
             out.printf("%-26s %14s %14s %14s%n", (Object[]) r);
@@ -52,8 +71,7 @@ final class BenchReport {
         if (ratio.has("itemsPerSecOverRawMsgsPerSec")) {
             out.printf("%-26s %14s%n", "ratio items/s over raw", ratio.path("itemsPerSecOverRawMsgsPerSec").asText());
         }
-        if (report.at("/raw/callersCallsPerSec").isNumber()) {
-            out.printf("%-26s %14s%n", "raw callers calls/s", String.format("%,d", report.at("/raw/callersCallsPerSec").asLong()));
+        if (ratio.has("submitterCallsPerSecOverRawCallers")) {
             out.printf("%-26s %14s%n", "ratio submitters/callers", ratio.path("submitterCallsPerSecOverRawCallers").asText());
         }
         if (ratio.has("itemsPerSecOverPythonPool")) {
