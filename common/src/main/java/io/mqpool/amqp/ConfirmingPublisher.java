@@ -217,9 +217,13 @@ public final class ConfirmingPublisher implements MessagePublisher, AutoCloseabl
     }
 
     void handleAck(long seq, boolean multiple) {
-        for (Publish p : pending.take(seq, multiple)) {
-            window.complete(p, p.returned() ? PublishResult.RETURNED : PublishResult.CONFIRMED);
+        List<Publish> done = pending.take(seq, multiple);
+        PublishResult[] results = new PublishResult[done.size()];
+        for (int k = 0; k < results.length; k++) {
+            // Read here, on the client's thread, where a return is always handled before its confirm.
+            results[k] = done.get(k).returned() ? PublishResult.RETURNED : PublishResult.CONFIRMED;
         }
+        window.completeAll(done, results);
     }
 
     void handleNack(long seq, boolean multiple) {
