@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -181,9 +182,6 @@ final class BenchCommand implements Callable<Integer> {
         if (!noBaseline) {
             BenchReport.ratios(report);
         }
-        if (!noPython && task.equals("cube") && arg == null && chunkSize == 0) {
-            python(report, err);
-        }
         BenchReport.print(report, cl.getOut(), format.equals("json"));
         return 0;
     }
@@ -200,14 +198,31 @@ final class BenchCommand implements Callable<Integer> {
                 raw.msgsPerSec(baselineItems);
             }
         }
+        int processes = workers * concurrency;
+        boolean python = !noPython && task.equals("cube") && arg == null && chunkSize == 0;
+        if (python) {
+            err.printf("Python multiprocessing.Pool(%d).map(cube, range(1, %,d)), no broker, run after each mqpool "
+                    + "run%n", processes, items + 1);
+        }
         double[] rates = new double[runs];
         double[] rawRates = new double[runs];
+        double[] pythonRates = new double[runs];
         for (int r = 0; r < runs; r++) {
             rates[r] = items / (maps.run(items) / 1e9);
             err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
             if (raw != null) {
                 rawRates[r] = raw.msgsPerSec(baselineItems);
                 err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rawRates[r]);
+            }
+            if (python) {
+                OptionalDouble py = PythonPool.itemsPerSec(items, processes);
+                python = py.isPresent();
+                pythonRates[r] = py.orElse(0);
+                if (python) {
+                    err.printf("  python Pool run %d/%d: %,.0f items/s%n", r + 1, runs, pythonRates[r]);
+                } else {
+                    err.println("  no python3 on the PATH: no comparison");
+                }
             }
             err.flush();
         }
@@ -219,6 +234,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (raw != null) {
             BenchReport.stats(report.with("raw").putObject("msgsPerSec"), rawRates);
+        }
+        if (python) {
+            BenchReport.python(report, processes, pythonRates);
         }
     }
 
@@ -282,17 +300,5 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void python(ObjectNode report, PrintWriter err) throws InterruptedException {
-        int processes = workers * concurrency;
-        err.printf("Python multiprocessing.Pool(%d).map(cube, range(1, %,d)), no broker:%n", processes, items + 1);
-        err.flush();
-        PythonPool.itemsPerSec(items, processes, runs).ifPresentOrElse(rates -> {
-            ObjectNode node = report.putObject("python");
-            node.put("processes", processes);
-            BenchReport.stats(node.putObject("itemsPerSec"), rates);
-            report.with("ratio").put("itemsPerSecOverPythonPool", BenchReport.round(
-                    report.at("/mqpool/itemsPerSec/median").asDouble() / node.at("/itemsPerSec/median").asDouble()));
-        }, () -> err.println("  no python3 on the PATH: no comparison"));
-    }
 
 }

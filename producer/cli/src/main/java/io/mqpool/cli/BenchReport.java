@@ -31,6 +31,15 @@ final class BenchReport {
         return Math.round(x * 1000) / 1000.0;
     }
 
+    /** Python's Pool, beside mqpool's {@code itemsPerSec}, and the ratio of their medians. */
+    static void python(ObjectNode report, int processes, double[] rates) {
+        ObjectNode node = report.putObject("python");
+        node.put("processes", processes);
+        stats(node.putObject("itemsPerSec"), rates);
+        report.with("ratio").put("itemsPerSecOverPythonPool", round(
+                report.at("/mqpool/itemsPerSec/median").asDouble() / node.at("/itemsPerSec/median").asDouble()));
+    }
+
     /** mqpool's figures over the baseline's (medians over medians), as {@code ratio}. */
     static void ratios(ObjectNode report) {
         ObjectNode ratio = report.putObject("ratio");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,11 +23,21 @@ public final class PythonPool {
     }
 
     /**
+     * One timed {@code map} in a fresh Python, after an untimed one that starts the processes: run between
+     * mqpool's runs, so that both see the machine in the same state. Empty when there is no python3 here.
+     *
+     * @throws IllegalStateException when python3 is there but the script fails
+     */
+    public static OptionalDouble itemsPerSec(int items, int processes) throws InterruptedException {
+        return itemsPerSec(items, processes, 1).map(rates -> OptionalDouble.of(rates[0])).orElse(OptionalDouble.empty());
+    }
+
+    /**
      * Runs the script; returns each run's items per second, or nothing when there is no python3 here.
      *
      * @throws IllegalStateException when python3 is there but the script fails
      */
-    public static Optional<double[]> itemsPerSec(int items, int processes, int runs) throws InterruptedException {
+    private static Optional<double[]> itemsPerSec(int items, int processes, int runs) throws InterruptedException {
         Path script = null;
         try (InputStream in = PythonPool.class.getResourceAsStream(SCRIPT)) {
             script = Files.createTempFile("mqpool-bench-", ".py");
