@@ -46,16 +46,16 @@ class PrefetchPolicyTest {
     @Test
     void shortMessagesGetWhatCoversTheirSettlingByLittlesLaw() {
         PrefetchPolicy policy = policy(2, 0);
-        record(policy, 50_000, 20);            // 50 µs per message
+        record(policy, 200_000, 20);           // 200 µs per message
         settle(policy, 3_000_000, 20);         // 3 ms from publish to confirm
-        // 2 threads x (1 + 2 x 3 ms / 50 µs) = 242 messages, rounded up to a power of two.
-        assertThat(policy.prefetch()).isEqualTo(256);
-        settle(policy, 2_000_000, 20);         // a third less: 162 wanted, more than a quarter, unchanged
-        assertThat(policy.prefetch()).isEqualTo(256);
+        // 2 threads x (1 + 2 x 3 ms / 200 µs) = 62 messages, rounded up to a power of two.
+        assertThat(policy.prefetch()).isEqualTo(64);
+        settle(policy, 2_000_000, 20);         // a third less: 42 wanted, more than a quarter, unchanged
+        assertThat(policy.prefetch()).isEqualTo(64);
         settle(policy, 4_000_000, 30);         // more than the prefetch covers: up at once
-        assertThat(policy.prefetch()).isEqualTo(512);
-        record(policy, 5_000, 40);             // ten times shorter tasks: capped
-        assertThat(policy.prefetch()).isEqualTo(PrefetchPolicy.MAX_PREFETCH);
+        assertThat(policy.prefetch()).isEqualTo(128);
+        record(policy, 20_000, 40);            // ten times shorter tasks: capped
+        assertThat(policy.prefetch()).isEqualTo(PrefetchPolicy.MAX_PREFETCH).isEqualTo(256);
         record(policy, 2_000_000, 40);         // 2 ms tasks: 2 x (1 + 8 / 2) = 10 -> 16
         assertThat(policy.prefetch()).isEqualTo(16);
     }
