@@ -46,8 +46,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
-    /** {@code --arg} parsed, or null for the item numbers. */
-    private JsonNode fixedArg;
 
     @Mixin
     BrokerOptions broker;
@@ -120,6 +118,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-f", "--format"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     String format;
 
+    /** {@code --arg} parsed, or null for the item numbers. */
+    private JsonNode fixedArg;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -164,12 +165,13 @@ final class BenchCommand implements Callable<Integer> {
                         workers, rawPrefetch, rawWindow);
             }
             MapRuns maps = new MapRuns(pool, task, fixedArg, options, err);
-            throughput(maps, raw, report, err);
+            throughput(maps, chunk, raw, report, err);
+            Submitters calls = new Submitters(pool, task, this::argument);
             if (latencySamples > 0) {
-                latency(new Submitters(pool, task, this::argument), raw, report);
+                latency(calls, raw, report);
             }
             if (submitters > 0) {
-                submitters(new Submitters(pool, task, this::argument), raw, report, err);
+                submitters(calls, raw, report, err);
             }
             List<Long> rss = fleet.peakRssKib();
             ObjectNode mem = report.putObject("peakRssMiB");
@@ -190,8 +192,8 @@ final class BenchCommand implements Callable<Integer> {
         return fixedArg != null ? fixedArg : (Object) (k + 1);
     }
 
-    /** Warm-up and measured runs, mqpool's and the baseline's taking turns. */
-    private void throughput(MapRuns maps, RawSide raw, ObjectNode report, PrintWriter err) throws Exception {
+    /** Warm-up and measured runs, mqpool's and the baseline's taking turns; {@code chunk} is a fixed chunk's size. */
+    private void throughput(MapRuns maps, int chunk, RawSide raw, ObjectNode report, PrintWriter err) throws Exception {
         for (int k = 0; k < warmup; k++) {
             maps.run(items);
             if (raw != null) {
@@ -229,7 +231,6 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode mq = report.putObject("mqpool");
         BenchReport.stats(mq.putObject("itemsPerSec"), rates);
         if (chunkSize > 0) {
-            int chunk = JobOptions.DEFAULTS.withChunkSize(chunkSize).maxChunkSize(items);
             BenchReport.stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
         }
         if (raw != null) {
