@@ -38,6 +38,9 @@ final class TaskOutcomes implements AutoCloseable {
     static final String OTHER = "_other";
     static final int MAX_EXCEPTION_TAGS = 64;
 
+    private record CounterKey(String name, Tags tags) {
+    }
+
     /** The counts a worker event reports. */
     record Snapshot(long running, long processed, long failed, long retried) {
     }
@@ -52,7 +55,7 @@ final class TaskOutcomes implements AutoCloseable {
     private final AtomicLong lastProgress;
     private final Set<String> exceptionTags = ConcurrentHashMap.newKeySet();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -195,7 +198,8 @@ final class TaskOutcomes implements AutoCloseable {
     }
 
     private Counter counter(String name, String description, Tags tags) {
-        return counters.computeIfAbsent(name + tags, k -> register(Counter.builder(name).description(description)
+        // A record key: building a string of the tags took more than a tiny task's run.
+        return counters.computeIfAbsent(new CounterKey(name, tags), k -> register(Counter.builder(name).description(description)
                 .tags(tags)));
     }
 
