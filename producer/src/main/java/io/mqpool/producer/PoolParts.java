@@ -25,6 +25,18 @@ record PoolParts(String poolId, Codec codec, ObjectMapper values, ResultConverte
     /** Items in flight per job at the most, whatever the chunk size: bounds the producer's memory. */
     private static final long MAX_WINDOW_ITEMS = 262_144;
     private static final long IDLE_CALLBACK_THREAD_SECONDS = 60;
+    static final int POOL_ID_LENGTH = 10;
+
+    /**
+     * 48 random bits as 10 characters of base 36: unique enough among the pools on one broker, and short, since the
+     * id is in every message's result queue, job id and message id (a UUID's 13 characters were 8 % of a short
+     * task's bytes through the broker).
+     */
+    static String randomPoolId() {
+        long bits = UUID.randomUUID().getLeastSignificantBits() & 0xFFFF_FFFF_FFFFL;  // a v4 UUID's low 48 are random
+        String id = Long.toString(bits, 36);
+        return "0".repeat(POOL_ID_LENGTH - id.length()) + id;
+    }
 
     /**
      * Builds the parts and connects; on failure closes what it had built and rethrows.
@@ -36,7 +48,7 @@ record PoolParts(String poolId, Codec codec, ObjectMapper values, ResultConverte
         Codec codec = new Codec(settings.connection().maxMessageBytes());
         ObjectMapper values = mapper == null ? codec.mapper()
                 : Codec.harden(mapper, settings.connection().maxMessageBytes());
-        String poolId = settings.poolId() != null ? settings.poolId() : UUID.randomUUID().toString().substring(0, 13);
+        String poolId = settings.poolId() != null ? settings.poolId() : randomPoolId();
         Window.Limits limits = new Window.Limits(settings.maxInFlightMessages(), MAX_WINDOW_ITEMS);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
                 new NamedThreadFactory("mqpool-pool-" + poolId + "-timer", true));
