@@ -58,7 +58,8 @@ final class DeadLetterRelay implements QueueSubscription.Listener {
                 List<ItemResult> failures = failures(message);
                 log.warn("[{}] task message {} of job {} exceeded its delivery limit; reporting DELIVERY_LIMIT",
                         workerId, messageId, message.job());
-                Replies.onOutcome(replies.publishResult(replyTo, message.job(), messageId, workerId + ":dl:" + messageId,
+                Replies.onOutcome(replies.publishResult(replyTo, message.job(), messageId, Replies.Attribution.FULL,
+                        workerId + ":dl:" + messageId,
                         codec.encode(ResultMessage.of(message.v(), message.job(), failures), "result"),
                         TraceParent.parse(d.header(TraceParent.HEADER)).orElse(null)), () -> {
                             outcomes.answered(message.task(), failures);

@@ -3,6 +3,7 @@ package io.mqpool.worker;
 import io.mqpool.amqp.Delivery;
 import io.mqpool.amqp.PublishResult;
 import io.mqpool.protocol.TraceParent;
+import io.mqpool.worker.Replies.Attribution;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,14 +45,14 @@ final class DeliveryAnswers {
     }
 
     /** Publishes the result messages answering a delivery; acknowledges it once every one is confirmed. */
-    void reply(Delivery d, String replyTo, String job, List<byte[]> bodies) {
-        reply(d, replyTo, job, bodies, List.of());
+    void reply(Delivery d, String replyTo, String job, Attribution attribution, List<byte[]> bodies) {
+        reply(d, replyTo, job, attribution, bodies, List.of());
     }
 
     /** As above, beside its {@code retries}; a delivery whose result queue is gone is dead-lettered. */
-    void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
+    void reply(Delivery d, String replyTo, String job, Attribution attribution, List<byte[]> bodies,
                List<CompletableFuture<PublishResult>> retries) {
-        reply(d, replyTo, job, bodies, retries,
+        reply(d, replyTo, job, attribution, bodies, retries,
                 () -> settler.deadLetter(d, "reply queue '" + replyTo + "' does not exist"));
     }
 
@@ -60,9 +61,10 @@ final class DeliveryAnswers {
      * it once all of them are confirmed. A retry copy that could not be placed requeues the delivery, which then
      * runs again in full.
      *
+     * @param attribution whether the results name this worker and the task message
      * @param unroutable what becomes of the delivery when its result queue does not exist
      */
-    void reply(Delivery d, String replyTo, String job, List<byte[]> bodies,
+    void reply(Delivery d, String replyTo, String job, Attribution attribution, List<byte[]> bodies,
                List<CompletableFuture<PublishResult>> retries, Runnable unroutable) {
         AtomicInteger unconfirmed = new AtomicInteger(bodies.size() + retries.size());
         Runnable settled = prefetchPolicy.settling();
@@ -74,7 +76,8 @@ final class DeliveryAnswers {
         };
         for (byte[] body : bodies) {
             String messageId = workerId + ":" + resultCounter.incrementAndGet();
-            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), messageId, body, trace(d)),
+            Replies.onOutcome(replies.publishResult(replyTo, job, d.properties().messageId(), attribution, messageId,
+                    body, trace(d)),
                     confirmed, unroutable, why -> {
                         log.warn("[{}] {}; the task will be redelivered", workerId, why);
                         settler.requeue(d);

@@ -15,6 +15,7 @@ import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.Task;
+import io.mqpool.worker.Replies.Attribution;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -129,8 +130,8 @@ final class DeliveryHandler {
             if (task == null) {
                 List<ItemResult> unknown = runner.unknownTask(message);
                 outcomes.answered(message.task(), unknown);
-                answers.reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec,
-                        ResultMessage.of(message.v(), message.job(), unknown)));
+                answers.reply(d, replyTo, message.job(), Attribution.ofItems(message.v()),
+                        ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.v(), message.job(), unknown)));
                 return;
             }
             run(d, replyTo, message, task, solo);
@@ -167,7 +168,7 @@ final class DeliveryHandler {
             List<byte[]> bodies = plan.answers().isEmpty() ? List.of() : ResultSizer.encodeWithinLimit(codec,
                     ResultMessage.timed(message.v(), message.job(), plan.answers(),
                             nanos / 1_000 * plan.answers().size() / results.size()).fromAttempt(attempt.number()));
-            answers.reply(d, replyTo, message.job(), bodies, retries);
+            answers.reply(d, replyTo, message.job(), Attribution.ofItems(message.v()), bodies, retries);
         });
         if (!ran) {
             // Its channel closed while it waited for a slot: the broker has taken it back already.
@@ -219,8 +220,8 @@ final class DeliveryHandler {
         List<ItemResult> results = message.items().stream().map(item -> ItemResult.failed(item.i(), error)).toList();
         log.debug("[{}] answering task message {} of cancelled job {} CANCELLED", settings.workerId(),
                 d.properties().messageId(), message.job());
-        answers.reply(d, replyTo, message.job(), ResultSizer.encodeWithinLimit(codec, ResultMessage.of(message.v(),
-                message.job(), results)), List.of(), () -> settler.ack(d));
+        answers.reply(d, replyTo, message.job(), Attribution.ofItems(message.v()), ResultSizer.encodeWithinLimit(codec,
+                ResultMessage.of(message.v(), message.job(), results)), List.of(), () -> settler.ack(d));
     }
 
     private void answerOrDeadLetter(Delivery d, String replyTo, RemoteError error) {
@@ -230,7 +231,8 @@ final class DeliveryHandler {
             return;
         }
         log.warn("[{}] answering message {} with {}", settings.workerId(), d.properties().messageId(), error.summary());
-        answers.reply(d, replyTo, job, List.of(codec.encode(ResultMessage.failed(job, error), "error reply")));
+        answers.reply(d, replyTo, job, Attribution.FULL,
+                List.of(codec.encode(ResultMessage.failed(job, error), "error reply")));
     }
 
     /**

@@ -21,13 +21,32 @@ final class Replies {
         this.workerId = workerId;
     }
 
+    /** Which headers name the worker and the task message in a result message (PROTOCOL.md §6.2). */
+    enum Attribution {
+        /** {@code mqpool-worker} and {@code mqpool-in-reply-to}: message-level errors, and answers in version 1. */
+        FULL,
+        /**
+         * Neither: item results answering version 2, which readers place by job and index alone. At one item per
+         * message these headers were a third of a result's bytes, and bytes are what a quorum queue pays for.
+         */
+        NONE;
+
+        /** The attribution of item results answering a task message of {@code version}. */
+        static Attribution ofItems(int version) {
+            return version == 1 ? FULL : NONE;
+        }
+    }
+
     /** Publishes a result to {@code replyTo}: persistent JSON, correlated to the job and the task message. */
     CompletableFuture<PublishResult> publishResult(String replyTo, String correlationId, String inReplyTo,
-                                                   String messageId, byte[] body, TraceParent trace) {
+                                                   Attribution attribution, String messageId, byte[] body,
+                                                   TraceParent trace) {
         Map<String, Object> headers = new HashMap<>();
-        headers.put(Protocol.HEADER_WORKER, workerId);
-        if (inReplyTo != null) {
-            headers.put(Protocol.HEADER_IN_REPLY_TO, inReplyTo);
+        if (attribution == Attribution.FULL) {
+            headers.put(Protocol.HEADER_WORKER, workerId);
+            if (inReplyTo != null) {
+                headers.put(Protocol.HEADER_IN_REPLY_TO, inReplyTo);
+            }
         }
         if (trace != null) {
             headers.put(TraceParent.HEADER, trace.value());

@@ -68,6 +68,26 @@ class DeliveryHandlerTest {
     }
 
     @Test
+    void itemResultsInVersion2NameNeitherTheWorkerNorTheTaskMessage() {
+        handler.accept(delivery("{\"v\":2,\"job\":\"job-1\",\"task\":\"cube\",\"first\":0,\"args\":[[2]]}"), false);
+
+        assertThat(onlyResult().results().get(0).value().asLong()).isEqualTo(8);
+        Fakes.Publisher.Sent sent = publisher.sent.get(0);
+        assertThat(sent.props().correlationId()).isEqualTo("job-1");
+        assertThat(sent.props().messageId()).startsWith("w1:");
+        assertThat(sent.props().headers()).isEmpty();
+    }
+
+    @Test
+    void aMessageLevelErrorNamesTheWorkerAndTheTaskMessageInEveryVersion() {
+        handler.handle(delivery("{\"v\":2,\"job\":\"job-1\",\"task\":\"cube\",\"first\":0}"), false);
+
+        assertThat(onlyResult().error().code()).isEqualTo("MALFORMED");
+        assertThat(publisher.sent.get(0).props().headers())
+                .containsEntry(Protocol.HEADER_IN_REPLY_TO, "m1").containsEntry(Protocol.HEADER_WORKER, "w1");
+    }
+
+    @Test
     void aMessageOfACancelledJobIsAnsweredCancelledForEveryItemWithoutRunning() {
         cancelled.add("job-1", System.currentTimeMillis());
         handler.handle(delivery("{\"v\":2,\"job\":\"job-1\",\"task\":\"cube\",\"first\":4,\"args\":[[2],[3]]}"),
