@@ -38,6 +38,7 @@ final class TaskOutcomes implements AutoCloseable {
     static final String OTHER = "_other";
     static final int MAX_EXCEPTION_TAGS = 64;
 
+    /** A counter's identity: Tags has value equality. */
     private record CounterKey(String name, Tags tags) {
     }
 
@@ -199,8 +200,8 @@ final class TaskOutcomes implements AutoCloseable {
 
     private Counter counter(String name, String description, Tags tags) {
         // A record key: building a string of the tags took more than a tiny task's run.
-        return counters.computeIfAbsent(new CounterKey(name, tags), k -> register(Counter.builder(name).description(description)
-                .tags(tags)));
+        return counters.computeIfAbsent(new CounterKey(name, tags),
+                k -> register(Counter.builder(name).description(description).tags(tags)));
     }
 
     private Counter register(Counter.Builder builder) {
