@@ -17,10 +17,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the messages come back flagged redelivered, and a quorum queue counts the return as a delivery
  * ({@code x-delivery-count}; RabbitMQ 4.3 and later no longer count a nack), while their order is kept. Nothing
  * else may consume the queue meanwhile, or the two readers split its messages. Not thread-safe.
+ *
+ * <p>The broker applies a hand-back after it confirms the nack (a quorum queue, through its log), so {@code close}
+ * waits, up to {@link #HAND_BACK_WAIT}, until the queue counts them ready again: a command run next then sees them.
  */
 public final class MessageBrowser implements AutoCloseable {
     /** The most messages one browser holds: AMQP's prefetch limit. */
     public static final int MAX_LIMIT = 65_535;
+
+    /** The longest {@link #close()} waits for the queue to count the handed-back messages. */
+    public static final Duration HAND_BACK_WAIT = Duration.ofSeconds(5);
+
+    private static final long HAND_BACK_POLL_MILLIS = 10;
 
     /**
      * One held message.
@@ -33,12 +41,15 @@ public final class MessageBrowser implements AutoCloseable {
     private final Channel channel;
     private final String queue;
     private final List<Message> messages;
+    private final long readyAtOpen;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private int removed;
 
-    private MessageBrowser(Channel channel, String queue, List<Message> messages) {
+    private MessageBrowser(Channel channel, String queue, List<Message> messages, long readyAtOpen) {
         this.channel = channel;
         this.queue = queue;
         this.messages = List.copyOf(messages);
+        this.readyAtOpen = readyAtOpen;
     }
 
     /**
@@ -71,7 +82,7 @@ public final class MessageBrowser implements AutoCloseable {
             }
             channel.basicCancel(tag);
             // What arrived between the count and the cancel is held too, and handed back on close.
-            return new MessageBrowser(channel, queue, messages);
+            return new MessageBrowser(channel, queue, messages, ready);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(channel);
@@ -111,6 +122,7 @@ public final class MessageBrowser implements AutoCloseable {
     public void remove(Message message) {
         try {
             channel.basicAck(message.tag(), false);
+            removed++;
         } catch (IOException | RuntimeException e) {
             throw BrokerErrors.translate("cannot remove a message from queue '" + queue + "'", e);
         }
@@ -125,10 +137,25 @@ public final class MessageBrowser implements AutoCloseable {
         try {
             if (channel.isOpen()) {
                 channel.basicNack(0, true, true);
+                awaitHandedBack();
             }
         } catch (IOException | RuntimeException e) {
             // Closing the channel hands them back as well.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         closeQuietly(channel);
+    }
+
+    /**
+     * Waits until the queue counts at least what it had ready at open, less what was removed. New arrivals only
+     * raise the count, so this never waits on them; a queue at its length limit may drop instead, hence the bound.
+     */
+    private void awaitHandedBack() throws IOException, InterruptedException {
+        long expected = readyAtOpen - removed;
+        long deadline = System.nanoTime() + HAND_BACK_WAIT.toNanos();
+        while (channel.queueDeclarePassive(queue).getMessageCount() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(HAND_BACK_POLL_MILLIS);
+        }
     }
 }
