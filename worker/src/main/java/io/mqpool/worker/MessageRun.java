@@ -26,6 +26,7 @@ final class MessageRun implements Runnable {
     private final Task<?, ?> task;
     private final Attempt attempt;
     private final Duration limit;
+    private final long limitNanos;
     private final TaskRunner runner;
     private final Executor executor;
     private final LongSupplier nanoTime;
@@ -51,6 +52,7 @@ final class MessageRun implements Runnable {
         this.task = task;
         this.attempt = attempt;
         this.limit = limit;
+        this.limitNanos = limit.toNanos();
         this.runner = runner;
         this.executor = executor;
         this.nanoTime = nanoTime;
@@ -61,23 +63,29 @@ final class MessageRun implements Runnable {
     @Override
     public void run() {
         int gen;
+        long start = nanoTime.getAsLong();
         synchronized (this) {
             gen = generation;
             owner = Thread.currentThread();
             // Before the loop sets the item's own: with the initial 0 the watchdog would expire it at once.
-            itemDeadline = nanoTime.getAsLong() + limit.toNanos();
+            itemDeadline = start + limitNanos;
         }
         boolean ranLast;
         try (ItemMdc mdc = runner.enter(task, message, attempt)) {
-            ranLast = runItems(gen, mdc);
+            ranLast = runItems(gen, mdc, start);
         }
         if (ranLast) {
             finished.complete(Arrays.asList(results));
         }
     }
 
-    /** Runs items until none is left (true) or this thread's generation is over (false). */
-    private boolean runItems(int gen, ItemMdc mdc) {
+    /**
+     * Runs items until none is left (true) or this thread's generation is over (false).
+     *
+     * @param start when the first item starts; each next one starts when the last returned, so that one clock
+     *     reading per item serves its duration, the next item's deadline and the worker's liveness
+     */
+    private boolean runItems(int gen, ItemMdc mdc, long start) {
         while (true) {
             int k;
             synchronized (this) {
@@ -91,9 +99,12 @@ final class MessageRun implements Runnable {
                     return true;
                 }
                 k = next;
-                itemDeadline = nanoTime.getAsLong() + limit.toNanos();
+                itemDeadline = start + limitNanos;
             }
             ItemResult result = runner.runItem(task, message, message.items().get(k), attempt, mdc);
+            long end = nanoTime.getAsLong();
+            runner.timed(task, end - start, end);
+            start = end;
             synchronized (this) {
                 if (gen != generation) {
                     abandoned.returned(Thread.currentThread());

@@ -91,10 +91,18 @@ final class TaskOutcomes implements AutoCloseable {
         running.incrementAndGet();
     }
 
-    /** The item started by {@link #itemStarted()} returned after {@code nanos}, whatever its outcome. */
-    void itemFinished(String task, long nanos) {
+    /** The item started by {@link #itemStarted()} returned, whatever its outcome. */
+    void itemReturned() {
         running.decrementAndGet();
-        progressed();
+    }
+
+    /**
+     * An item of {@code task} ran for {@code nanos}.
+     *
+     * @param nowNanos when it returned, by the clock given: the caller has read it already
+     */
+    void itemTimed(String task, long nanos, long nowNanos) {
+        lastProgress.set(nowNanos);
         durations.computeIfAbsent(taskTag(task), t -> register(Timer.builder("mqpool.task.duration")
                 .description("How long one task item ran").tag("task", t).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))))

@@ -26,7 +26,7 @@ record WorkerParts(Codec codec, WorkerThreads threads, WorkerTelemetry telemetry
         WorkerTelemetry telemetry = new WorkerTelemetry(settings, telemetryOptions,
                 name -> registry.find(name).isPresent(), nanoTime);
         TaskRunner runner = new TaskRunner(registry, valueMapper != null ? valueMapper : codec.mapper(),
-                settings.workerId(), taskOutput, telemetry.outcomes(), nanoTime);
+                settings.workerId(), taskOutput, telemetry.outcomes());
         DrainingSettler settler = new DrainingSettler(settings.workerId(), threads.watchdog, telemetry.outcomes());
         PrefetchPolicy prefetchPolicy = new PrefetchPolicy(settings.concurrency(), settings.prefetch(), nanoTime);
         AbandonedThreads abandoned = new AbandonedThreads(settings.runawayGrace(), nanoTime);

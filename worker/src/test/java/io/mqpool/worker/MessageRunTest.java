@@ -2,6 +2,8 @@ package io.mqpool.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.TaskMessage;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -43,6 +46,31 @@ class MessageRunTest {
             assertThat(results).extracting(ItemResult::i).containsExactly(3L, 4L, 5L);
             assertThat(results).extracting(r -> r.value().asLong()).containsExactly(1L, 8L, 27L);
         });
+    }
+
+    @Test
+    void oneClockReadingPerItemTimesItAndStartsTheNext() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicLong clock = new AtomicLong();
+        AtomicLong readings = new AtomicLong();
+        TaskOutcomes outcomes = new TaskOutcomes(registry, "cube"::equals, clock::get);
+        TaskRunner timedRunner = new TaskRunner(TaskRegistry.load(getClass().getClassLoader()), codec.mapper(), "w1",
+                new PrintStream(OutputStream.nullOutputStream()), outcomes);
+        // Every reading is 2 ms after the last: each item then took exactly 2 ms.
+        MessageRun timed = new MessageRun(message, cube, Attempt.first(), Duration.ofSeconds(1), timedRunner,
+                Runnable::run, () -> {
+                    readings.incrementAndGet();
+                    return clock.addAndGet(Duration.ofMillis(2).toNanos());
+                }, new AbandonedThreads(Duration.ofSeconds(5), clock::get));
+
+        timed.run();
+
+        assertThat(readings.get()).as("one for the start, then one per item").isEqualTo(1 + 3);
+        Timer durations = registry.get("mqpool.task.duration").tag("task", "cube").timer();
+        assertThat(durations.count()).isEqualTo(3);
+        assertThat(durations.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(6);
+        assertThat(outcomes.lastProgressNanos()).isEqualTo(clock.get());
+        assertThat(outcomes.snapshot().running()).isZero();
     }
 
     @Test

@@ -75,12 +75,16 @@ class TaskOutcomesTest {
         assertThat(outcomes.snapshot().running()).isEqualTo(2);
         assertThat(registry.get("mqpool.items.in_flight").gauge().value()).isEqualTo(2);
 
-        clock.set(5_000);
-        outcomes.itemFinished("cube", 3_000_000);
-        outcomes.itemFinished("cube", 5_000_000);
+        outcomes.itemReturned();
+        outcomes.itemTimed("cube", 3_000_000, 4_000);
+        outcomes.itemReturned();
+        outcomes.itemTimed("cube", 5_000_000, 5_000);
 
         assertThat(outcomes.snapshot().running()).isZero();
         assertThat(outcomes.lastProgressNanos()).isEqualTo(5_000);
+        clock.set(7_000);
+        outcomes.consumed("tasks");
+        assertThat(outcomes.lastProgressNanos()).as("a message taken reads the clock").isEqualTo(7_000);
         assertThat(registry.get("mqpool.task.duration").tag("task", "cube").timer().count()).isEqualTo(2);
         assertThat(registry.get("mqpool.task.duration").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(8);
     }

@@ -51,7 +51,7 @@ public class WorkerPathBenchmark {
         // The worker command's level (INFO), not logback's default of DEBUG for everything.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.mqpool")).setLevel(Level.INFO);
         runner = new TaskRunner(TaskRegistry.of(cube), codec.mapper(), "bench-worker", new PrintStream(
-                PrintStream.nullOutputStream()), outcomes, System::nanoTime);
+                PrintStream.nullOutputStream()), outcomes);
         List<TaskItem> calls = new ArrayList<>();
         for (int i = 0; i < items; i++) {
             calls.add(new TaskItem(i, JsonNodeFactory.instance.arrayNode().add(i + 1_000_000)));
