@@ -44,7 +44,7 @@ final class CompactReader {
             String job = null;
             String task = null;
             Long first = null;
-            List<JsonNode> args = null;
+            ArgArrays args = null;
             Long timeoutMs = null;
             Integer maxAttempts = null;
             String name;
@@ -55,7 +55,7 @@ final class CompactReader {
                     case "job" -> job = text(p, t);
                     case "task" -> task = text(p, t);
                     case "first" -> first = longValue(p, t);
-                    case "args" -> args = argArrays(p, t, capacityFor(body));
+                    case "args" -> args = new ArgArrays(capacityFor(body)).read(p, t);
                     case "timeoutMs" -> timeoutMs = longValue(p, t);
                     case "maxAttempts" -> maxAttempts = intValue(p, t);
                     default -> throw NOT_COMPACT;
@@ -63,11 +63,7 @@ final class CompactReader {
             }
             expect(v >= 2 && job != null && task != null && first != null && args != null && p.nextToken() == null);
             Chunks.checkRange(first, args.size());
-            List<TaskItem> items = new ArrayList<>(args.size());
-            for (int k = 0; k < args.size(); k++) {
-                items.add(new TaskItem(first + k, args.get(k)));
-            }
-            return new TaskMessage(v, job, task, items, timeoutMs, maxAttempts);
+            return new TaskMessage(v, job, task, args.items(first), timeoutMs, maxAttempts);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -138,19 +134,87 @@ final class CompactReader {
         return Math.max(16, Math.min(MAX_CAPACITY_GUESS, body.length / 6));
     }
 
-    /** Arrays of scalars, the parser on the outer array's start. */
-    private static List<JsonNode> argArrays(JsonParser p, JsonToken t, int capacity) throws IOException {
-        expect(t == JsonToken.START_ARRAY);
-        List<JsonNode> list = new ArrayList<>(capacity);
-        while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
-            ArrayNode args = JsonNodeFactory.instance.arrayNode();
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                args.add(scalar(p, t));
-            }
-            list.add(args);
+    /**
+     * A chunk's argument arrays of scalars: kept as a {@code long[]} while every call has one argument that fits a
+     * long, which {@link IntegralItems} turns back into nodes one item at a time; as nodes from the first call
+     * that does not.
+     */
+    private static final class ArgArrays {
+        private long[] integral;
+        private int size;
+        private List<JsonNode> nodes;
+
+        ArgArrays(int capacity) {
+            integral = new long[capacity];
         }
-        expect(t == JsonToken.END_ARRAY);
-        return list;
+
+        /** Reads the outer array, the parser on its start. */
+        ArgArrays read(JsonParser p, JsonToken t) throws IOException {
+            expect(t == JsonToken.START_ARRAY);
+            while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
+                t = p.nextToken();
+                if (nodes == null && t == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    long value = p.getLongValue();
+                    if ((t = p.nextToken()) == JsonToken.END_ARRAY) {
+                        addIntegral(value);
+                        continue;
+                    }
+                    toNodes().add(args(p, t, value));
+                } else {
+                    toNodes().add(args(p, t, null));
+                }
+            }
+            expect(t == JsonToken.END_ARRAY);
+            return this;
+        }
+
+        int size() {
+            return nodes != null ? nodes.size() : size;
+        }
+
+        List<TaskItem> items(long first) {
+            if (nodes == null) {
+                return new IntegralItems(first, integral, size);
+            }
+            List<TaskItem> items = new ArrayList<>(nodes.size());
+            for (int k = 0; k < nodes.size(); k++) {
+                items.add(new TaskItem(first + k, nodes.get(k)));
+            }
+            return items;
+        }
+
+        private void addIntegral(long value) {
+            if (size == integral.length) {
+                integral = java.util.Arrays.copyOf(integral, size * 2);
+            }
+            integral[size++] = value;
+        }
+
+        /** The calls so far as nodes; from now on every call is kept as one. */
+        private List<JsonNode> toNodes() {
+            if (nodes == null) {
+                nodes = new ArrayList<>(Math.max(16, size * 2));
+                for (int k = 0; k < size; k++) {
+                    nodes.add(JsonNodeFactory.instance.arrayNode(1).add(IntegralItems.node(integral[k])));
+                }
+                integral = null;
+            }
+            return nodes;
+        }
+
+        /** One call's arguments, the parser on the token after the start (or after {@code firstValue}). */
+        private static ArrayNode args(JsonParser p, JsonToken t, Long firstValue) throws IOException {
+            ArrayNode args = JsonNodeFactory.instance.arrayNode();
+            if (firstValue != null) {
+                args.add(IntegralItems.node(firstValue));
+            }
+            while (t != JsonToken.END_ARRAY) {
+                args.add(scalar(p, t));
+                t = p.nextToken();
+            }
+            return args;
+        }
     }
 
     /** The scalars of an array, the parser on its start. */

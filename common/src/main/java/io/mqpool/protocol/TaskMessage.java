@@ -38,7 +38,8 @@ public record TaskMessage(
         if (items.isEmpty()) {
             throw new IllegalArgumentException("items must not be empty");
         }
-        items = List.copyOf(items);
+        // A decoded integral chunk is immutable already, and copying it would make every item at once.
+        items = items instanceof IntegralItems ? items : List.copyOf(items);
         if (timeoutMs != null && (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS)) {
             throw new IllegalArgumentException("timeoutMs must be 1.." + MAX_TIMEOUT_MS + " (30 days), got " + timeoutMs);
         }

@@ -190,6 +190,43 @@ class CompactCodecTest {
         assertThat(reader.result(utf8(body))).isNull();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "[[1],[-7],[2147483647],[2147483648],[-2147483649],[9223372036854775807],[-9223372036854775808],[0]]",
+        "[[1],[2147483648],[3,4],[\"x\"],[5],[]]",
+        "[[1],[2],[123456789012345678901234567890],[3]]",
+        "[[1],[2],[null]]",
+        "[[\"x\"],[1],[2]]",
+        "[[1],[2],[3,\"y\"]]",
+    })
+    void readsChunksOfOneIntegralArgumentEachAsTheDataBinder(String args) throws Exception {
+        byte[] body = utf8("{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":4,\"args\":" + args + "}");
+        TaskMessage expected = mapper.readValue(body, TaskWire.class).toMessage();
+
+        TaskMessage read = reader.task(body);
+
+        assertThat(read).isNotNull().isEqualTo(expected);
+        // The same again item by item, node types included (an IntNode never equals a LongNode of the same value).
+        for (int k = 0; k < expected.items().size(); k++) {
+            assertThat(read.items().get(k)).isEqualTo(expected.items().get(k));
+            assertThat(read.items().get(k).args().get(0) == null ? null : read.items().get(k).args().get(0).getClass())
+                    .isEqualTo(expected.items().get(k).args().get(0) == null ? null
+                            : expected.items().get(k).args().get(0).getClass());
+        }
+    }
+
+    @Test
+    void aChunkOfIntegralArgumentsIsKeptCompactAndRefusesIndexesOutOfRange() {
+        TaskMessage read = reader.task(utf8("{\"v\":2,\"job\":\"j\",\"task\":\"t\",\"first\":10,"
+                + "\"args\":[[1],[2],[3]]}"));
+
+        assertThat(read.items()).isInstanceOf(IntegralItems.class).hasSize(3);
+        assertThat(read.items().get(2)).isEqualTo(new TaskItem(12, args(IntNode.valueOf(3))));
+        assertThat(read.withItems(read.items().subList(1, 3)).items()).extracting(TaskItem::i).containsExactly(11L, 12L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read.items().get(3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     @Test
     void readsMembersInAnyOrderAsTheDataBinderDoes() throws Exception {
         byte[] task = utf8(" {\"args\":[[1,\"x\",true,null],[2147483648],[]],\"maxAttempts\":2,\"first\":3,"

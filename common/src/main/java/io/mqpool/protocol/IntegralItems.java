@@ -1,0 +1,49 @@
+package io.mqpool.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import java.util.AbstractList;
+import java.util.RandomAccess;
+
+/**
+ * The items of a compact task chunk whose calls each take one integral argument ({@code map(cube, range(n))}),
+ * kept as a {@code long[]}: each {@link #get} makes the item the general path would have made, an argument array
+ * of one {@link IntNode}, or a {@link LongNode} past the int range. A decoded chunk of tens of thousands of items
+ * then holds 8 bytes per item instead of about 120, and the objects of an item die as soon as it ran, where they
+ * used to outlive young collections for as long as the whole message ran. Immutable.
+ */
+final class IntegralItems extends AbstractList<TaskItem> implements RandomAccess {
+    private final long first;
+    private final long[] args;
+    private final int size;
+
+    /** @param args the argument of item {@code first + k} at {@code k}, for {@code k < size}; not copied */
+    IntegralItems(long first, long[] args, int size) {
+        this.first = first;
+        this.args = args;
+        this.size = size;
+    }
+
+    @Override
+    public TaskItem get(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("item " + index + " of " + size);
+        }
+        ArrayNode one = JsonNodeFactory.instance.arrayNode(1);
+        one.add(node(args[index]));
+        return new TaskItem(first + index, one);
+    }
+
+    /** The node the data binder makes of an integral JSON number that fits a long. */
+    static JsonNode node(long value) {
+        return value == (int) value ? IntNode.valueOf((int) value) : LongNode.valueOf(value);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+}
