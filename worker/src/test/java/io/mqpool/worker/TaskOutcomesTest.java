@@ -87,6 +87,12 @@ class TaskOutcomesTest {
         assertThat(outcomes.lastProgressNanos()).as("a message taken reads the clock").isEqualTo(7_000);
         assertThat(registry.get("mqpool.task.duration").tag("task", "cube").timer().count()).isEqualTo(2);
         assertThat(registry.get("mqpool.task.duration").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(8);
+        outcomes.itemTimed("unserved", 1_000_000, 6_000);
+        outcomes.itemTimed("unserved-too", 1_000_000, 6_000);
+        outcomes.itemTimed("cube", 1_000_000, 6_000);
+        assertThat(registry.get("mqpool.task.duration").tag("task", TaskOutcomes.OTHER).timer().count()).isEqualTo(2);
+        assertThat(registry.get("mqpool.task.duration").tag("task", "cube").timer().count()).isEqualTo(3);
+        assertThat(registry.get("mqpool.task.duration").timers()).hasSize(2);
     }
 
     @Test
