@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -186,7 +187,7 @@ final class CompactReader {
 
         private void addIntegral(long value) {
             if (size == integral.length) {
-                integral = java.util.Arrays.copyOf(integral, size * 2);
+                integral = Arrays.copyOf(integral, size * 2);
             }
             integral[size++] = value;
         }

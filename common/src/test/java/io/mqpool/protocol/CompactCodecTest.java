@@ -1,6 +1,7 @@
 package io.mqpool.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -223,7 +224,7 @@ class CompactCodecTest {
         assertThat(read.items()).isInstanceOf(IntegralItems.class).hasSize(3);
         assertThat(read.items().get(2)).isEqualTo(new TaskItem(12, args(IntNode.valueOf(3))));
         assertThat(read.withItems(read.items().subList(1, 3)).items()).extracting(TaskItem::i).containsExactly(11L, 12L);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read.items().get(3))
+        assertThatThrownBy(() -> read.items().get(3))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
