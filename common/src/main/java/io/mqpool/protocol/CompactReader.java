@@ -197,7 +197,7 @@ final class CompactReader {
             if (nodes == null) {
                 nodes = new ArrayList<>(Math.max(16, size * 2));
                 for (int k = 0; k < size; k++) {
-                    nodes.add(JsonNodeFactory.instance.arrayNode(1).add(IntegralItems.node(integral[k])));
+                    nodes.add(IntegralItems.args(integral[k]));
                 }
                 integral = null;
             }

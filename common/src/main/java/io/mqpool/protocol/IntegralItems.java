@@ -17,13 +17,13 @@ import java.util.RandomAccess;
  */
 final class IntegralItems extends AbstractList<TaskItem> implements RandomAccess {
     private final long first;
-    private final long[] args;
+    private final long[] values;
     private final int size;
 
-    /** @param args the argument of item {@code first + k} at {@code k}, for {@code k < size}; not copied */
-    IntegralItems(long first, long[] args, int size) {
+    /** @param values the argument of item {@code first + k} at {@code k}, for {@code k < size}; not copied */
+    IntegralItems(long first, long[] values, int size) {
         this.first = first;
-        this.args = args;
+        this.values = values;
         this.size = size;
     }
 
@@ -32,9 +32,14 @@ final class IntegralItems extends AbstractList<TaskItem> implements RandomAccess
         if (index < 0 || index >= size) {
             throw new IndexOutOfBoundsException("item " + index + " of " + size);
         }
+        return new TaskItem(first + index, args(values[index]));
+    }
+
+    /** The argument array of one call of {@code value}, as the general path reads {@code [value]}. */
+    static ArrayNode args(long value) {
         ArrayNode one = JsonNodeFactory.instance.arrayNode(1);
-        one.add(node(args[index]));
-        return new TaskItem(first + index, one);
+        one.add(node(value));
+        return one;
     }
 
     /** The node the data binder makes of an integral JSON number that fits a long. */
