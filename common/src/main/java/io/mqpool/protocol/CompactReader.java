@@ -77,7 +77,7 @@ final class CompactReader {
             int v = 0;
             String job = null;
             Long first = null;
-            List<JsonNode> values = null;
+            IntegralColumn values = null;
             Long us = null;
             Integer attempt = null;
             String name;
@@ -87,19 +87,14 @@ final class CompactReader {
                     case "v" -> v = intValue(p, t);
                     case "job" -> job = text(p, t);
                     case "first" -> first = longValue(p, t);
-                    case "values" -> values = scalars(p, t, capacityFor(body));
+                    case "values" -> values = values(p, t, capacityFor(body));
                     case "us" -> us = longValue(p, t);
                     case "attempt" -> attempt = intValue(p, t);
                     default -> throw NOT_COMPACT;
                 }
             }
             expect(v >= 2 && job != null && first != null && values != null && p.nextToken() == null);
-            Chunks.checkRange(first, values.size());
-            List<ItemResult> results = new ArrayList<>(values.size());
-            for (int k = 0; k < values.size(); k++) {
-                results.add(ItemResult.ok(first + k, values.get(k)));
-            }
-            return new ResultMessage(v, job, results, null, us, attempt);
+            return new ResultMessage(v, job, results(first, values), null, us, attempt);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -141,12 +136,10 @@ final class CompactReader {
      * that does not.
      */
     private static final class ArgArrays {
-        private long[] integral;
-        private int size;
-        private List<JsonNode> nodes;
+        private final IntegralColumn column;
 
         ArgArrays(int capacity) {
-            integral = new long[capacity];
+            column = new IntegralColumn(capacity, IntegralItems::args);
         }
 
         /** Reads the outer array, the parser on its start. */
@@ -154,16 +147,15 @@ final class CompactReader {
             expect(t == JsonToken.START_ARRAY);
             while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
                 t = p.nextToken();
-                if (nodes == null && t == JsonToken.VALUE_NUMBER_INT
-                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                if (column.integral() && integral(p, t)) {
                     long value = p.getLongValue();
                     if ((t = p.nextToken()) == JsonToken.END_ARRAY) {
-                        addIntegral(value);
+                        column.add(value);
                         continue;
                     }
-                    toNodes().add(args(p, t, value));
+                    column.nodes().add(args(p, t, value));
                 } else {
-                    toNodes().add(args(p, t, null));
+                    column.nodes().add(args(p, t, null));
                 }
             }
             expect(t == JsonToken.END_ARRAY);
@@ -171,37 +163,19 @@ final class CompactReader {
         }
 
         int size() {
-            return nodes != null ? nodes.size() : size;
+            return column.size();
         }
 
         List<TaskItem> items(long first) {
-            if (nodes == null) {
-                return new IntegralItems(first, integral, size);
+            if (column.integral()) {
+                return new IntegralItems(first, column.values(), column.size());
             }
+            List<JsonNode> nodes = column.nodes();
             List<TaskItem> items = new ArrayList<>(nodes.size());
             for (int k = 0; k < nodes.size(); k++) {
                 items.add(new TaskItem(first + k, nodes.get(k)));
             }
             return items;
-        }
-
-        private void addIntegral(long value) {
-            if (size == integral.length) {
-                integral = Arrays.copyOf(integral, size * 2);
-            }
-            integral[size++] = value;
-        }
-
-        /** The calls so far as nodes; from now on every call is kept as one. */
-        private List<JsonNode> toNodes() {
-            if (nodes == null) {
-                nodes = new ArrayList<>(Math.max(16, size * 2));
-                for (int k = 0; k < size; k++) {
-                    nodes.add(IntegralItems.args(integral[k]));
-                }
-                integral = null;
-            }
-            return nodes;
         }
 
         /** One call's arguments, the parser on the token after the start (or after {@code firstValue}). */
@@ -218,14 +192,40 @@ final class CompactReader {
         }
     }
 
-    /** The scalars of an array, the parser on its start. */
-    private static List<JsonNode> scalars(JsonParser p, JsonToken t, int capacity) throws IOException {
+    /** Whether the parser is on an integral number that fits a long. */
+    private static boolean integral(JsonParser p, JsonToken t) throws IOException {
+        return t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+    }
+
+    /** A result message's values, the parser on their array's start. */
+    private static IntegralColumn values(JsonParser p, JsonToken t, int capacity) throws IOException {
         expect(t == JsonToken.START_ARRAY);
-        List<JsonNode> list = new ArrayList<>(capacity);
+        IntegralColumn column = new IntegralColumn(capacity, IntegralItems::node);
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            list.add(scalar(p, t));
+            if (column.integral() && integral(p, t)) {
+                column.add(p.getLongValue());
+            } else {
+                column.nodes().add(scalar(p, t));
+            }
         }
-        return list;
+        return column;
+    }
+
+    /**
+     * The outcomes of items {@code first ..} with {@code values}: {@link IntegralResults} while every value is an
+     * integral number that fits a long, else one result of a node per value.
+     */
+    private static List<ItemResult> results(long first, IntegralColumn values) {
+        Chunks.checkRange(first, values.size());
+        if (values.integral()) {
+            return IntegralResults.of(first, values.values(), values.size());
+        }
+        List<JsonNode> nodes = values.nodes();
+        List<ItemResult> results = new ArrayList<>(nodes.size());
+        for (int k = 0; k < nodes.size(); k++) {
+            results.add(ItemResult.ok(first + k, nodes.get(k)));
+        }
+        return results;
     }
 
     /** The node the data binder makes of this scalar; a container or a floating-point number is left to it. */

@@ -36,7 +36,8 @@ final class CompactWriter {
     /** The bytes of {@code m}, or null when the general path must write it. */
     byte[] result(ResultMessage m) {
         List<ItemResult> results = m.results();
-        if (m.v() < 2 || m.error() != null || results.isEmpty() || !Chunks.consecutive(results, ItemResult::i)) {
+        if (m.v() < 2 || m.error() != null || results.isEmpty()
+                || !(results instanceof IntegralResults || Chunks.consecutive(results, ItemResult::i))) {
             return null;
         }
         return object(64 + results.size() * BYTES_PER_ITEM, g -> {
@@ -44,9 +45,15 @@ final class CompactWriter {
             g.writeStringField("job", m.job());
             g.writeNumberField("first", results.get(0).i());
             g.writeArrayFieldStart("values");
-            for (ItemResult r : results) {
-                if (!r.isOk() || !scalar(g, r.value())) {
-                    return false;
+            if (results instanceof IntegralResults integral) {
+                for (int k = 0; k < integral.size(); k++) {
+                    g.writeNumber(integral.value(k));
+                }
+            } else {
+                for (ItemResult r : results) {
+                    if (!r.isOk() || !scalar(g, r.value())) {
+                        return false;
+                    }
                 }
             }
             g.writeEndArray();

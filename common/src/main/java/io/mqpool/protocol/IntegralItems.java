@@ -13,9 +13,10 @@ import java.util.RandomAccess;
  * kept as a {@code long[]}: each {@link #get} makes the item the general path would have made, an argument array
  * of one {@link IntNode}, or a {@link LongNode} past the int range. A decoded chunk of tens of thousands of items
  * then holds 8 bytes per item instead of about 120, and the objects of an item die as soon as it ran, where they
- * used to outlive young collections for as long as the whole message ran. Immutable.
+ * used to outlive young collections for as long as the whole message ran. A worker reads {@link #arg} and
+ * {@link #index} to run such an item without making those objects at all. Immutable.
  */
-final class IntegralItems extends AbstractList<TaskItem> implements RandomAccess {
+public final class IntegralItems extends AbstractList<TaskItem> implements RandomAccess {
     private final long first;
     private final long[] values;
     private final int size;
@@ -35,6 +36,19 @@ final class IntegralItems extends AbstractList<TaskItem> implements RandomAccess
         return new TaskItem(first + index, args(values[index]));
     }
 
+    /** The index of item {@code k}, {@code first + k}. */
+    public long index(int k) {
+        return first + k;
+    }
+
+    /** The one argument of item {@code k}. */
+    public long arg(int k) {
+        if (k < 0 || k >= size) {
+            throw new IndexOutOfBoundsException("item " + k + " of " + size);
+        }
+        return values[k];
+    }
+
     /** The argument array of one call of {@code value}, as the general path reads {@code [value]}. */
     static ArrayNode args(long value) {
         ArrayNode one = JsonNodeFactory.instance.arrayNode(1);
@@ -43,7 +57,7 @@ final class IntegralItems extends AbstractList<TaskItem> implements RandomAccess
     }
 
     /** The node the data binder makes of an integral JSON number that fits a long. */
-    static JsonNode node(long value) {
+    public static JsonNode node(long value) {
         return value == (int) value ? IntNode.valueOf((int) value) : LongNode.valueOf(value);
     }
 

@@ -29,7 +29,7 @@ public record ResultMessage(
             throw new IllegalArgumentException("protocol version must be >= 1, got " + v);
         }
         TaskMessage.requireText(job, "job");
-        results = results == null ? List.of() : List.copyOf(results);
+        results = results == null ? List.of() : results instanceof IntegralResults ? results : List.copyOf(results);
         if (results.isEmpty() && error == null) {
             throw new IllegalArgumentException("a result message needs results or an error");
         }

@@ -42,6 +42,28 @@ public final class ArgumentBinder {
         return value;
     }
 
+    /**
+     * What {@link #bind} gives for the one integral argument {@code value}, without making its nodes (the hot path of
+     * {@code map(cube, range(n))}): for an input of {@link Number}, {@link Long} or {@link Integer} (when it fits);
+     * null when {@code bind} must decide, including every error case.
+     */
+    public Object bindIntegral(Task<?, ?> task, long value) {
+        Class<?> raw = task.inputType();
+        if (task.genericInputType() != raw) {
+            return null;
+        }
+        if (raw == Number.class) {
+            return value == (int) value ? (Object) (int) value : (Object) value;
+        }
+        if (raw == Long.class || raw == long.class) {
+            return value;
+        }
+        if ((raw == Integer.class || raw == int.class) && value == (int) value) {
+            return (int) value;
+        }
+        return null;
+    }
+
     private JavaType inputType(Task<?, ?> task) {
         java.lang.reflect.Type generic = task.genericInputType();
         return generic == null || generic == task.inputType() ? mapper.constructType(task.inputType())

@@ -237,4 +237,46 @@ class CompactCodecTest {
                 + "\"us\":7,\"first\":0,\"job\":\"j\",\"v\":3}");
         assertThat(reader.result(result)).isNotNull().isEqualTo(mapper.readValue(result, ResultWire.class).toMessage());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "[1,-7,2147483647,2147483648,-2147483649,9223372036854775807,-9223372036854775808,0]",
+        "[1,2147483648,\"x\",5]",
+        "[1,2,123456789012345678901234567890,3]",
+        "[1,2,null]",
+        "[true,1,2]",
+    })
+    void readsResultValuesAsTheDataBinderNodeTypesIncluded(String values) throws Exception {
+        byte[] body = utf8("{\"v\":2,\"job\":\"j\",\"first\":4,\"values\":" + values + ",\"us\":3}");
+        ResultMessage expected = mapper.readValue(body, ResultWire.class).toMessage();
+
+        ResultMessage read = reader.result(body);
+
+        assertThat(read).isNotNull().isEqualTo(expected);
+        for (int k = 0; k < expected.results().size(); k++) {
+            assertThat(read.results().get(k).value().getClass()).isEqualTo(expected.results().get(k).value().getClass());
+        }
+        boolean allLongs = expected.results().stream().allMatch(r -> r.value().isInt() || r.value().isLong());
+        assertThat(read.results() instanceof IntegralResults).isEqualTo(allLongs);
+    }
+
+    @Test
+    void integralResultsAreWrittenByteForByteAsTheirItemResultsAndSplitCompactly() throws Exception {
+        long[] values = {8, -27, 1L << 40, Long.MIN_VALUE, 0};
+        IntegralResults integral = IntegralResults.of(7, values, 4);
+        List<ItemResult> general = List.of(ItemResult.ok(7, IntNode.valueOf(8)), ItemResult.ok(8, IntNode.valueOf(-27)),
+                ItemResult.ok(9, LongNode.valueOf(1L << 40)), ItemResult.ok(10, LongNode.valueOf(Long.MIN_VALUE)));
+
+        assertThat(integral).isEqualTo(general);
+        ResultMessage m = ResultMessage.timed(2, "j", integral, 12).fromAttempt(2);
+        assertThat(m.results()).isSameAs(integral);
+        assertThat(new String(writer.result(m), StandardCharsets.UTF_8)).isEqualTo(new String(
+                mapper.writeValueAsBytes(ResultWire.of(ResultMessage.timed(2, "j", general, 12).fromAttempt(2))),
+                StandardCharsets.UTF_8));
+        assertThat(integral.subList(1, 3)).isInstanceOf(IntegralResults.class).isEqualTo(general.subList(1, 3));
+        assertThat(integral.subList(2, 2)).isEmpty();
+        assertThatThrownBy(() -> integral.get(4)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> IntegralResults.of(0, values, 6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> IntegralResults.of(-1, values, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -3,12 +3,14 @@ package io.mqpool.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mqpool.protocol.Codec;
 import io.mqpool.task.builtin.Cube;
 import io.mqpool.task.builtin.Greet;
 import io.mqpool.task.builtin.Pow;
 import java.math.BigInteger;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ArgumentBinderTest {
@@ -24,6 +26,32 @@ class ArgumentBinderTest {
         assertThat(binder.bind(new Greet(), json("[\"Mahima\"]"))).isEqualTo("Mahima");
         assertThat(binder.bind(new Cube(), json("[123456789012345678901234567890]")))
                 .isEqualTo(new BigInteger("123456789012345678901234567890"));
+    }
+
+    @Test
+    void anIntegralArgumentBindsAsTheGeneralPathBindsItOrIsLeftToIt() throws Exception {
+        List<Task<?, ?>> tasks = List.of(new Cube(), Task.of("l", Long.class, (n, c) -> n),
+                Task.of("pl", long.class, (n, c) -> n), Task.of("i", Integer.class, (n, c) -> n),
+                Task.of("pi", int.class, (n, c) -> n), Task.of("s", String.class, (n, c) -> n),
+                Task.of("o", Object.class, (n, c) -> n), Task.of("j", JsonNode.class, (n, c) -> n),
+                Task.of("d", Double.class, (n, c) -> n), Task.of("g", new TypeReference<List<Long>>() { }, (n, c) -> n),
+                new Pow());
+        long[] values = {0, -7, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE + 1L, Long.MIN_VALUE, Long.MAX_VALUE};
+        int fast = 0;
+        for (Task<?, ?> task : tasks) {
+            for (long v : values) {
+                Object bound = binder.bindIntegral(task, v);
+                if (bound == null) {
+                    continue;
+                }
+                fast++;
+                Object general = binder.bind(task, json("[" + v + "]"));
+                assertThat(bound).as("%s(%d)", task.name(), v).isEqualTo(general)
+                        .hasSameClassAs(general);
+            }
+        }
+        // Number, Long, long for every value; Integer and int for the four that fit.
+        assertThat(fast).isEqualTo(3 * values.length + 2 * 4);
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.Task;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,7 +31,7 @@ final class MessageRun implements Runnable {
     private final LongSupplier nanoTime;
     private final CompletableFuture<List<ItemResult>> finished = new CompletableFuture<>();
     private final AbandonedThreads abandoned;
-    private final ItemResult[] results;
+    private final RunResults results;
 
     // Guarded by this.
     private int next;
@@ -57,7 +56,7 @@ final class MessageRun implements Runnable {
         this.executor = executor;
         this.nanoTime = nanoTime;
         this.abandoned = abandoned;
-        this.results = new ItemResult[message.items().size()];
+        this.results = new RunResults(message.items());
     }
 
     @Override
@@ -75,7 +74,7 @@ final class MessageRun implements Runnable {
             ranLast = runItems(gen, mdc, start);
         }
         if (ranLast) {
-            finished.complete(Arrays.asList(results));
+            finished.complete(results.list());
         }
     }
 
@@ -86,6 +85,7 @@ final class MessageRun implements Runnable {
      *     reading per item serves its duration, the next item's deadline and the worker's liveness
      */
     private boolean runItems(int gen, ItemMdc mdc, long start) {
+        ItemOutcome outcome = new ItemOutcome();
         while (true) {
             int k;
             synchronized (this) {
@@ -93,7 +93,7 @@ final class MessageRun implements Runnable {
                     abandoned.returned(Thread.currentThread());
                     return false;
                 }
-                if (next == results.length) {
+                if (next == results.size()) {
                     done = true;
                     owner = null;
                     return true;
@@ -101,7 +101,7 @@ final class MessageRun implements Runnable {
                 k = next;
                 itemDeadline = start + limitNanos;
             }
-            ItemResult result = runner.runItem(task, message, message.items().get(k), attempt, mdc);
+            runner.runItem(task, message, k, attempt, mdc, outcome);
             long end = nanoTime.getAsLong();
             runner.timed(task, end - start, end);
             start = end;
@@ -111,7 +111,7 @@ final class MessageRun implements Runnable {
                     Thread.interrupted(); // the interrupt was for the abandoned item, not for what this thread runs next
                     return false;
                 }
-                results[k] = result;
+                results.put(k, outcome);
                 next = k + 1;
             }
         }
@@ -129,12 +129,12 @@ final class MessageRun implements Runnable {
     boolean expireIfOverdue(long nowNanos) {
         synchronized (this) {
             // next == length: the last item returned a moment ago, and this run is finishing.
-            if (done || owner == null || next == results.length || nowNanos - itemDeadline < 0) {
+            if (done || owner == null || next == results.size() || nowNanos - itemDeadline < 0) {
                 return false;
             }
-            long index = message.items().get(next).i();
-            results[next] = ItemResult.failed(index, RemoteError.of(ErrorCode.TIMEOUT, "item " + index + " of task "
-                    + task.name() + " exceeded its time limit of " + limit.toMillis() + " ms and was abandoned"));
+            long index = results.index(next);
+            results.put(next, ItemResult.failed(index, RemoteError.of(ErrorCode.TIMEOUT, "item " + index + " of task "
+                    + task.name() + " exceeded its time limit of " + limit.toMillis() + " ms and was abandoned")));
             next++;
             generation++;
             abandonOwner(index);
@@ -157,18 +157,18 @@ final class MessageRun implements Runnable {
             if (done) {
                 return false;
             }
-            if (owner != null && next < results.length) {
-                abandonOwner(message.items().get(next).i());
+            if (owner != null && next < results.size()) {
+                abandonOwner(results.index(next));
             }
-            for (int k = next; k < results.length; k++) {
-                results[k] = ItemResult.failed(message.items().get(k).i(), error);
+            for (int k = next; k < results.size(); k++) {
+                results.put(k, ItemResult.failed(results.index(k), error));
             }
-            next = results.length;
+            next = results.size();
             generation++;
             done = true;
             owner = null;
         }
-        finished.complete(Arrays.asList(results));
+        finished.complete(results.list());
         return true;
     }
 
@@ -183,8 +183,8 @@ final class MessageRun implements Runnable {
             }
             done = true;
             generation++;
-            if (owner != null && next < results.length) {
-                abandonOwner(message.items().get(next).i());
+            if (owner != null && next < results.size()) {
+                abandonOwner(results.index(next));
             } else if (owner != null) {
                 owner.interrupt();
                 owner = null;

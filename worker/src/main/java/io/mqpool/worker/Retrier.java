@@ -5,6 +5,7 @@ import io.mqpool.amqp.MessageProperties;
 import io.mqpool.amqp.PublishResult;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.IntegralResults;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.MessageTooLargeException;
 import io.mqpool.protocol.Protocol;
@@ -52,6 +53,9 @@ final class Retrier {
 
     /** Sorts the results of a run, one per item of {@code message} in its order, into answers and retries. */
     Plan plan(TaskMessage message, Attempt attempt, List<ItemResult> results) {
+        if (results instanceof IntegralResults) {
+            return new Plan(results, List.of()); // all succeeded; kept as they are, to be written from their array
+        }
         List<ItemResult> answers = new ArrayList<>(results.size());
         List<TaskItem> again = new ArrayList<>();
         for (int k = 0; k < results.size(); k++) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.IntegralResults;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.RemoteError;
 import java.time.Duration;
@@ -135,8 +136,10 @@ final class TaskOutcomes implements AutoCloseable {
     /** Items of {@code task} were answered: each with a value, or an error (a timeout is one). */
     void answered(String task, List<ItemResult> results) {
         String tag = taskTag(task);
-        int ok = 0;
-        for (ItemResult r : results) {
+        // Every one of an IntegralResults succeeded; asking each would make its result object.
+        boolean allOk = results instanceof IntegralResults;
+        int ok = allOk ? results.size() : 0;
+        for (ItemResult r : allOk ? List.<ItemResult>of() : results) {
             if (r.isOk()) {
                 ok++;
                 continue;

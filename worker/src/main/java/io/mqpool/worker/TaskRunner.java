@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.IntegralItems;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.JsonValues;
 import io.mqpool.protocol.RemoteError;
@@ -67,31 +68,58 @@ final class TaskRunner {
 
     /**
      * The logging context of {@code message}'s items on the calling thread, for {@link #runItem(Task, TaskMessage,
-     * TaskItem, Attempt, ItemMdc)}; close it on the same thread.
+     * int, Attempt, ItemMdc, ItemOutcome)}; close it on the same thread.
      */
     ItemMdc enter(Task<?, ?> task, TaskMessage message, Attempt attempt) {
         return ItemMdc.enter(workerId, message.job(), task.name(), attempt.trace());
     }
 
-    /** {@link #runItem(Task, TaskMessage, TaskItem, Attempt, ItemMdc) Runs one item} in a context of its own. */
+    /** Runs one item, as a message's items are run, in a logging context of its own. */
     ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, Attempt attempt) {
+        ItemOutcome outcome = new ItemOutcome();
         try (ItemMdc mdc = enter(task, message, attempt)) {
-            return runItem(task, message, item, attempt, mdc);
+            run(task, message, item.i(), null, item.args(), attempt, mdc, outcome);
         }
+        return outcome.toResult(item.i());
     }
 
     /**
-     * Binds, runs and encodes one item, in the message's logging context {@code mdc}; every outcome, including a
-     * task's exception, becomes a result. An exception that {@code attempt}'s retry policy gives another attempt is
-     * marked there (its result is then not sent).
+     * Binds, runs and encodes item {@code k} of {@code message}, in the message's logging context {@code mdc}, and
+     * leaves its outcome in {@code outcome}; every outcome, including a task's exception, becomes one. An exception that
+     * {@code attempt}'s retry policy gives another attempt is marked there (its result is then not sent). A compact
+     * chunk's integral argument is bound without making its nodes.
      */
-    ItemResult runItem(Task<?, ?> task, TaskMessage message, TaskItem item, Attempt attempt, ItemMdc mdc) {
+    void runItem(Task<?, ?> task, TaskMessage message, int k, Attempt attempt, ItemMdc mdc, ItemOutcome outcome) {
+        if (message.items() instanceof IntegralItems ints) {
+            Object input = binder.bindIntegral(task, ints.arg(k));
+            if (input != null) {
+                run(task, message, ints.index(k), input, null, attempt, mdc, outcome);
+                return;
+            }
+        }
+        TaskItem item = message.items().get(k);
+        run(task, message, item.i(), null, item.args(), attempt, mdc, outcome);
+    }
+
+    /** Runs item {@code i} with its input {@code bound}, or when null with its arguments {@code args} bound here. */
+    private void run(Task<?, ?> task, TaskMessage message, long i, Object bound, JsonNode args, Attempt attempt,
+                     ItemMdc mdc, ItemOutcome outcome) {
         Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
         outcomes.itemStarted();
-        mdc.item(item.i());
+        mdc.item(i);
         try {
-            return runOne(task, item, attempt, new TaskContext(message.job(), item.i(), attempt.number(), workerId,
-                    taskLog, out));
+            Object input = bound;
+            if (input == null) {
+                try {
+                    input = binder.bind(task, args);
+                } catch (BadArgumentsException e) {
+                    outcome.result(ItemResult.failed(i, new RemoteError(ErrorCode.BAD_ARGUMENTS.name(),
+                            BadArgumentsException.class.getName(), e.getMessage(), null)));
+                    return;
+                }
+            }
+            runOne(task, i, input, attempt, new TaskContext(message.job(), i, attempt.number(), workerId, taskLog, out),
+                    outcome);
         } finally {
             outcomes.itemReturned();
         }
@@ -107,51 +135,57 @@ final class TaskRunner {
     }
 
     @SuppressWarnings("unchecked")
-    private ItemResult runOne(Task<?, ?> task, TaskItem item, Attempt attempt, TaskContext context) {
-        Object input;
-        try {
-            input = binder.bind(task, item.args());
-        } catch (BadArgumentsException e) {
-            return ItemResult.failed(item.i(), new RemoteError(ErrorCode.BAD_ARGUMENTS.name(),
-                    BadArgumentsException.class.getName(), e.getMessage(), null));
-        }
+    private void runOne(Task<?, ?> task, long i, Object input, Attempt attempt, TaskContext context, ItemOutcome outcome) {
         if (log.isDebugEnabled()) {
-            log.debug("exec job={} index={} attempt={} task={}", context.jobId(), item.i(), context.attempt(), task.name());
+            log.debug("exec job={} index={} attempt={} task={}", context.jobId(), i, context.attempt(), task.name());
         }
         Object output;
         try {
             output = ((Task<Object, Object>) task).apply(input, context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, e));
+            outcome.result(ItemResult.failed(i, RemoteError.of(ErrorCode.TASK_ERROR, e)));
+            return;
         } catch (Exception | StackOverflowError | LinkageError e) {
-            return failed(item, attempt, e);
+            outcome.result(failed(i, attempt, e));
+            return;
         }
+        // Written as JsonValues writes them, with no node: the usual answer of a tiny task.
+        if (output instanceof Long n) {
+            outcome.integral(n);
+        } else if (output instanceof Integer n) {
+            outcome.integral(n);
+        } else {
+            outcome.result(encoded(task, i, output));
+        }
+    }
+
+    private ItemResult encoded(Task<?, ?> task, long i, Object output) {
         try {
             JsonNode value = JsonValues.toTree(mapper, output);
             if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
                 throw new IllegalArgumentException("the result " + value.asText() + " is not a finite JSON number");
             }
             if ((value.isBigInteger() || value.isBigDecimal()) && value.asText().length() > Codec.MAX_NUMBER_LENGTH) {
-                return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TOO_LARGE, "result of item " + item.i()
+                return ItemResult.failed(i, RemoteError.of(ErrorCode.TOO_LARGE, "result of item " + i
                         + " is a number of " + value.asText().length() + " digits; the protocol limit is "
                         + Codec.MAX_NUMBER_LENGTH));
             }
-            return ItemResult.ok(item.i(), value);
+            return ItemResult.ok(i, value);
         } catch (IllegalArgumentException e) {
-            return ItemResult.failed(item.i(), RemoteError.of(ErrorCode.TASK_ERROR, new IllegalStateException(
+            return ItemResult.failed(i, RemoteError.of(ErrorCode.TASK_ERROR, new IllegalStateException(
                     "result of task " + task.name() + " cannot be written as JSON: " + e.getMessage(), e)));
         }
     }
 
     /** A task's exception: to be retried, or a final error that says how many attempts ran when a policy applies. */
-    private static ItemResult failed(TaskItem item, Attempt attempt, Throwable e) {
+    private static ItemResult failed(long i, Attempt attempt, Throwable e) {
         RemoteError error = RemoteError.of(ErrorCode.TASK_ERROR, e);
-        if (attempt.retry(item.i(), e)) {
-            return ItemResult.failed(item.i(), error);
+        if (attempt.retry(i, e)) {
+            return ItemResult.failed(i, error);
         }
         String note = attempt.finalNote(e);
-        return ItemResult.failed(item.i(), note.isEmpty() ? error
+        return ItemResult.failed(i, note.isEmpty() ? error
                 : new RemoteError(error.code(), error.type(), error.message() + note, error.stack()));
     }
 }

@@ -1,11 +1,15 @@
 package io.mqpool.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mqpool.protocol.Codec;
+import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.IntegralResults;
 import io.mqpool.protocol.ItemResult;
+import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.TaskMessage;
 import io.mqpool.task.Task;
 import io.mqpool.task.TaskContext;
@@ -19,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.MDC;
 
 /** A message's run on the calling thread, with a fake clock. */
@@ -46,6 +52,48 @@ class MessageRunTest {
             assertThat(results).extracting(ItemResult::i).containsExactly(3L, 4L, 5L);
             assertThat(results).extracting(r -> r.value().asLong()).containsExactly(1L, 8L, 27L);
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[[1],[-2],[2097151],[0]]", "[[1],[3000000],[2],[-9223372036854775808]]",
+        "[[1],[\"x\"],[2]]", "[[1],[2,3],[4]]", "[[7]]"})
+    void aCompactChunkIsAnsweredAsItsItemsOneByOneAndKeptCompactWhenAllAreIntegral(String args) {
+        TaskMessage compact = codec.decodeTask(("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"first\":10,\"args\":"
+                + args + "}").getBytes(StandardCharsets.UTF_8));
+        List<ItemResult> oneByOne = compact.items().stream()
+                .map(item -> runner.runItem(cube, compact, item, Attempt.first())).toList();
+        MessageRun whole = new MessageRun(compact, cube, Attempt.first(), Duration.ofSeconds(1), runner, Runnable::run,
+                now::get, new AbandonedThreads(Duration.ofSeconds(5), now::get));
+        List<List<ItemResult>> answers = new ArrayList<>();
+        whole.finished().thenAccept(answers::add);
+
+        whole.run();
+
+        assertThat(answers).singleElement().satisfies(results -> {
+            assertThat(results).isEqualTo(oneByOne);
+            for (int k = 0; k < results.size(); k++) {
+                assertThat(results.get(k).isOk() ? results.get(k).value().getClass() : null)
+                        .isEqualTo(oneByOne.get(k).isOk() ? oneByOne.get(k).value().getClass() : null);
+            }
+            boolean allLongs = oneByOne.stream().allMatch(r -> r.isOk() && (r.value().isInt() || r.value().isLong()));
+            assertThat(results instanceof IntegralResults).isEqualTo(allLongs);
+        });
+    }
+
+    @Test
+    void aCancelledCompactChunkAnswersTheRestWithTheError() {
+        TaskMessage compact = codec.decodeTask("{\"v\":2,\"job\":\"j\",\"task\":\"cube\",\"first\":0,\"args\":[[1],[2]]}"
+                .getBytes(StandardCharsets.UTF_8));
+        MessageRun cancelled = new MessageRun(compact, cube, Attempt.first(), Duration.ofSeconds(1), runner,
+                Runnable::run, now::get, new AbandonedThreads(Duration.ofSeconds(5), now::get));
+        List<List<ItemResult>> answers = new ArrayList<>();
+        cancelled.finished().thenAccept(answers::add);
+
+        assertThat(cancelled.cancel(RemoteError.of(ErrorCode.CANCELLED, "job j was cancelled"))).isTrue();
+
+        assertThat(answers).singleElement().satisfies(results -> assertThat(results)
+                .extracting(ItemResult::i, r -> r.error().code()).containsExactly(tuple(0L, "CANCELLED"),
+                        tuple(1L, "CANCELLED")));
     }
 
     @Test
