@@ -2,6 +2,7 @@ package io.mqpool.producer;
 
 import io.mqpool.MqpoolException;
 import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.IntegralResults;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
@@ -74,7 +75,8 @@ final class JobInbox implements ResultSink {
                 failure = new MqpoolException("a worker could not read a task message of job " + jobId + ": "
                         + message.error().summary());
             }
-            if (message.results().stream().anyMatch(r -> !r.isOk()
+            // An IntegralResults holds values only; streaming it would make a result object per item.
+            if (!(message.results() instanceof IntegralResults) && message.results().stream().anyMatch(r -> !r.isOk()
                     && ErrorCode.CANCELLED.name().equals(r.error().code()))) {
                 cancellation.mark(); // a worker has seen the cancel, wherever it came from
             }

@@ -1,5 +1,6 @@
 package io.mqpool.producer;
 
+import io.mqpool.protocol.IntegralResults;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.RemoteError;
 import java.util.List;
@@ -31,12 +32,18 @@ final class ResultLedger {
         long held = buffer.size();
         long ok = 0;
         long failed = 0;
-        for (ItemResult r : results) {
-            if (buffer.accept(r)) {
-                if (r.isOk()) {
-                    ok++;
-                } else {
-                    failed++;
+        if (results instanceof IntegralResults chunk) {
+            for (int k = 0; k < chunk.size(); k++) {
+                ok += buffer.accept(chunk, k) ? 1 : 0;
+            }
+        } else {
+            for (ItemResult r : results) {
+                if (buffer.accept(r)) {
+                    if (r.isOk()) {
+                        ok++;
+                    } else {
+                        failed++;
+                    }
                 }
             }
         }
