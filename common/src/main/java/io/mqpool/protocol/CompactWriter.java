@@ -66,7 +66,7 @@ final class CompactWriter {
     /** The bytes of {@code m}, or null when the general path must write it. */
     byte[] task(TaskMessage m) {
         List<TaskItem> items = m.items();
-        if (m.v() < 2 || !Chunks.consecutive(items, TaskItem::i)) {
+        if (m.v() < 2 || !(items instanceof IntegralItems || Chunks.consecutive(items, TaskItem::i))) {
             return null;
         }
         return object(96 + items.size() * BYTES_PER_ITEM, g -> {
@@ -75,9 +75,17 @@ final class CompactWriter {
             g.writeStringField("task", m.task());
             g.writeNumberField("first", items.get(0).i());
             g.writeArrayFieldStart("args");
-            for (TaskItem item : items) {
-                if (!scalars(g, item.args())) {
-                    return false;
+            if (items instanceof IntegralItems integral) {
+                for (int k = 0; k < integral.size(); k++) {
+                    g.writeStartArray();
+                    g.writeNumber(integral.arg(k));
+                    g.writeEndArray();
+                }
+            } else {
+                for (TaskItem item : items) {
+                    if (!scalars(g, item.args())) {
+                        return false;
+                    }
                 }
             }
             g.writeEndArray();

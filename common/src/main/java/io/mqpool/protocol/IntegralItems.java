@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.RandomAccess;
 
 /**
@@ -64,5 +66,17 @@ public final class IntegralItems extends AbstractList<TaskItem> implements Rando
     @Override
     public int size() {
         return size;
+    }
+
+    /** Still compact: a task message split for its size keeps the fast form. */
+    @Override
+    public List<TaskItem> subList(int from, int to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IndexOutOfBoundsException("items " + from + " to " + to + " of " + size);
+        }
+        if (from == to) {
+            return List.of();
+        }
+        return new IntegralItems(first + from, Arrays.copyOfRange(values, from, to), to - from);
     }
 }

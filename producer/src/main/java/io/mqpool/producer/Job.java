@@ -9,6 +9,7 @@ import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskItem;
+import io.mqpool.protocol.TaskItemsBuilder;
 import io.mqpool.protocol.TaskMessage;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -227,20 +228,20 @@ final class Job implements AutoCloseable {
     private void fill() {
         while (canPublishMore(clock.nanoTime())) {
             int chunkSize = window.chunkSize();
-            List<TaskItem> items = new ArrayList<>(chunkSize); // at most ChunkSizer.MAX_CHUNK
+            TaskItemsBuilder items = new TaskItemsBuilder(chunkSize); // at most ChunkSizer.MAX_CHUNK
             long before = assigned;
             while (assigned - before < chunkSize && input.hasNext()) {
                 long index = assigned++;
                 JsonNode args = input.next();
                 if (!resumed || !inbox.alreadyCovered(index)) {
-                    items.add(new TaskItem(index, args));
+                    items.add(index, args);
                 }
             }
             if (!input.hasNext()) {
                 exhausted = true;
             }
             if (!items.isEmpty()) {
-                publishChunk(items);
+                publishChunk(items.build());
             } else if (assigned == before) {
                 return;
             }
