@@ -167,7 +167,10 @@ public final class Codec {
 
     public TaskMessage decodeTask(byte[] body) {
         checkBody(body, "task message");
-        TaskMessage compact = compactReader.task(body);
+        TaskMessage compact = CompactScanner.task(body);
+        if (compact == null) {
+            compact = compactReader.task(body);
+        }
         if (compact != null) {
             return compact;
         }
@@ -181,7 +184,10 @@ public final class Codec {
 
     public ResultMessage decodeResult(byte[] body) {
         checkBody(body, "result message");
-        ResultMessage compact = compactReader.result(body);
+        ResultMessage compact = CompactScanner.result(body);
+        if (compact == null) {
+            compact = compactReader.result(body);
+        }
         if (compact != null) {
             return compact;
         }
