@@ -164,11 +164,14 @@ final class CompactScanner {
             pos++;
         }
         int start = pos;
-        // Accumulated negatively, so that Long.MIN_VALUE fits.
+        // Accumulated negatively, so that Long.MIN_VALUE fits; 18 digits cannot overflow, so only a 19th is checked
+        // (a division per digit was most of this method's time).
         long value = 0;
         while (pos < b.length && b[pos] >= '0' && b[pos] <= '9') {
             int digit = b[pos++] - '0';
-            require(value >= (Long.MIN_VALUE + digit) / 10);
+            if (pos - start > 18) {
+                require(pos - start == 19 && value >= (Long.MIN_VALUE + digit) / 10);
+            }
             value = value * 10 - digit;
         }
         int digits = pos - start;
