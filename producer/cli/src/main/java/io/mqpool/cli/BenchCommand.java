@@ -11,11 +11,12 @@ import io.mqpool.launch.WorkerJvm;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Pool;
 import io.mqpool.producer.PoolSettings;
-import io.mqpool.cli.bench.RawBaseline;
+import io.mqpool.cli.bench.CompilerLoad;
 import io.mqpool.cli.bench.MapRuns;
-import io.mqpool.cli.bench.PythonPool;
+import io.mqpool.cli.bench.RawBaseline;
 import io.mqpool.cli.bench.RawEcho;
 import io.mqpool.cli.bench.Submitters;
+import io.mqpool.cli.bench.Warmup;
 import io.mqpool.protocol.Codec;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -85,6 +86,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Unmeasured runs of the same size before the measured ones, for mqpool and the baseline; "
                     + "raise it for short runs, whose first ones still run partly interpreted (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-until-quiet",
+            description = "After --warmup runs, go on warming up (at most 60 more runs) until the JIT compilers of "
+                    + "the bench's JVMs use under 5 %% of the CPUs during a run: steady-state figures (Linux).")
+    boolean warmupUntilQuiet;
 
     @Option(names = "--latency", paramLabel = "N", defaultValue = "1000",
             description = "Single round trips timed one at a time, 0 to skip (default: ${DEFAULT-VALUE}).")
@@ -165,7 +171,11 @@ final class BenchCommand implements Callable<Integer> {
                         workers, rawPrefetch, rawWindow);
             }
             MapRuns maps = new MapRuns(pool, task, fixedArg, options, err);
-            throughput(maps, chunk, raw, report, err);
+            CompilerLoad compilers = new CompilerLoad(() -> jvms(fleet));
+            boolean python = !noPython && task.equals("cube") && arg == null && chunkSize == 0;
+            new ThroughputRuns(new ThroughputRuns.Plan(items, runs, baselineItems,
+                    python ? workers * concurrency : 0, chunkSize > 0 ? chunk : 0,
+                    new Warmup(warmup, warmupUntilQuiet, compilers, err)), compilers, err).run(maps, raw, report);
             Submitters calls = new Submitters(pool, task, this::argument);
             if (latencySamples > 0) {
                 latency(calls, raw, report);
@@ -188,57 +198,15 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Object argument(long k) {
-        return fixedArg != null ? fixedArg : (Object) (k + 1);
+    /** This JVM and the workers', whose compilers the bench watches. */
+    private static List<Long> jvms(LocalWorkers fleet) {
+        List<Long> pids = new ArrayList<>(fleet.pids());
+        pids.add(ProcessHandle.current().pid());
+        return pids;
     }
 
-    /** Warm-up and measured runs, mqpool's and the baseline's taking turns; {@code chunk} is a fixed chunk's size. */
-    private void throughput(MapRuns maps, int chunk, RawSide raw, ObjectNode report, PrintWriter err) throws Exception {
-        for (int k = 0; k < warmup; k++) {
-            maps.run(items);
-            if (raw != null) {
-                raw.msgsPerSec(baselineItems);
-            }
-        }
-        int processes = workers * concurrency;
-        boolean python = !noPython && task.equals("cube") && arg == null && chunkSize == 0;
-        if (python) {
-            err.printf("Python multiprocessing.Pool(%d).map(cube, range(1, %,d)), no broker, run after each mqpool "
-                    + "run%n", processes, items + 1);
-        }
-        double[] rates = new double[runs];
-        double[] rawRates = new double[runs];
-        double[] pythonRates = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            rates[r] = items / (maps.run(items) / 1e9);
-            err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
-            if (raw != null) {
-                rawRates[r] = raw.msgsPerSec(baselineItems);
-                err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rawRates[r]);
-            }
-            if (python) {
-                OptionalDouble py = PythonPool.itemsPerSec(items, processes);
-                python = py.isPresent();
-                pythonRates[r] = py.orElse(0);
-                if (python) {
-                    err.printf("  python Pool run %d/%d: %,.0f items/s%n", r + 1, runs, pythonRates[r]);
-                } else {
-                    err.println("  no python3 on the PATH: no comparison");
-                }
-            }
-            err.flush();
-        }
-        ObjectNode mq = report.putObject("mqpool");
-        BenchReport.stats(mq.putObject("itemsPerSec"), rates);
-        if (chunkSize > 0) {
-            BenchReport.stats(mq.putObject("msgsPerSec"), Arrays.stream(rates).map(x -> x / chunk).toArray());
-        }
-        if (raw != null) {
-            BenchReport.stats(report.with("raw").putObject("msgsPerSec"), rawRates);
-        }
-        if (python) {
-            BenchReport.python(report, processes, pythonRates);
-        }
+    private Object argument(long k) {
+        return fixedArg != null ? fixedArg : (Object) (k + 1);
     }
 
     /** Single calls, one at a time: mqpool's submit, then the baseline's round trip. */

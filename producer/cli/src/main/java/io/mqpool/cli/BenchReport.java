@@ -95,6 +95,12 @@ final class BenchReport {
                         ratio.path("latencyP99").asText());
             }
         }
+        JsonNode jit = report.path("jit");
+        if (jit.has("measuredShareMedian")) {
+            out.printf("%-26s %s warm-up runs; share of the CPUs in the last %s, in the measured runs %s (median)%n",
+                    "JIT compilers", jit.path("warmupRuns").asText(), jit.path("lastWarmupShare").asText(),
+                    jit.path("measuredShareMedian").asText());
+        }
         out.printf("%-26s producer %s, workers %s%n", "peak RSS MiB", report.at("/peakRssMiB/producer").asText(),
                 report.at("/peakRssMiB/workers").toString());
         out.flush();

@@ -122,6 +122,11 @@ final class LocalWorkers implements CommandWorkers {
         }
     }
 
+    /** The workers' process ids. */
+    List<Long> pids() {
+        return snapshot().stream().map(Process::pid).toList();
+    }
+
     /** Peak resident memory of each process so far, in KiB (VmHWM), or -1 where unknown. */
     List<Long> peakRssKib() {
         List<Long> peaks = new ArrayList<>();

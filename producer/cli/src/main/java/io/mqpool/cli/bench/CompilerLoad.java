@@ -1,0 +1,89 @@
+package io.mqpool.cli.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The CPU time the JIT compiler threads of some JVMs have used, read from {@code /proc} (Linux): their threads named
+ * {@code C1 CompilerThre…} and {@code C2 CompilerThre…}. On a small machine a young JVM's compilers take a large
+ * share of the CPUs that the measured work then lacks, so the bench reports that share, and can wait for it to
+ * fall. Thread-safe.
+ */
+public final class CompilerLoad {
+    /** The kernel's USER_HZ, in which {@code /proc/…/stat} counts CPU time: 100 on every Linux the JDK supports. */
+    private static final double TICKS_PER_SECOND = 100;
+
+    private final Supplier<List<Long>> pids;
+    private final Path proc;
+    private final int processors;
+
+    /** @param pids the JVMs' process ids, asked anew at each reading (a worker may be restarted) */
+    public CompilerLoad(Supplier<List<Long>> pids) {
+        this(pids, Path.of("/proc"), Runtime.getRuntime().availableProcessors());
+    }
+
+    CompilerLoad(Supplier<List<Long>> pids, Path proc, int processors) {
+        this.pids = pids;
+        this.proc = proc;
+        this.processors = processors;
+    }
+
+    /** Whether the compilers' time can be read here. */
+    public boolean available() {
+        return Files.isDirectory(proc.resolve("self/task"));
+    }
+
+    /** CPU seconds the compilers of the JVMs running now have used, summed. */
+    public double cpuSeconds() {
+        long ticks = 0;
+        for (long pid : pids.get()) {
+            try (Stream<Path> threads = Files.list(proc.resolve(pid + "/task"))) {
+                for (Iterator<Path> it = threads.iterator(); it.hasNext(); ) {
+                    ticks += compilerTicks(it.next().resolve("stat"));
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // The JVM ended: it compiles nothing more.
+            }
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    /** The share of all the CPUs that {@code compilerSeconds} of compiling took over {@code wallNanos}. */
+    public double share(double compilerSeconds, long wallNanos) {
+        return wallNanos <= 0 ? 0 : compilerSeconds / (wallNanos / 1e9 * processors);
+    }
+
+    private static long compilerTicks(Path stat) {
+        try {
+            return compilerTicks(Files.readString(stat));
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // the thread ended
+        }
+    }
+
+    /** User and system ticks of a compiler thread, from its stat line; 0 for any other thread. */
+    static long compilerTicks(String statLine) {
+        int open = statLine.indexOf('(');
+        int close = statLine.lastIndexOf(')');
+        if (open < 0 || close < open || close + 2 > statLine.length()) {
+            return 0;
+        }
+        String name = statLine.substring(open + 1, close);
+        if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+            return 0;
+        }
+        // After the name: field 3 (state) onwards; utime and stime are fields 14 and 15.
+        String[] fields = statLine.substring(close + 2).trim().split(" ");
+        try {
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return 0;
+        }
+    }
+}
