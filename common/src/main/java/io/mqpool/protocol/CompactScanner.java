@@ -159,24 +159,33 @@ final class CompactScanner {
     /** A JSON integer that fits a long: {@code -?(0|[1-9][0-9]*)}, no fraction or exponent after it. */
     private long integer() {
         skip();
-        boolean negative = pos < b.length && b[pos] == '-';
+        byte[] bytes = b;
+        int p = pos;
+        boolean negative = p < bytes.length && bytes[p] == '-';
         if (negative) {
-            pos++;
+            p++;
         }
-        int start = pos;
-        // Accumulated negatively, so that Long.MIN_VALUE fits; 18 digits cannot overflow, so only a 19th is checked
-        // (a division per digit was most of this method's time).
+        int start = p;
+        // Accumulated negatively, so that Long.MIN_VALUE fits. 18 digits cannot overflow, so they are read without a
+        // check (a division per digit was most of this method's time); a 19th is checked, a 20th refused. Locals,
+        // not fields, in the loop: a third of a producer's time was here.
         long value = 0;
-        while (pos < b.length && b[pos] >= '0' && b[pos] <= '9') {
-            int digit = b[pos++] - '0';
-            if (pos - start > 18) {
-                require(pos - start == 19 && value >= (Long.MIN_VALUE + digit) / 10);
-            }
+        int unchecked = Math.min(bytes.length, start + 18);
+        int digit;
+        while (p < unchecked && (digit = bytes[p] - '0') >= 0 && digit <= 9) {
             value = value * 10 - digit;
+            p++;
         }
-        int digits = pos - start;
-        require(digits > 0 && (digits == 1 || b[start] != '0'));
-        require(pos >= b.length || (b[pos] != '.' && b[pos] != 'e' && b[pos] != 'E'));
+        if (p == start + 18 && p < bytes.length && (digit = bytes[p] - '0') >= 0 && digit <= 9) {
+            require(value >= (Long.MIN_VALUE + digit) / 10);
+            value = value * 10 - digit;
+            p++;
+        }
+        pos = p;
+        int digits = p - start;
+        require(digits > 0 && (digits == 1 || bytes[start] != '0'));
+        require(p >= bytes.length || (bytes[p] != '.' && bytes[p] != 'e' && bytes[p] != 'E'
+                && (bytes[p] < '0' || bytes[p] > '9')));
         if (negative) {
             return value;
         }

@@ -3,6 +3,8 @@ package io.mqpool.worker;
 import io.mqpool.protocol.TraceParent;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -19,10 +21,15 @@ final class ItemMdc implements AutoCloseable {
     static final String TASK = "mqpool.task.name";
     static final String TRACE = "trace.id";
 
-    private final Map<String, String> previous;
+    /** The prefix of a task's logger, as {@code TaskContext.log()} gives it: {@code mqpool.task.<name>}. */
+    static final String TASK_LOGGER_PREFIX = "mqpool.task.";
 
-    private ItemMdc(Map<String, String> previous) {
+    private final Map<String, String> previous;
+    private final Logger taskLog;
+
+    private ItemMdc(Map<String, String> previous, Logger taskLog) {
         this.previous = previous;
+        this.taskLog = taskLog;
     }
 
     /** Sets the keys of one item on the calling thread; close on the same thread. */
@@ -40,7 +47,12 @@ final class ItemMdc implements AutoCloseable {
         put(previous, ITEM, null);
         put(previous, TASK, task);
         put(previous, TRACE, trace == null ? null : trace.traceId());
-        return new ItemMdc(previous);
+        return new ItemMdc(previous, LoggerFactory.getLogger(TASK_LOGGER_PREFIX + task));
+    }
+
+    /** The logger of the message's task, looked up once for all its items. */
+    Logger taskLog() {
+        return taskLog;
     }
 
     /** The next item of the message: only its index changes. On the thread that entered. */

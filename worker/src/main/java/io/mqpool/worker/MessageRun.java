@@ -86,25 +86,23 @@ final class MessageRun implements Runnable {
      */
     private boolean runItems(int gen, ItemMdc mdc, long start) {
         ItemOutcome outcome = new ItemOutcome();
-        while (true) {
-            int k;
-            synchronized (this) {
-                if (gen != generation) {
-                    abandoned.returned(Thread.currentThread());
-                    return false;
-                }
-                if (next == results.size()) {
-                    done = true;
-                    owner = null;
-                    return true;
-                }
-                k = next;
-                itemDeadline = start + limitNanos;
+        int k;
+        synchronized (this) {
+            if (gen != generation) {
+                abandoned.returned(Thread.currentThread());
+                return false;
             }
+            k = next;
+            if (startNext(k, start)) {
+                return true;
+            }
+        }
+        while (true) {
             runner.runItem(task, message, k, attempt, mdc, outcome);
             long end = nanoTime.getAsLong();
             runner.timed(task, end - start, end);
             start = end;
+            // One lock per item: the end of this one and the start of the next.
             synchronized (this) {
                 if (gen != generation) {
                     abandoned.returned(Thread.currentThread());
@@ -112,9 +110,24 @@ final class MessageRun implements Runnable {
                     return false;
                 }
                 results.put(k, outcome);
-                next = k + 1;
+                k = k + 1;
+                next = k;
+                if (startNext(k, start)) {
+                    return true;
+                }
             }
         }
+    }
+
+    /** Starts item {@code k} at {@code start}, or ends the run when none is left (true). Called holding this. */
+    private boolean startNext(int k, long start) {
+        if (k == results.size()) {
+            done = true;
+            owner = null;
+            return true;
+        }
+        itemDeadline = start + limitNanos;
+        return false;
     }
 
     /**

@@ -18,9 +18,7 @@ import io.mqpool.task.TaskRegistry;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +31,6 @@ final class TaskRunner {
     private final ArgumentBinder binder;
     private final String workerId;
     private final PrintStream out;
-    private final Map<String, Logger> taskLoggers = new ConcurrentHashMap<>();
     private final TaskOutcomes outcomes;
 
     /** A runner that records nothing. */
@@ -104,7 +101,6 @@ final class TaskRunner {
     /** Runs item {@code i} with its input {@code bound}, or when null with its arguments {@code args} bound here. */
     private void run(Task<?, ?> task, TaskMessage message, long i, Object bound, JsonNode args, Attempt attempt,
                      ItemMdc mdc, ItemOutcome outcome) {
-        Logger taskLog = taskLoggers.computeIfAbsent(task.name(), name -> LoggerFactory.getLogger("mqpool.task." + name));
         outcomes.itemStarted();
         mdc.item(i);
         try {
@@ -118,7 +114,7 @@ final class TaskRunner {
                     return;
                 }
             }
-            runOne(task, i, input, attempt, new TaskContext(message.job(), i, attempt.number(), workerId, taskLog, out),
+            runOne(task, i, input, attempt, new TaskContext(message.job(), i, attempt.number(), workerId, mdc.taskLog(), out),
                     outcome);
         } finally {
             outcomes.itemReturned();

@@ -56,8 +56,8 @@ public class WorkerPathBenchmark {
         for (int i = 0; i < items; i++) {
             calls.add(new TaskItem(i, JsonNodeFactory.instance.arrayNode().add(i + 1_000_000)));
         }
-        message = new TaskMessage(Protocol.VERSION, "bench-1", "cube", calls, null);
-        body = codec.encode(message, "task");
+        body = codec.encode(new TaskMessage(Protocol.VERSION, "bench-1", "cube", calls, null), "task");
+        message = codec.decodeTask(body); // compact, as a worker reads it
         results = run(message);
     }
 
