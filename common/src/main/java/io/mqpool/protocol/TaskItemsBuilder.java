@@ -24,20 +24,42 @@ public final class TaskItemsBuilder {
     }
 
     public void add(long index, JsonNode args) {
+        if (compact(index) && integral(args)) {
+            column.add(args.get(0).longValue());
+        } else {
+            toItems().add(new TaskItem(index, args));
+        }
+    }
+
+    /** Adds a call of the one argument {@code arg}, as {@code add(index, [arg])} does, without its nodes. */
+    public void add(long index, long arg) {
+        if (compact(index)) {
+            column.add(arg);
+        } else {
+            toItems().add(new TaskItem(index, IntegralItems.args(arg)));
+        }
+    }
+
+    /** Whether the chunk is still compact and {@code index} continues it. */
+    private boolean compact(long index) {
+        if (items != null) {
+            return false;
+        }
+        if (first < 0) {
+            first = index;
+        }
+        return index == first + column.size();
+    }
+
+    /** The items so far as task items; from now on the chunk holds task items. */
+    private List<TaskItem> toItems() {
         if (items == null) {
-            if (first < 0) {
-                first = index;
-            }
-            if (index == first + column.size() && integral(args)) {
-                column.add(args.get(0).longValue());
-                return;
-            }
             items = new ArrayList<>(Math.max(16, column.size() * 2));
             for (int k = 0; k < column.size(); k++) {
                 items.add(new TaskItem(first + k, IntegralItems.args(column.values()[k])));
             }
         }
-        items.add(new TaskItem(index, args));
+        return items;
     }
 
     /** One argument, an int or long node (exact classes: a subclass may write itself otherwise). */

@@ -14,13 +14,70 @@ final class Arguments {
     private Arguments() {
     }
 
-    /** One call per item, with the item as its only argument. */
+    /**
+     * One call per item, with the item as its only argument; an {@link IntegralInput} too, so that a job cuts a
+     * {@code Long} or {@code Integer} item into a compact chunk without making its nodes.
+     */
     static Iterator<JsonNode> single(ObjectMapper mapper, Iterable<?> items) {
-        return lazily(items.iterator(), item -> {
+        return new Single(mapper, items.iterator());
+    }
+
+    /** A job's input that can give an integral call's one argument alone (the hot path of tiny tasks). */
+    interface IntegralInput {
+        /** Whether the next call (there must be one) has one argument, a {@code Long} or {@code Integer}. */
+        boolean nextIsIntegral();
+
+        /** That argument, consuming the call; only after {@link #nextIsIntegral()} returned true. */
+        long nextIntegral();
+    }
+
+    private static final class Single implements Iterator<JsonNode>, IntegralInput {
+        private final ObjectMapper mapper;
+        private final Iterator<?> items;
+        /** An item read ahead by {@link #nextIsIntegral()}, not consumed yet. */
+        private Object ahead;
+        private boolean hasAhead;
+
+        Single(ObjectMapper mapper, Iterator<?> items) {
+            this.mapper = mapper;
+            this.items = items;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return hasAhead || items.hasNext();
+        }
+
+        @Override
+        public JsonNode next() {
             ArrayNode args = mapper.createArrayNode();
-            args.add(JsonValues.toTree(mapper, item));
+            args.add(JsonValues.toTree(mapper, take()));
             return args;
-        });
+        }
+
+        @Override
+        public boolean nextIsIntegral() {
+            if (!hasAhead) {
+                ahead = items.next();
+                hasAhead = true;
+            }
+            return ahead instanceof Long || ahead instanceof Integer;
+        }
+
+        @Override
+        public long nextIntegral() {
+            return ((Number) take()).longValue();
+        }
+
+        private Object take() {
+            if (!hasAhead) {
+                return items.next();
+            }
+            Object item = ahead;
+            ahead = null;
+            hasAhead = false;
+            return item;
+        }
     }
 
     /** One call per list, with the list's elements as its positional arguments. */

@@ -232,9 +232,17 @@ final class Job implements AutoCloseable {
             long before = assigned;
             while (assigned - before < chunkSize && input.hasNext()) {
                 long index = assigned++;
-                JsonNode args = input.next();
-                if (!resumed || !inbox.alreadyCovered(index)) {
-                    items.add(index, args);
+                boolean keep = !resumed || !inbox.alreadyCovered(index);
+                if (input instanceof Arguments.IntegralInput integral && integral.nextIsIntegral()) {
+                    long arg = integral.nextIntegral();
+                    if (keep) {
+                        items.add(index, arg);
+                    }
+                } else {
+                    JsonNode args = input.next();
+                    if (keep) {
+                        items.add(index, args);
+                    }
                 }
             }
             if (!input.hasNext()) {

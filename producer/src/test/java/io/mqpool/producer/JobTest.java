@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mqpool.MqpoolException;
+import io.mqpool.protocol.Codec;
 import io.mqpool.protocol.ErrorCode;
+import io.mqpool.protocol.IntegralItems;
 import io.mqpool.protocol.ItemResult;
 import io.mqpool.protocol.Protocol;
 import io.mqpool.protocol.RemoteError;
 import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskItem;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,7 @@ class JobTest {
     private static final String ID = "pool-1";
     private static final Window.Limits LIMITS = new Window.Limits(2, 262_144);
 
+    private final Codec codec = Codec.defaults();
     private final FakeLink link = new FakeLink();
     private final FakeClock clock = new FakeClock();
     private final ArrayDeque<ItemResult> out = new ArrayDeque<>();
@@ -68,6 +73,32 @@ class JobTest {
         assertThat(taken()).containsExactly(0L, 1L, 2L, 3L);
         job.poll(out);
         assertThat(link.publishedIndices()).as("the window moved on").endsWith(4L, 5L, 6L, 7L).hasSize(8);
+    }
+
+    /**
+     * Java items as Pool.map gives them: Long and Integer items are cut into compact chunks without their nodes, any
+     * other item into task items, and every message goes on the wire as the general path writes it.
+     */
+    @Test
+    void integralItemsAreCutCompactlyAndEveryChunkIsWrittenAsItsTaskItems() {
+        List<Object> values = List.of(1L, 2, Long.MIN_VALUE, "x", 5L, 6L, 7, 8L, List.of(9), 10L, 11L, 12L);
+        Job job = new Job(new JobSpec(ID, "cube", values.size(), true, JobOptions.DEFAULTS.withChunkSize(3),
+                new Window.Limits(100, 262_144)), Arguments.single(codec.mapper(), values), link, clock);
+
+        job.poll(out);
+
+        assertThat(link.publishedIndices()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+        assertThat(link.sent).extracting(sent -> sent.message().items() instanceof IntegralItems)
+                .containsExactly(true, false, false, true);
+        Iterator<JsonNode> general = Arguments.single(codec.mapper(), values);
+        for (FakeLink.Sent sent : link.sent) {
+            List<TaskItem> plain = new ArrayList<>();
+            for (TaskItem item : sent.message().items()) {
+                plain.add(new TaskItem(item.i(), general.next()));
+            }
+            assertThat(new String(codec.encode(sent.message(), "task"), StandardCharsets.UTF_8)).isEqualTo(new String(
+                    codec.encode(sent.message().withItems(plain), "task"), StandardCharsets.UTF_8));
+        }
     }
 
     /** Records what the job tells of itself. */

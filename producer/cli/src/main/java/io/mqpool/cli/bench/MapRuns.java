@@ -1,14 +1,14 @@
 package io.mqpool.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Outcome;
 import io.mqpool.producer.Pool;
+import io.mqpool.task.TaskRef;
 import java.io.PrintWriter;
+import java.util.AbstractList;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** The bench's measured maps: one job of N items (1..N, or one fixed argument), every outcome checked. */
@@ -33,8 +33,9 @@ public final class MapRuns {
         long start = System.nanoTime();
         long failed = 0;
         long seen = 0;
-        try (Stream<Outcome<JsonNode>> outcomes = pool.outcomes(task, args(count), count, JsonNode.class,
-                options, true)) {
+        // The API a Java caller maps a list with, as Python's Pool.map takes its iterable.
+        try (Stream<Outcome<JsonNode>> outcomes = pool.outcomes(TaskRef.of(task, Object.class, JsonNode.class),
+                items(count), options, true)) {
             Iterator<Outcome<JsonNode>> it = outcomes.iterator();
             while (it.hasNext()) {
                 Outcome<JsonNode> o = it.next();
@@ -53,23 +54,17 @@ public final class MapRuns {
         return System.nanoTime() - start;
     }
 
-    private Iterator<JsonNode> args(int count) {
-        return new Iterator<>() {
-            private int next;
-
+    /** The items 1..count (as Python's range(1, count + 1)), or count times the fixed argument; made as read. */
+    private List<Object> items(int count) {
+        return new AbstractList<>() {
             @Override
-            public boolean hasNext() {
-                return next < count;
+            public Object get(int k) {
+                return fixedArg != null ? fixedArg : (Object) (long) (k + 1);
             }
 
             @Override
-            public JsonNode next() {
-                if (next >= count) {
-                    throw new NoSuchElementException();
-                }
-                ArrayNode a = JsonNodeFactory.instance.arrayNode(1);
-                next++;
-                return fixedArg != null ? a.add(fixedArg) : a.add(next);
+            public int size() {
+                return count;
             }
         };
     }
