@@ -18,6 +18,13 @@ final class Chunks {
         return true;
     }
 
+    /** Checks {@code from .. to} as a sub-list's range of a list of {@code size}. */
+    static void checkSubList(int from, int to, int size) {
+        if (from < 0 || to > size || from > to) {
+            throw new IndexOutOfBoundsException("from " + from + " to " + to + " of " + size);
+        }
+    }
+
     /** Checks that {@code first .. first+count-1} is a non-empty range of valid item indexes. */
     static void checkRange(long first, int count) {
         if (first < 0) {

@@ -45,50 +45,60 @@ final class CompactScanner {
     }
 
     private TaskMessage task() {
-        expect('{');
-        name("v");
-        int v = intValue();
+        int v = version();
         String job = textMember("job");
         String task = textMember("task");
         long first = longMember("first");
-        expect(',');
-        name("args");
-        expect('[');
-        IntegralColumn args = new IntegralColumn(capacity(3), IntegralItems::args);
-        do {
-            expect('[');
-            args.add(integer());
-            expect(']');
-        } while (next(','));
-        expect(']');
+        IntegralColumn args = integers("args", true);
         Long timeoutMs = optionalName("timeoutMs") ? integer() : null;
         Integer maxAttempts = optionalName("maxAttempts") ? intValue() : null;
         end();
-        require(v >= 2);
         Chunks.checkRange(first, args.size());
         return new TaskMessage(v, job, task, new IntegralItems(first, args.values(), args.size()), timeoutMs,
                 maxAttempts);
     }
 
     private ResultMessage result() {
-        expect('{');
-        name("v");
-        int v = intValue();
+        int v = version();
         String job = textMember("job");
         long first = longMember("first");
-        expect(',');
-        name("values");
-        expect('[');
-        IntegralColumn values = new IntegralColumn(capacity(1), IntegralItems::node);
-        do {
-            values.add(integer());
-        } while (next(','));
-        expect(']');
+        IntegralColumn values = integers("values", false);
         Long us = optionalName("us") ? integer() : null;
         Integer attempt = optionalName("attempt") ? intValue() : null;
         end();
-        require(v >= 2);
         return new ResultMessage(v, job, IntegralResults.of(first, values.values(), values.size()), null, us, attempt);
+    }
+
+    /** The opening brace and {@code "v"}: a version that has the compact form (2 or later). */
+    private int version() {
+        expect('{');
+        name("v");
+        int v = intValue();
+        require(v >= 2);
+        return v;
+    }
+
+    /**
+     * Member {@code name}, a non-empty array of integers, each in brackets of its own when {@code bracketed} (a
+     * call's argument array).
+     */
+    private IntegralColumn integers(String name, boolean bracketed) {
+        expect(',');
+        name(name);
+        expect('[');
+        // The scanner never makes nodes: a value that is not an integer leaves the message to the other readers.
+        IntegralColumn column = new IntegralColumn(capacity(bracketed ? 3 : 1), IntegralItems::node);
+        do {
+            if (bracketed) {
+                expect('[');
+            }
+            column.add(integer());
+            if (bracketed) {
+                expect(']');
+            }
+        } while (next(','));
+        expect(']');
+        return column;
     }
 
     /** A first guess at the values in the body, at least {@code bytesPerValue} + 1 bytes each. */

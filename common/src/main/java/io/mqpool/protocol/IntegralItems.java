@@ -71,9 +71,7 @@ public final class IntegralItems extends AbstractList<TaskItem> implements Rando
     /** Still compact: a task message split for its size keeps the fast form. */
     @Override
     public List<TaskItem> subList(int from, int to) {
-        if (from < 0 || to > size || from > to) {
-            throw new IndexOutOfBoundsException("items " + from + " to " + to + " of " + size);
-        }
+        Chunks.checkSubList(from, to, size);
         if (from == to) {
             return List.of();
         }

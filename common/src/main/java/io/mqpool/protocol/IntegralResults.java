@@ -64,9 +64,7 @@ public final class IntegralResults extends AbstractList<ItemResult> implements R
     /** Still compact: a result message split for its size keeps the fast form. */
     @Override
     public List<ItemResult> subList(int from, int to) {
-        if (from < 0 || to > size || from > to) {
-            throw new IndexOutOfBoundsException("results " + from + " to " + to + " of " + size);
-        }
+        Chunks.checkSubList(from, to, size);
         if (from == to) {
             return List.of();
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,50 +22,39 @@ class CompactScannerTest {
     }
 
     /** What the streaming reader, else the data binder, makes of {@code body}; null where they refuse it. */
-    private TaskMessage otherTask(byte[] body) {
-        TaskMessage m = reader.task(body);
+    private <M, W> M others(byte[] body, Function<byte[], M> streaming, Class<W> wire, Function<W, M> toMessage) {
+        M m = streaming.apply(body);
         try {
-            return m != null ? m : mapper.readValue(body, TaskWire.class).toMessage();
+            return m != null ? m : toMessage.apply(mapper.readValue(body, wire));
         } catch (Exception | Error e) {
             return null;
         }
     }
 
-    private ResultMessage otherResult(byte[] body) {
-        ResultMessage m = reader.result(body);
-        try {
-            return m != null ? m : mapper.readValue(body, ResultWire.class).toMessage();
-        } catch (Exception | Error e) {
-            return null;
+    /**
+     * The scanner's reading of {@code body}, if it reads it, equals the other readers', node by node ({@code nodes}
+     * gives a message's node classes).
+     */
+    private <M> void assertAsOthers(byte[] body, Function<byte[], M> scanner, Function<byte[], M> others,
+                                    Function<M, List<Class<?>>> nodes) {
+        M scanned = scanner.apply(body);
+        if (scanned == null) {
+            return;
         }
+        M other = others.apply(body);
+        String text = new String(body, StandardCharsets.UTF_8);
+        assertThat(other).as(text).isNotNull().isEqualTo(scanned);
+        assertThat(nodes.apply(scanned)).as(text).isEqualTo(nodes.apply(other));
     }
 
     private void assertTaskAsOthers(byte[] body) {
-        TaskMessage scanned = CompactScanner.task(body);
-        if (scanned == null) {
-            return;
-        }
-        TaskMessage other = otherTask(body);
-        String text = new String(body, StandardCharsets.UTF_8);
-        assertThat(other).as(text).isNotNull().isEqualTo(scanned);
-        for (int k = 0; k < other.items().size(); k++) {
-            assertThat(scanned.items().get(k).args().get(0).getClass()).as(text)
-                    .isEqualTo(other.items().get(k).args().get(0).getClass());
-        }
+        assertAsOthers(body, CompactScanner::task, b -> others(b, reader::task, TaskWire.class, TaskWire::toMessage),
+                m -> m.items().stream().<Class<?>>map(item -> item.args().get(0).getClass()).toList());
     }
 
     private void assertResultAsOthers(byte[] body) {
-        ResultMessage scanned = CompactScanner.result(body);
-        if (scanned == null) {
-            return;
-        }
-        ResultMessage other = otherResult(body);
-        String text = new String(body, StandardCharsets.UTF_8);
-        assertThat(other).as(text).isNotNull().isEqualTo(scanned);
-        for (int k = 0; k < other.results().size(); k++) {
-            assertThat(scanned.results().get(k).value().getClass()).as(text)
-                    .isEqualTo(other.results().get(k).value().getClass());
-        }
+        assertAsOthers(body, CompactScanner::result, b -> others(b, reader::result, ResultWire.class,
+                ResultWire::toMessage), m -> m.results().stream().<Class<?>>map(r -> r.value().getClass()).toList());
     }
 
     private static long randomValue(Random random) {

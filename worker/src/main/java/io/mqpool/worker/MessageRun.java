@@ -19,8 +19,18 @@ import java.util.function.LongSupplier;
  * thread is interrupted and abandoned, and the remaining items continue on a fresh thread, so a runaway
  * task never holds the worker's slot or the message's acknowledgement. Every abandoned thread is reported to
  * {@link AbandonedThreads} until its item returns. Thread-safe.
+ *
+ * <p>The clock is read as an item returns: that reading ends it and starts the next. When no one records each
+ * item's duration and items are tiny, it is read only every few items (up to {@value #MAX_STRIDE}; a reading was a
+ * third of a tiny task's run on a virtual machine). An item started between readings has no exact start, so the
+ * watchdog times it from when it first saw it running: late by at most one of its rounds, never early.
  */
 final class MessageRun implements Runnable {
+    /** The most items between two clock readings. */
+    static final int MAX_STRIDE = 64;
+    /** Items that took less than this on average are read in strides. */
+    static final long STRIDE_ITEM_NANOS = 20_000;
+
     private final TaskMessage message;
     private final Task<?, ?> task;
     private final Attempt attempt;
@@ -38,6 +48,10 @@ final class MessageRun implements Runnable {
     private int generation;
     private Thread owner;
     private long itemDeadline;
+    /** Whether the current item's start was read: else the watchdog times it from {@link #watchedSince}. */
+    private boolean deadlineExact;
+    private int watchedIndex = -1;
+    private long watchedSince;
     private boolean done;
 
     /**
@@ -68,6 +82,7 @@ final class MessageRun implements Runnable {
             owner = Thread.currentThread();
             // Before the loop sets the item's own: with the initial 0 the watchdog would expire it at once.
             itemDeadline = start + limitNanos;
+            deadlineExact = true;
         }
         boolean ranLast;
         try (ItemMdc mdc = runner.enter(task, message, attempt)) {
@@ -86,6 +101,9 @@ final class MessageRun implements Runnable {
      */
     private boolean runItems(int gen, ItemMdc mdc, long start) {
         ItemOutcome outcome = new ItemOutcome();
+        int maxStride = runner.timesEachItem() ? 1 : MAX_STRIDE;
+        int stride = 1;
+        int sinceReading = 0;
         int k;
         synchronized (this) {
             if (gen != generation) {
@@ -93,15 +111,20 @@ final class MessageRun implements Runnable {
                 return false;
             }
             k = next;
-            if (startNext(k, start)) {
+            if (startNext(k, start, true)) {
                 return true;
             }
         }
         while (true) {
             runner.runItem(task, message, k, attempt, mdc, outcome);
-            long end = nanoTime.getAsLong();
-            runner.timed(task, end - start, end);
-            start = end;
+            boolean read = ++sinceReading >= stride;
+            if (read) {
+                long end = nanoTime.getAsLong();
+                runner.timed(task, end - start, end);
+                stride = (end - start) / sinceReading < STRIDE_ITEM_NANOS ? Math.min(stride * 2, maxStride) : 1;
+                start = end;
+                sinceReading = 0;
+            }
             // One lock per item: the end of this one and the start of the next.
             synchronized (this) {
                 if (gen != generation) {
@@ -112,21 +135,25 @@ final class MessageRun implements Runnable {
                 results.put(k, outcome);
                 k = k + 1;
                 next = k;
-                if (startNext(k, start)) {
+                if (startNext(k, start, read)) {
                     return true;
                 }
             }
         }
     }
 
-    /** Starts item {@code k} at {@code start}, or ends the run when none is left (true). Called holding this. */
-    private boolean startNext(int k, long start) {
+    /**
+     * Starts item {@code k}, its deadline from {@code start} (the clock's last reading, {@code exact} if taken as the
+     * item starts), or ends the run when none is left (true). Called holding this.
+     */
+    private boolean startNext(int k, long start, boolean exact) {
         if (k == results.size()) {
             done = true;
             owner = null;
             return true;
         }
         itemDeadline = start + limitNanos;
+        deadlineExact = exact;
         return false;
     }
 
@@ -142,7 +169,21 @@ final class MessageRun implements Runnable {
     boolean expireIfOverdue(long nowNanos) {
         synchronized (this) {
             // next == length: the last item returned a moment ago, and this run is finishing.
-            if (done || owner == null || next == results.size() || nowNanos - itemDeadline < 0) {
+            if (done || owner == null || next == results.size()) {
+                return false;
+            }
+            long deadline = itemDeadline;
+            if (!deadlineExact) {
+                // Started after the last reading, at an unknown time before this watchdog first saw it running.
+                if (watchedIndex != next) {
+                    watchedIndex = next;
+                    watchedSince = nowNanos;
+                }
+                if (watchedSince + limitNanos - deadline > 0) {
+                    deadline = watchedSince + limitNanos;
+                }
+            }
+            if (nowNanos - deadline < 0) {
                 return false;
             }
             long index = results.index(next);

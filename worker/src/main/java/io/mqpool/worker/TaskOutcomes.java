@@ -108,7 +108,8 @@ final class TaskOutcomes implements AutoCloseable {
      * @param nowNanos when it returned, by the clock given: the caller has read it already
      */
     void itemTimed(String task, long nanos, long nowNanos) {
-        lastProgress.set(nowNanos);
+        // Ordered, not fenced: the liveness probe may read it a moment late, and a full fence per item was not free.
+        lastProgress.setRelease(nowNanos);
         if (!timesItems) {
             return;
         }
@@ -123,6 +124,11 @@ final class TaskOutcomes implements AutoCloseable {
             }
         }
         timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether {@link #itemTimed} records each item's duration: only for a registry that was given. */
+    boolean timesItems() {
+        return timesItems;
     }
 
     /** A task message was taken from {@code queue} (a task or solo queue: a bounded set). */

@@ -121,10 +121,16 @@ final class TaskRunner {
         }
     }
 
+    /** Whether each item's duration is recorded, so that its run must read the clock for every item. */
+    boolean timesEachItem() {
+        return outcomes.timesItems();
+    }
+
     /**
-     * An item of {@code task} that {@link #runItem} ran took {@code nanos} and returned at {@code nowNanos}. The
-     * caller reads its clock once per item and uses the reading as the next item's start too: on a virtual machine
-     * the readings took a quarter of a tiny task's run.
+     * Items of {@code task} that {@link #runItem} ran took {@code nanos} and the last returned at {@code nowNanos}:
+     * one item when {@link #timesEachItem()}, else those since the caller's last clock reading. The caller reads its
+     * clock once per reading and uses it as the next item's start too: on a virtual machine the readings took a
+     * quarter of a tiny task's run.
      */
     void timed(Task<?, ?> task, long nanos, long nowNanos) {
         outcomes.itemTimed(task.name(), nanos, nowNanos);

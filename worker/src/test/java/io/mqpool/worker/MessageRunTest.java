@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -170,5 +171,78 @@ class MessageRunTest {
     @Test
     void aRunNotStartedHasNothingToExpire() {
         assertThat(run.expireIfOverdue(Duration.ofHours(1).toNanos())).isFalse();
+    }
+
+    private static TaskMessage compactChunk(String task, int items) {
+        StringBuilder args = new StringBuilder();
+        for (int k = 1; k <= items; k++) {
+            args.append(k == 1 ? "" : ",").append('[').append(k).append(']');
+        }
+        return Codec.defaults().decodeTask(("{\"v\":2,\"job\":\"j\",\"task\":\"" + task + "\",\"first\":0,\"args\":["
+                + args + "]}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void tinyItemsThatNoOneTimesReadTheClockInStrides() {
+        TaskMessage chunk = compactChunk("cube", 1_000);
+        AtomicLong readings = new AtomicLong();
+        // 1 us per reading: tiny items.
+        MessageRun strided = new MessageRun(chunk, cube, Attempt.first(), Duration.ofSeconds(1), runner, Runnable::run,
+                () -> readings.incrementAndGet() * 1_000, new AbandonedThreads(Duration.ofSeconds(5), now::get));
+        List<List<ItemResult>> answers = new ArrayList<>();
+        strided.finished().thenAccept(answers::add);
+
+        strided.run();
+
+        // 1 at the start, after items 1, 3, 7, ... 127, then every 64 up to 959: 1 + 7 + 13 (the run's end times
+        // the last 41 with its message).
+        assertThat(readings.get()).isEqualTo(21);
+        assertThat(answers).singleElement().satisfies(results -> assertThat(results)
+                .extracting(r -> r.value().asLong()).containsExactlyElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, 1_000).map(n -> n * n * n).boxed().toList()));
+    }
+
+    /**
+     * An item that hangs after tiny ones started between two clock readings: the watchdog times it from when it
+     * first saw it, so it is answered TIMEOUT a whole limit after that, never earlier.
+     */
+    @Test
+    void anItemStartedBetweenReadingsTimesOutALimitAfterTheWatchdogFirstSawIt() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Long, Long> gate = Task.of("gate", Long.class, (n, c) -> {
+            if (n == 100) {
+                entered.countDown();
+                release.await();
+            }
+            return n;
+        });
+        TaskRunner gated = new TaskRunner(TaskRegistry.of(gate), codec.mapper(), "w1",
+                new PrintStream(OutputStream.nullOutputStream()));
+        AtomicLong clock = new AtomicLong();
+        long limit = Duration.ofSeconds(1).toNanos();
+        MessageRun run = new MessageRun(compactChunk("gate", 200), gate, Attempt.first(), Duration.ofSeconds(1),
+                gated, Runnable::run, () -> clock.addAndGet(1), new AbandonedThreads(Duration.ofSeconds(5), clock::get));
+        List<List<ItemResult>> answers = new ArrayList<>();
+        run.finished().thenAccept(answers::add);
+        Thread runner = new Thread(run, "test-gated-run");
+        runner.start();
+        try {
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            long seen = clock.get() + limit + 1; // past the last reading's deadline
+
+            assertThat(run.expireIfOverdue(seen)).as("first seen now").isFalse();
+            assertThat(run.expireIfOverdue(seen + limit - 1)).isFalse();
+            assertThat(run.expireIfOverdue(seen + limit)).isTrue();
+
+            assertThat(answers).singleElement().satisfies(results -> {
+                assertThat(results).hasSize(200);
+                assertThat(results.get(99).error().code()).isEqualTo("TIMEOUT");
+                assertThat(results.get(100).value().asLong()).isEqualTo(101);
+            });
+        } finally {
+            release.countDown();
+            runner.join(10_000);
+        }
     }
 }
