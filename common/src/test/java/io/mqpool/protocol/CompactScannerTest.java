@@ -3,6 +3,7 @@ package io.mqpool.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -115,6 +116,12 @@ class CompactScannerTest {
         TaskMessage written = codec.decodeTask(codec.encode(new TaskMessage(2, "j", "cube", new IntegralItems(5,
                 new long[] {1, -2, Long.MIN_VALUE}, 3), 10L, 2), "task"));
         assertThat(CompactScanner.task(codec.encode(written, "task"))).isEqualTo(written);
+        ResultMessage answered = ResultMessage.timed(2, "j", IntegralResults.of(5, new long[] {1, -8, Long.MAX_VALUE}, 3),
+                7);
+        assertThat(CompactScanner.result(codec.encode(answered, "result"))).isEqualTo(answered);
+        assertThat(CompactScanner.result(codec.encode(ResultMessage.of(2, "j", List.of(ItemResult.ok(0,
+                IntNode.valueOf(3)))), "result"))).isEqualTo(ResultMessage.of(2, "j", List.of(ItemResult.ok(0,
+                IntNode.valueOf(3)))));
     }
 
     /** One byte changed, dropped or doubled, anywhere: read as the others read it, or left to them. */
