@@ -97,7 +97,8 @@ final class MessageRun implements Runnable {
      * Runs items until none is left (true) or this thread's generation is over (false).
      *
      * @param start when the first item starts; each next one starts when the last returned, so that one clock
-     *     reading per item serves its duration, the next item's deadline and the worker's liveness
+     *     reading serves the durations, the next item's deadline and the worker's liveness (read after every item,
+     *     or every few while they are tiny and no one times each)
      */
     private boolean runItems(int gen, ItemMdc mdc, long start) {
         ItemOutcome outcome = new ItemOutcome();
