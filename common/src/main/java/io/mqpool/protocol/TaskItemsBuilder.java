@@ -54,10 +54,7 @@ public final class TaskItemsBuilder {
     /** The items so far as task items; from now on the chunk holds task items. */
     private List<TaskItem> toItems() {
         if (items == null) {
-            items = new ArrayList<>(Math.max(16, column.size() * 2));
-            for (int k = 0; k < column.size(); k++) {
-                items.add(new TaskItem(first + k, IntegralItems.args(column.values()[k])));
-            }
+            items = new ArrayList<>(build());
         }
         return items;
     }

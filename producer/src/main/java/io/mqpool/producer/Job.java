@@ -11,7 +11,6 @@ import io.mqpool.protocol.ResultMessage;
 import io.mqpool.protocol.TaskItem;
 import io.mqpool.protocol.TaskItemsBuilder;
 import io.mqpool.protocol.TaskMessage;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;

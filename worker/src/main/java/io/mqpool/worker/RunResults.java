@@ -53,15 +53,16 @@ final class RunResults {
 
     /** The outcomes, once every item has one. */
     List<ItemResult> list() {
-        if (others == null) {
-            return IntegralResults.of(integralItems.index(0), values, values.length);
-        }
         if (values == null) {
             return Arrays.asList(others);
         }
+        IntegralResults integral = IntegralResults.of(integralItems.index(0), values, values.length);
+        if (others == null) {
+            return integral;
+        }
         List<ItemResult> list = new ArrayList<>(others.length);
         for (int k = 0; k < others.length; k++) {
-            list.add(others[k] != null ? others[k] : ItemResult.ok(index(k), IntegralItems.node(values[k])));
+            list.add(others[k] != null ? others[k] : integral.get(k));
         }
         return list;
     }

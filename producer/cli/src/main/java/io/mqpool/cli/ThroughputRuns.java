@@ -15,7 +15,12 @@ import java.util.OptionalDouble;
  * the CPUs during the warm-up's last run and the measured ones.
  */
 final class ThroughputRuns {
-    /** How many runs of how many items, and what runs beside mqpool's. */
+    /**
+     * How many runs of how many items, and what runs beside mqpool's.
+     *
+     * @param pythonProcesses the Pool's processes, or 0 for no Python
+     * @param fixedChunk the items per message, or 0 for adaptive chunks
+     */
     record Plan(int items, int runs, int baselineItems, int pythonProcesses, int fixedChunk, Warmup warmup) {
     }
 
@@ -23,7 +28,6 @@ final class ThroughputRuns {
     private final CompilerLoad compilers;
     private final PrintWriter err;
 
-    /** @param pythonProcesses the Pool's processes, or 0 for no Python; @param fixedChunk 0 for adaptive chunks */
     ThroughputRuns(Plan plan, CompilerLoad compilers, PrintWriter err) {
         this.plan = plan;
         this.compilers = compilers;
