@@ -177,10 +177,15 @@ final class CompactScanner {
         }
         int start = p;
         // Accumulated negatively, so that Long.MIN_VALUE fits. 18 digits cannot overflow, so they are read without a
-        // check (a division per digit was most of this method's time); a 19th is checked, a 20th refused. Locals,
-        // not fields, in the loop: a third of a producer's time was here.
+        // check (a division per digit was most of this method's time), eight at a time while eight are there; a 19th
+        // is checked, a 20th refused. Locals, not fields, in the loop: a third of a producer's time was here.
         long value = 0;
         int unchecked = Math.min(bytes.length, start + 18);
+        long word;
+        while (p + 8 <= unchecked && EightDigits.allDigits(word = EightDigits.word(bytes, p))) {
+            value = value * 100_000_000 - EightDigits.value(word);
+            p += 8;
+        }
         int digit;
         while (p < unchecked && (digit = bytes[p] - '0') >= 0 && digit <= 9) {
             value = value * 10 - digit;

@@ -39,8 +39,10 @@ public class CodecBenchmark {
         List<TaskItem> calls = new ArrayList<>();
         List<ItemResult> results = new ArrayList<>();
         for (int i = 0; i < items; i++) {
-            calls.add(new TaskItem(i, JsonNodeFactory.instance.arrayNode().add(i + 1_000_000)));
-            results.add(ItemResult.ok(i, LongNode.valueOf((long) i * i * i)));
+            // Inputs and results as in target 3's map(cube, 1..2·10⁶): 7-digit arguments, 19-digit results.
+            long n = i + 1_000_000;
+            calls.add(new TaskItem(i, JsonNodeFactory.instance.arrayNode().add(n)));
+            results.add(ItemResult.ok(i, LongNode.valueOf(n * n * n)));
         }
         task = new TaskMessage(Protocol.VERSION, "bench-1", "cube", calls, null);
         taskBytes = codec.encode(task, "task");
