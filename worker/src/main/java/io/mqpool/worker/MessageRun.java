@@ -85,8 +85,11 @@ final class MessageRun implements Runnable {
             deadlineExact = true;
         }
         boolean ranLast;
+        runner.itemsStarted();
         try (ItemMdc mdc = runner.enter(task, message, attempt)) {
             ranLast = runItems(gen, mdc, start);
+        } finally {
+            runner.itemsReturned();
         }
         if (ranLast) {
             finished.complete(results.list());

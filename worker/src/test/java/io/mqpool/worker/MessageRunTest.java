@@ -245,4 +245,52 @@ class MessageRunTest {
             runner.join(10_000);
         }
     }
+    /**
+     * A thread in a message's items counts as one item in flight (the gauge), counted once per run and not per
+     * item; an abandoned thread still counts until its item returns, beside the thread that ran the rest.
+     */
+    @Test
+    void aThreadInItsItemsCountsAsOneItemInFlightUntilItReturns() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Long, Long> gate = Task.of("gate", Long.class, (n, c) -> {
+            if (n == 100) {
+                entered.countDown();
+                release.await();
+            }
+            return n;
+        });
+        TaskOutcomes outcomes = TaskOutcomes.none();
+        List<Long> inFlightDuringTheRest = new ArrayList<>();
+        Task<Long, Long> watched = Task.of("gate", Long.class, (n, c) -> {
+            if (n == 150) {
+                inFlightDuringTheRest.add(outcomes.running());
+            }
+            return gate.apply(n, c);
+        });
+        TaskRunner gated = new TaskRunner(TaskRegistry.of(watched), codec.mapper(), "w1",
+                new PrintStream(OutputStream.nullOutputStream()), outcomes);
+        AtomicLong clock = new AtomicLong();
+        MessageRun run = new MessageRun(compactChunk("gate", 200), watched, Attempt.first(), Duration.ofSeconds(1),
+                gated, Runnable::run, clock::get, new AbandonedThreads(Duration.ofSeconds(5), clock::get));
+        Thread runner = new Thread(run, "test-counted-run");
+        runner.start();
+        try {
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(outcomes.running()).isEqualTo(1);
+
+            // Expired: the rest of the items run here (the executor runs inline) while the gated thread is abandoned.
+            long limit = Duration.ofSeconds(1).toNanos();
+            long seen = clock.get() + limit + 1;
+            assertThat(run.expireIfOverdue(seen)).as("first seen now").isFalse();
+            assertThat(run.expireIfOverdue(seen + limit)).isTrue();
+            assertThat(inFlightDuringTheRest).containsExactly(2L);
+            assertThat(outcomes.running()).as("the abandoned thread is still in its item").isEqualTo(1);
+        } finally {
+            release.countDown();
+            runner.join(10_000);
+        }
+        assertThat(runner.isAlive()).isFalse();
+        assertThat(outcomes.running()).isZero();
+    }
 }
