@@ -11,6 +11,7 @@ import io.mqpool.producer.JobOptions;
 import io.mqpool.producer.Pool;
 import io.mqpool.producer.PoolSettings;
 import io.mqpool.cli.bench.CompilerLoad;
+import io.mqpool.cli.bench.CpuPerItem;
 import io.mqpool.cli.bench.MapRuns;
 import io.mqpool.cli.bench.Submitters;
 import io.mqpool.cli.bench.Warmup;
@@ -170,7 +171,9 @@ final class BenchCommand implements Callable<Integer> {
             boolean python = !noPython && task.equals("cube") && arg == null && chunkSize == 0;
             new ThroughputRuns(new ThroughputRuns.Plan(items, runs, baselineItems,
                     python ? workers * concurrency : 0, chunkSize > 0 ? chunk : 0,
-                    new Warmup(warmup, warmupUntilQuiet, compilers, err)), compilers, err).run(maps, raw, report);
+                    new Warmup(warmup, warmupUntilQuiet, compilers, err)), compilers,
+                    new CpuPerItem(fleet::pids, connection.address().host(), connection.address().port()), err)
+                    .run(maps, raw, report);
             Submitters calls = new Submitters(pool, task, this::argument);
             if (latencySamples > 0) {
                 latency(calls, raw, report);

@@ -101,6 +101,13 @@ final class BenchReport {
                     "JIT compilers", jit.path("warmupRuns").asText(), jit.path("lastWarmupShare").asText(),
                     jit.path("measuredShareMedian").asText());
         }
+        JsonNode cpu = report.path("cpuPerItemNs");
+        if (cpu.has("total")) {
+            out.printf("%-26s producer %s, workers %s, broker %s: %s in all; at that cost %d CPUs allow %,d items/s%n",
+                    "CPU ns per item", cpu.path("producer").asText(), cpu.path("workers").asText(),
+                    cpu.has("broker") ? cpu.path("broker").asText() : "(not on this machine)",
+                    cpu.path("total").asText(), cpu.path("processors").asInt(), cpu.path("ceilingItemsPerSec").asLong());
+        }
         out.printf("%-26s producer %s, workers %s%n", "peak RSS MiB", report.at("/peakRssMiB/producer").asText(),
                 report.at("/peakRssMiB/workers").toString());
         out.flush();

@@ -2,6 +2,7 @@ package io.mqpool.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mqpool.cli.bench.CompilerLoad;
+import io.mqpool.cli.bench.CpuPerItem;
 import io.mqpool.cli.bench.MapRuns;
 import io.mqpool.cli.bench.PythonPool;
 import io.mqpool.cli.bench.Warmup;
@@ -11,8 +12,8 @@ import java.util.OptionalDouble;
 
 /**
  * The throughput part of {@code mqpool bench}: warm-up, then measured runs of mqpool, each followed by one of the
- * raw baseline and one of Python's Pool when they are on; reports medians, ranges and the JIT compilers' share of
- * the CPUs during the warm-up's last run and the measured ones.
+ * raw baseline and one of Python's Pool when they are on; reports medians, ranges, the JIT compilers' share of
+ * the CPUs during the warm-up's last run and the measured ones, and each side's CPU time per measured item.
  */
 final class ThroughputRuns {
     /**
@@ -26,11 +27,13 @@ final class ThroughputRuns {
 
     private final Plan plan;
     private final CompilerLoad compilers;
+    private final CpuPerItem cpu;
     private final PrintWriter err;
 
-    ThroughputRuns(Plan plan, CompilerLoad compilers, PrintWriter err) {
+    ThroughputRuns(Plan plan, CompilerLoad compilers, CpuPerItem cpu, PrintWriter err) {
         this.plan = plan;
         this.compilers = compilers;
+        this.cpu = cpu;
         this.err = err;
     }
 
@@ -56,7 +59,9 @@ final class ThroughputRuns {
         double[] shares = new double[runs];
         for (int r = 0; r < runs; r++) {
             double before = compilers.cpuSeconds();
+            CpuPerItem.Reading cpuBefore = cpu.read();
             long nanos = maps.run(plan.items());
+            cpu.ran(cpuBefore, plan.items());
             shares[r] = compilers.share(compilers.cpuSeconds() - before, nanos);
             rates[r] = plan.items() / (nanos / 1e9);
             err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
@@ -82,6 +87,7 @@ final class ThroughputRuns {
             Arrays.sort(sorted);
             jit.put("measuredShareMedian", BenchReport.round(sorted[runs / 2]));
         }
+        cpu.report(report.putObject("cpuPerItemNs"));
         ObjectNode mq = report.putObject("mqpool");
         BenchReport.stats(mq.putObject("itemsPerSec"), rates);
         if (plan.fixedChunk() > 0) {

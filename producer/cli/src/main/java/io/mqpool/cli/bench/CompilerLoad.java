@@ -16,9 +16,6 @@ import java.util.stream.Stream;
  * fall. Thread-safe.
  */
 public final class CompilerLoad {
-    /** The kernel's USER_HZ, in which {@code /proc/…/stat} counts CPU time: 100 on every Linux the JDK supports. */
-    private static final double TICKS_PER_SECOND = 100;
-
     private final Supplier<List<Long>> pids;
     private final Path proc;
     private final int processors;
@@ -51,7 +48,7 @@ public final class CompilerLoad {
                 // The JVM ended: it compiles nothing more.
             }
         }
-        return ticks / TICKS_PER_SECOND;
+        return ticks / ProcStat.TICKS_PER_SECOND;
     }
 
     /** The share of all the CPUs that {@code compilerSeconds} of compiling took over {@code wallNanos}. */
@@ -60,30 +57,14 @@ public final class CompilerLoad {
     }
 
     private static long compilerTicks(Path stat) {
-        try {
-            return compilerTicks(Files.readString(stat));
-        } catch (IOException | UncheckedIOException e) {
-            return 0; // the thread ended
-        }
+        String line = ProcStat.read(stat);
+        return line == null ? 0 : compilerTicks(line);
     }
 
     /** User and system ticks of a compiler thread, from its stat line; 0 for any other thread. */
     static long compilerTicks(String statLine) {
-        int open = statLine.indexOf('(');
-        int close = statLine.lastIndexOf(')');
-        if (open < 0 || close < open || close + 2 > statLine.length()) {
-            return 0;
-        }
-        String name = statLine.substring(open + 1, close);
-        if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
-            return 0;
-        }
-        // After the name: field 3 (state) onwards; utime and stime are fields 14 and 15.
-        String[] fields = statLine.substring(close + 2).trim().split(" ");
-        try {
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            return 0;
-        }
+        String name = ProcStat.name(statLine);
+        return name != null && (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"))
+                ? ProcStat.cpuTicks(statLine) : 0;
     }
 }
