@@ -173,6 +173,15 @@ class MessageRunTest {
         assertThat(run.expireIfOverdue(Duration.ofHours(1).toNanos())).isFalse();
     }
 
+    /** Item 100 of a gated task: says it {@code entered}, then waits for {@code release}; any other returns at once. */
+    private static long gate(long n, CountDownLatch entered, CountDownLatch release) throws InterruptedException {
+        if (n == 100) {
+            entered.countDown();
+            release.await();
+        }
+        return n;
+    }
+
     private static TaskMessage compactChunk(String task, int items) {
         StringBuilder args = new StringBuilder();
         for (int k = 1; k <= items; k++) {
@@ -210,13 +219,7 @@ class MessageRunTest {
     void anItemStartedBetweenReadingsTimesOutALimitAfterTheWatchdogFirstSawIt() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Task<Long, Long> gate = Task.of("gate", Long.class, (n, c) -> {
-            if (n == 100) {
-                entered.countDown();
-                release.await();
-            }
-            return n;
-        });
+        Task<Long, Long> gate = Task.of("gate", Long.class, (n, c) -> gate(n, entered, release));
         TaskRunner gated = new TaskRunner(TaskRegistry.of(gate), codec.mapper(), "w1",
                 new PrintStream(OutputStream.nullOutputStream()));
         AtomicLong clock = new AtomicLong();
@@ -253,20 +256,13 @@ class MessageRunTest {
     void aThreadInItsItemsCountsAsOneItemInFlightUntilItReturns() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Task<Long, Long> gate = Task.of("gate", Long.class, (n, c) -> {
-            if (n == 100) {
-                entered.countDown();
-                release.await();
-            }
-            return n;
-        });
         TaskOutcomes outcomes = TaskOutcomes.none();
         List<Long> inFlightDuringTheRest = new ArrayList<>();
         Task<Long, Long> watched = Task.of("gate", Long.class, (n, c) -> {
             if (n == 150) {
                 inFlightDuringTheRest.add(outcomes.running());
             }
-            return gate.apply(n, c);
+            return gate(n, entered, release);
         });
         TaskRunner gated = new TaskRunner(TaskRegistry.of(watched), codec.mapper(), "w1",
                 new PrintStream(OutputStream.nullOutputStream()), outcomes);
