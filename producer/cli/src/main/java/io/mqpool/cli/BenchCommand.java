@@ -172,8 +172,10 @@ final class BenchCommand implements Callable<Integer> {
             new ThroughputRuns(new ThroughputRuns.Plan(items, runs, baselineItems,
                     python ? workers * concurrency : 0, chunkSize > 0 ? chunk : 0,
                     new Warmup(warmup, warmupUntilQuiet, compilers, err)), compilers,
-                    new CpuPerItem(fleet::pids, connection.address().host(), connection.address().port()), err)
-                    .run(maps, raw, report);
+                    new CpuPerItem(fleet::pids, connection.address().host(), connection.address().port()),
+                    raw == null ? null
+                            : new CpuPerItem(raw::pids, connection.address().host(), connection.address().port()),
+                    err).run(maps, raw, report);
             Submitters calls = new Submitters(pool, task, this::argument);
             if (latencySamples > 0) {
                 latency(calls, raw, report);

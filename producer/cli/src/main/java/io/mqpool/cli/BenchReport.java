@@ -101,16 +101,21 @@ final class BenchReport {
                     "JIT compilers", jit.path("warmupRuns").asText(), jit.path("lastWarmupShare").asText(),
                     jit.path("measuredShareMedian").asText());
         }
-        JsonNode cpu = report.path("cpuPerItemNs");
-        if (cpu.has("total")) {
-            out.printf("%-26s producer %s, workers %s, broker %s: %s in all; at that cost %d CPUs allow %,d items/s%n",
-                    "CPU ns per item", cpu.path("producer").asText(), cpu.path("workers").asText(),
-                    cpu.has("broker") ? cpu.path("broker").asText() : "(not on this machine)",
-                    cpu.path("total").asText(), cpu.path("processors").asInt(), cpu.path("ceilingItemsPerSec").asLong());
-        }
+        cpuRow(out, "CPU ns per item", "workers", report.path("cpuPerItemNs"));
+        cpuRow(out, "raw CPU ns per msg", "echoes", report.at("/raw/cpuPerMsgNs"));
         out.printf("%-26s producer %s, workers %s%n", "peak RSS MiB", report.at("/peakRssMiB/producer").asText(),
                 report.at("/peakRssMiB/workers").toString());
         out.flush();
+    }
+
+    /** Each side's CPU per item, and what the CPUs allow at that cost; nothing where it was not measured. */
+    private static void cpuRow(PrintWriter out, String title, String consumers, JsonNode cpu) {
+        if (cpu.has("total")) {
+            out.printf("%-26s producer %s, %s %s, broker %s: %s in all; at that cost %d CPUs allow %,d/s%n", title,
+                    cpu.path("producer").asText(), consumers, cpu.path("workers").asText(),
+                    cpu.has("broker") ? cpu.path("broker").asText() : "(not on this machine)",
+                    cpu.path("total").asText(), cpu.path("processors").asInt(), cpu.path("ceilingItemsPerSec").asLong());
+        }
     }
 
     private static void row(List<String[]> rows, String name, JsonNode node) {

@@ -49,6 +49,11 @@ final class RawSide implements AutoCloseable {
                 .put("prefetch", prefetch).put("window", window).put("echoes", echoes);
     }
 
+    /** The echo JVMs' process ids. */
+    List<Long> pids() {
+        return echoes.pids();
+    }
+
     /** Round trips {@code count} messages with the window full; returns messages per second. */
     double msgsPerSec(int count) throws Exception {
         return count / (raw.throughput(count) / 1e9);

@@ -28,12 +28,15 @@ final class ThroughputRuns {
     private final Plan plan;
     private final CompilerLoad compilers;
     private final CpuPerItem cpu;
+    private final CpuPerItem rawCpu;
     private final PrintWriter err;
 
-    ThroughputRuns(Plan plan, CompilerLoad compilers, CpuPerItem cpu, PrintWriter err) {
+    /** @param rawCpu the baseline's CPU per message (its echo JVMs as the workers), or null without a baseline */
+    ThroughputRuns(Plan plan, CompilerLoad compilers, CpuPerItem cpu, CpuPerItem rawCpu, PrintWriter err) {
         this.plan = plan;
         this.compilers = compilers;
         this.cpu = cpu;
+        this.rawCpu = rawCpu;
         this.err = err;
     }
 
@@ -66,7 +69,9 @@ final class ThroughputRuns {
             rates[r] = plan.items() / (nanos / 1e9);
             err.printf("  mqpool run %d/%d: %,.0f items/s%n", r + 1, runs, rates[r]);
             if (raw != null) {
+                CpuPerItem.Reading rawBefore = rawCpu.read();
                 rawRates[r] = raw.msgsPerSec(plan.baselineItems());
+                rawCpu.ran(rawBefore, plan.baselineItems());
                 err.printf("  raw amqp-client run %d/%d: %,.0f msgs/s%n", r + 1, runs, rawRates[r]);
             }
             if (python) {
@@ -95,6 +100,7 @@ final class ThroughputRuns {
         }
         if (raw != null) {
             BenchReport.stats(report.with("raw").putObject("msgsPerSec"), rawRates);
+            rawCpu.report(report.with("raw").putObject("cpuPerMsgNs"));
         }
         if (python) {
             BenchReport.python(report, plan.pythonProcesses(), pythonRates);
