@@ -92,12 +92,15 @@ final class TaskOutcomes implements AutoCloseable {
                 .register(registry));
     }
 
-    /** An item of {@code task} starts running on this thread. */
+    /**
+     * This thread starts running items: one, or a message's back to back (counted once for all of them, so that
+     * task threads do not share a counter update per item).
+     */
     void itemStarted() {
         running.incrementAndGet();
     }
 
-    /** The item started by {@link #itemStarted()} returned, whatever its outcome. */
+    /** The thread counted by {@link #itemStarted()} returned from its items, whatever their outcomes. */
     void itemReturned() {
         running.decrementAndGet();
     }

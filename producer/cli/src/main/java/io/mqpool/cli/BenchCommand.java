@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -168,14 +169,13 @@ final class BenchCommand implements Callable<Integer> {
             }
             MapRuns maps = new MapRuns(pool, task, fixedArg, options, err);
             CompilerLoad compilers = new CompilerLoad(() -> jvms(fleet));
+            OptionalLong broker = CpuPerItem.localBroker(connection.address().host(), connection.address().port());
             boolean python = !noPython && task.equals("cube") && arg == null && chunkSize == 0;
             new ThroughputRuns(new ThroughputRuns.Plan(items, runs, baselineItems,
                     python ? workers * concurrency : 0, chunkSize > 0 ? chunk : 0,
                     new Warmup(warmup, warmupUntilQuiet, compilers, err)), compilers,
-                    new CpuPerItem(fleet::pids, connection.address().host(), connection.address().port()),
-                    raw == null ? null
-                            : new CpuPerItem(raw::pids, connection.address().host(), connection.address().port()),
-                    err).run(maps, raw, report);
+                    new CpuPerItem(fleet::pids, broker), raw == null ? null : new CpuPerItem(raw::pids, broker), err)
+                    .run(maps, raw, report);
             Submitters calls = new Submitters(pool, task, this::argument);
             if (latencySamples > 0) {
                 latency(calls, raw, report);

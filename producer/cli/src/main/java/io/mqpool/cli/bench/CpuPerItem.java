@@ -1,6 +1,7 @@
 package io.mqpool.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -12,6 +13,8 @@ import java.util.function.Supplier;
  * where it is near the measured rate, the run was CPU-bound, and the shares say whose CPU. Not thread-safe.
  */
 public final class CpuPerItem {
+    private static final Path PROC = Path.of("/proc");
+
     private final Path proc;
     private final long producer;
     private final Supplier<List<Long>> workers;
@@ -28,11 +31,15 @@ public final class CpuPerItem {
 
     /**
      * @param workers the worker JVMs' process ids, asked anew at each reading
-     * @param brokerHost the broker's host and port: its process is looked for when the host is a loopback address
+     * @param broker the broker's process, from {@link #localBroker}, or empty
      */
-    public CpuPerItem(Supplier<List<Long>> workers, String brokerHost, int brokerPort) {
-        this(Path.of("/proc"), ProcessHandle.current().pid(), workers,
-                LocalBroker.pid(Path.of("/proc"), brokerHost, brokerPort), Runtime.getRuntime().availableProcessors());
+    public CpuPerItem(Supplier<List<Long>> workers, OptionalLong broker) {
+        this(PROC, ProcessHandle.current().pid(), workers, broker, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The broker's process when it runs on this machine (a loopback {@code host}, RabbitMQ's VM on {@code port}). */
+    public static OptionalLong localBroker(String host, int port) {
+        return LocalBroker.pid(PROC, host, port);
     }
 
     CpuPerItem(Path proc, long producer, Supplier<List<Long>> workers, OptionalLong broker, int processors) {
@@ -66,7 +73,7 @@ public final class CpuPerItem {
      * and {@code ceilingItemsPerSec}, what this machine's CPUs allow at that cost; nothing without {@code /proc}.
      */
     public void report(ObjectNode node) {
-        if (items == 0 || !java.nio.file.Files.isDirectory(proc.resolve(producer + ""))) {
+        if (items == 0 || !Files.isDirectory(proc.resolve(String.valueOf(producer)))) {
             return;
         }
         double producerNs = perItem(producerTicks);
