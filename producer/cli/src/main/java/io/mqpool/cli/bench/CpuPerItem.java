@@ -1,31 +1,34 @@
 package io.mqpool.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 
 /**
  * The CPU time each item of the measured runs cost the producer, the workers and, when it runs on this machine, the
- * broker, from {@code /proc} (Linux). Their sum says how many items a second the machine's CPUs allow at that cost:
- * where it is near the measured rate, the run was CPU-bound, and the shares say whose CPU. Not thread-safe.
+ * broker, as the JDK reads it for a process ({@link ProcessHandle.Info#totalCpuDuration()}, user and system time).
+ * Their sum says how many items a second the machine's CPUs allow at that cost: where it is near the measured rate,
+ * the run was CPU-bound, and the shares say whose CPU. Not thread-safe.
  */
 public final class CpuPerItem {
-    private static final Path PROC = Path.of("/proc");
+    /** What {@link #cpuNanos} gives for a process whose CPU time cannot be read (ended, or not on this system). */
+    static final long UNKNOWN = -1;
 
-    private final Path proc;
+    private final LongUnaryOperator cpuNanos;
     private final long producer;
     private final Supplier<List<Long>> workers;
     private final OptionalLong broker;
     private final int processors;
-    private long producerTicks;
-    private long workerTicks;
-    private long brokerTicks;
+    private long producerNanos;
+    private long workerNanos;
+    private long brokerNanos;
     private long items;
 
-    /** Ticks of each side at one moment. */
+    /** CPU nanoseconds of each side at one moment. */
     public record Reading(long producer, long workers, long broker) {
     }
 
@@ -34,16 +37,19 @@ public final class CpuPerItem {
      * @param broker the broker's process, from {@link #localBroker}, or empty
      */
     public CpuPerItem(Supplier<List<Long>> workers, OptionalLong broker) {
-        this(PROC, ProcessHandle.current().pid(), workers, broker, Runtime.getRuntime().availableProcessors());
+        this(CpuPerItem::processCpuNanos, ProcessHandle.current().pid(), workers, broker,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** The broker's process when it runs on this machine (a loopback {@code host}, RabbitMQ's VM on {@code port}). */
     public static OptionalLong localBroker(String host, int port) {
-        return LocalBroker.pid(PROC, host, port);
+        return LocalBroker.pid(Path.of("/proc"), host, port);
     }
 
-    CpuPerItem(Path proc, long producer, Supplier<List<Long>> workers, OptionalLong broker, int processors) {
-        this.proc = proc;
+    /** @param cpuNanos a process's CPU time so far, by its id, or {@link #UNKNOWN} */
+    CpuPerItem(LongUnaryOperator cpuNanos, long producer, Supplier<List<Long>> workers, OptionalLong broker,
+               int processors) {
+        this.cpuNanos = cpuNanos;
         this.producer = producer;
         this.workers = workers;
         this.broker = broker;
@@ -53,35 +59,36 @@ public final class CpuPerItem {
     public Reading read() {
         long w = 0;
         for (long pid : workers.get()) {
-            w += ticks(pid);
+            w += known(pid);
         }
-        return new Reading(ticks(producer), w, broker.isPresent() ? ticks(broker.getAsLong()) : 0);
+        return new Reading(known(producer), w, broker.isPresent() ? known(broker.getAsLong()) : 0);
     }
 
     /** A measured run of {@code runItems} items ended; {@code before} was read as it started. */
     public void ran(Reading before, long runItems) {
         Reading after = read();
         // A worker restarted during the run starts its count afresh: never a negative share.
-        producerTicks += Math.max(0, after.producer() - before.producer());
-        workerTicks += Math.max(0, after.workers() - before.workers());
-        brokerTicks += Math.max(0, after.broker() - before.broker());
+        producerNanos += Math.max(0, after.producer() - before.producer());
+        workerNanos += Math.max(0, after.workers() - before.workers());
+        brokerNanos += Math.max(0, after.broker() - before.broker());
         items += runItems;
     }
 
     /**
      * Puts {@code producer}, {@code workers}, {@code broker} (when local) and {@code total} nanoseconds per item,
-     * and {@code ceilingItemsPerSec}, what this machine's CPUs allow at that cost; nothing without {@code /proc}.
+     * and {@code ceilingItemsPerSec}, what this machine's CPUs allow at that cost; nothing where this JVM cannot
+     * read its own CPU time.
      */
     public void report(ObjectNode node) {
-        if (items == 0 || !Files.isDirectory(proc.resolve(String.valueOf(producer)))) {
+        if (items == 0 || cpuNanos.applyAsLong(producer) == UNKNOWN) {
             return;
         }
-        double producerNs = perItem(producerTicks);
-        double workersNs = perItem(workerTicks);
+        double producerNs = (double) producerNanos / items;
+        double workersNs = (double) workerNanos / items;
         double total = producerNs + workersNs;
         node.put("producer", Math.round(producerNs)).put("workers", Math.round(workersNs));
         if (broker.isPresent()) {
-            double brokerNs = perItem(brokerTicks);
+            double brokerNs = (double) brokerNanos / items;
             node.put("broker", Math.round(brokerNs)).put("brokerPid", broker.getAsLong());
             total += brokerNs;
         }
@@ -91,12 +98,12 @@ public final class CpuPerItem {
         }
     }
 
-    private double perItem(long ticks) {
-        return ticks / ProcStat.TICKS_PER_SECOND * 1e9 / items;
+    private long known(long pid) {
+        return Math.max(0, cpuNanos.applyAsLong(pid));
     }
 
-    private long ticks(long pid) {
-        String line = ProcStat.read(proc.resolve(pid + "/stat"));
-        return line == null ? 0 : ProcStat.cpuTicks(line);
+    private static long processCpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
+                .orElse(UNKNOWN);
     }
 }

@@ -10,51 +10,67 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each side's CPU per item from a made-up /proc, and the broker's process found by its listening socket. */
+/** Each side's CPU per item, and the broker's process found by its listening socket in /proc. */
 class CpuPerItemTest {
     @TempDir
     Path proc;
 
-    private void process(long pid, String name, long utime, long stime) throws IOException {
+    /** Each process's CPU time so far, as the meter reads it. */
+    private final Map<Long, Long> cpuNanos = new HashMap<>();
+
+    /** A process in the made-up /proc: its name is all the broker's finder reads of its stat line. */
+    private void process(long pid, String name) throws IOException {
         Path dir = Files.createDirectories(proc.resolve(String.valueOf(pid)));
-        Files.writeString(dir.resolve("stat"), pid + " (" + name + ") S 1 1 1 0 -1 4194368 100 0 0 0 " + utime + " "
-                + stime + " 0 0 20 0 30 0 1 0\n");
+        Files.writeString(dir.resolve("stat"), pid + " (" + name + ") S 1 1 1 0\n");
+    }
+
+    /** Sets process {@code pid}'s CPU time so far, in milliseconds. */
+    private void cpu(long pid, long millis) {
+        cpuNanos.put(pid, millis * 1_000_000);
+    }
+
+    private CpuPerItem meter(Supplier<List<Long>> workers, OptionalLong broker, int processors) {
+        return new CpuPerItem(pid -> cpuNanos.getOrDefault(pid, CpuPerItem.UNKNOWN), 10, workers, broker,
+                processors);
     }
 
     @Test
-    void eachSidesTicksOverTheMeasuredItemsOnly() throws IOException {
+    void eachSidesCpuTimeOverTheMeasuredItemsOnly() {
         List<Long> workers = new ArrayList<>(List.of(20L, 30L));
-        process(10, "java", 100, 0);
-        process(20, "java", 50, 0);
-        process(30, "java", 50, 0);
-        process(40, "beam.smp", 1_000, 0);
-        CpuPerItem cpu = new CpuPerItem(proc, 10, () -> workers, OptionalLong.of(40), 2);
+        cpu(10, 1_000);
+        cpu(20, 500);
+        cpu(30, 500);
+        cpu(40, 10_000);
+        CpuPerItem meter = meter(() -> workers, OptionalLong.of(40), 2);
 
-        CpuPerItem.Reading before = cpu.read();
+        CpuPerItem.Reading before = meter.read();
         // One run of 1,000,000 items: 0.3 s of the producer, 0.2 + 0.2 s of the workers, 0.4 s of the broker.
-        process(10, "java", 120, 10);
-        process(20, "java", 60, 10);
-        process(30, "java", 65, 5);
-        process(40, "beam.smp", 1_030, 10);
-        cpu.ran(before, 1_000_000);
+        cpu(10, 1_300);
+        cpu(20, 700);
+        cpu(30, 700);
+        cpu(40, 10_400);
+        meter.ran(before, 1_000_000);
         // Between runs (the baseline's, Python's): not counted.
-        process(40, "beam.smp", 5_000, 0);
+        cpu(40, 50_000);
         // A second run in which worker 30 was replaced by 31, which starts counting at 0.
-        before = cpu.read();
-        process(10, "java", 150, 10);
-        process(31, "java", 1, 0);
+        before = meter.read();
+        cpu(10, 1_600);
+        cpu(31, 10);
         workers.set(1, 31L);
-        process(20, "java", 100, 10);
-        process(40, "beam.smp", 5_040, 0);
-        cpu.ran(before, 1_000_000);
+        cpu(20, 1_100);
+        cpu(40, 50_400);
+        meter.ran(before, 1_000_000);
 
         ObjectNode report = JsonNodeFactory.instance.objectNode();
-        cpu.report(report);
+        meter.report(report);
         // Over 2 M items: producer 600 ms, workers 400 ms (the restart made the second run's fall: 0), broker 800 ms.
         assertThat(report.path("producer").asLong()).isEqualTo(300);
         assertThat(report.path("workers").asLong()).isEqualTo(200);
@@ -64,21 +80,42 @@ class CpuPerItemTest {
     }
 
     @Test
-    void noBrokerFigureWhenItIsNotHereAndNothingWithoutProc() throws IOException {
-        process(10, "java", 0, 0);
-        CpuPerItem cpu = new CpuPerItem(proc, 10, List::of, OptionalLong.empty(), 4);
-        CpuPerItem.Reading before = cpu.read();
-        process(10, "java", 100, 0);
-        cpu.ran(before, 1_000_000);
+    void noBrokerFigureWhenItIsNotHereAndNothingWhenThisJvmsCpuTimeIsUnknown() {
+        cpu(10, 0);
+        CpuPerItem meter = meter(List::of, OptionalLong.empty(), 4);
+        CpuPerItem.Reading before = meter.read();
+        cpu(10, 1_000);
+        meter.ran(before, 1_000_000);
         ObjectNode report = JsonNodeFactory.instance.objectNode();
-        cpu.report(report);
+        meter.report(report);
         assertThat(report.has("broker")).isFalse();
         assertThat(report.path("total").asLong()).isEqualTo(1_000);
         assertThat(report.path("ceilingItemsPerSec").asLong()).isEqualTo(4_000_000);
 
+        cpuNanos.clear();
         ObjectNode none = JsonNodeFactory.instance.objectNode();
-        new CpuPerItem(proc.resolve("missing"), 10, List::of, OptionalLong.empty(), 4).report(none);
+        meter.report(none);
         assertThat(none.isEmpty()).isTrue();
+    }
+
+    /** The JDK's reading of this JVM's own CPU time, as the bench uses it: it grows with work done. */
+    @Test
+    void readsThisJvmsOwnCpuTime() {
+        CpuPerItem meter = new CpuPerItem(List::of, OptionalLong.empty());
+        CpuPerItem.Reading before = meter.read();
+        long sum = 0;
+        for (long deadline = System.nanoTime() + 200_000_000L; System.nanoTime() < deadline; ) {
+            sum += Long.numberOfTrailingZeros(sum + System.nanoTime());
+        }
+        meter.ran(before, 1);
+        ObjectNode report = JsonNodeFactory.instance.objectNode();
+        meter.report(report);
+        assertThat(sum).isPositive();
+        if (ProcessHandle.current().info().totalCpuDuration().isPresent()) {
+            assertThat(report.path("producer").asLong()).as("ns for the one item").isGreaterThan(0);
+        } else {
+            assertThat(report.isEmpty()).isTrue();
+        }
     }
 
     @Test
@@ -91,13 +128,13 @@ class CpuPerItemTest {
                    2: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 333 1
                 """);
         Files.writeString(proc.resolve("net/tcp6"), "  sl  local_address\n");
-        process(7, "java", 0, 0);
+        process(7, "java");
         Files.createDirectories(proc.resolve("7/fd"));
         Files.createSymbolicLink(proc.resolve("7/fd/3"), Path.of("socket:[111]"));
-        process(8, "beam.smp", 0, 0);
+        process(8, "beam.smp");
         Files.createDirectories(proc.resolve("8/fd"));
         Files.createSymbolicLink(proc.resolve("8/fd/5"), Path.of("socket:[222]"));
-        process(9, "docker-proxy", 0, 0);
+        process(9, "docker-proxy");
         Files.createDirectories(proc.resolve("9/fd"));
         Files.createSymbolicLink(proc.resolve("9/fd/4"), Path.of("socket:[333]"));
 
